@@ -1,0 +1,28 @@
+import cors from '@fastify/cors';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import type { Config } from './config.js';
+import configPlugin from './plugins/config.js';
+import pages from './plugins/pages.js';
+import socket from './plugins/socket.js';
+import store from './plugins/store.js';
+import widget from './plugins/widget.js';
+
+export interface BuildOptions {
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** The whole relay as a Fastify app, not yet listening: main.ts and the tests both start it. */
+export async function buildApp(config: Config, options: BuildOptions = {}) {
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    // Clients keep WebSockets open; close must not wait on idle keep-alive HTTP ones.
+    forceCloseConnections: 'idle',
+  });
+  await app.register(configPlugin, { config });
+  await app.register(cors, { origin: '*' });
+  await app.register(store);
+  await app.register(socket);
+  await app.register(widget);
+  await app.register(pages);
+  return app;
+}

@@ -1,0 +1,44 @@
+import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT, type JoinResult, type Message } from '../../protocol/index.js';
+import type { HandlerContext } from './context.js';
+import { handle } from './handle.js';
+import { joinSchema } from './schemas.js';
+
+/**
+ * `join`: enters a room and answers with its history. Joining again is how a
+ * client resyncs after a reconnect, so it is answered the same way.
+ */
+export function joinHandler(ctx: HandlerContext) {
+  const { socket, store, presence } = ctx;
+  return handle(ctx, 'join', joinSchema, async ({ room, since, limit: asked }): Promise<JoinResult> => {
+    const limit = Math.min(asked ?? HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT);
+    // Enter the room before reading history: a message sent in between then
+    // arrives both ways, and the client keeps one copy by seq, rather than
+    // falling between the two and being missed.
+    const member = socket.data.member;
+    if (socket.connected && !socket.rooms.has(room)) {
+      await socket.join(room);
+      if (presence.add(room, member, socket.id)) {
+        socket.to(room).emit('presence', { room, count: presence.count(room), joined: [member], left: [] });
+      }
+    }
+    let messages: Message[];
+    let truncated = false;
+    if (since === undefined) {
+      messages = await store.latest(room, limit);
+    } else {
+      ({ messages, truncated } = await store.after(room, since, limit));
+    }
+    const lastSeq = await store.lastSeq(room);
+
+    const result: JoinResult = {
+      room,
+      messages,
+      members: presence.members(room),
+      count: presence.count(room),
+      self: member,
+      lastSeq,
+    };
+    if (truncated) result.truncated = true;
+    return result;
+  });
+}

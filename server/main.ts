@@ -1,0 +1,33 @@
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { demoDir, widgetDir } from './paths.js';
+
+/** Reads the environment, starts the relay, and shuts it down gracefully on SIGTERM/SIGINT. */
+async function main(): Promise<void> {
+  const config = loadConfig(process.env, { widgetDir, demoDir });
+  const app = await buildApp(config);
+  await app.listen({ port: config.port, host: config.host });
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        app.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  // One clear line, never a stack, for what an operator must fix.
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`live-chat: ${error instanceof ConfigError ? 'bad configuration: ' : ''}${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,135 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
+import type { Member, Message } from '../../protocol/index.js';
+import type { AppendResult, NewMessage, Store } from './store.js';
+
+interface Row {
+  id: string;
+  room: string;
+  seq: number;
+  text: string;
+  author: string;
+  ts: number;
+  client_msg_id: string | null;
+  deleted: number;
+}
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS messages (
+    room          TEXT    NOT NULL,
+    seq           INTEGER NOT NULL,
+    id            TEXT    NOT NULL UNIQUE,
+    text          TEXT    NOT NULL,
+    author_id     TEXT    NOT NULL,
+    author        TEXT    NOT NULL, -- the Member as JSON, as it was when sent
+    ts            INTEGER NOT NULL,
+    client_msg_id TEXT,
+    deleted       INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (room, seq)
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX IF NOT EXISTS messages_idempotence
+    ON messages (room, author_id, client_msg_id) WHERE client_msg_id IS NOT NULL;
+`;
+
+function toMessage(row: Row): Message {
+  const message: Message = {
+    id: row.id,
+    room: row.room,
+    seq: row.seq,
+    text: row.text,
+    author: JSON.parse(row.author) as Member,
+    ts: row.ts,
+  };
+  if (row.client_msg_id !== null) message.clientMsgId = row.client_msg_id;
+  if (row.deleted) message.deleted = true;
+  return message;
+}
+
+/** `sqlite:<file>` or `sqlite::memory:` → the path better-sqlite3 opens. */
+export function sqlitePath(url: string): string {
+  const path = url.slice('sqlite:'.length);
+  return path === ':memory:' ? ':memory:' : path;
+}
+
+/**
+ * SQLite through better-sqlite3: synchronous, so each append is atomic within
+ * this process, which is the only writer (WAL lets readers run alongside).
+ */
+export function openSqliteStore(url: string): Store {
+  const path = sqlitePath(url);
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+
+  const findByClientMsgId = db.prepare<[string, string, string], Row>(
+    'SELECT * FROM messages WHERE room = ? AND author_id = ? AND client_msg_id = ?',
+  );
+  const maxSeq = db.prepare<[string], { seq: number | null }>('SELECT MAX(seq) AS seq FROM messages WHERE room = ?');
+  const insert = db.prepare(
+    `INSERT INTO messages (room, seq, id, text, author_id, author, ts, client_msg_id)
+     VALUES (@room, @seq, @id, @text, @authorId, @author, @ts, @clientMsgId)`,
+  );
+  const latest = db.prepare<[string, number], Row>(
+    'SELECT * FROM (SELECT * FROM messages WHERE room = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq',
+  );
+  const after = db.prepare<[string, number, number], Row>(
+    'SELECT * FROM messages WHERE room = ? AND seq > ? ORDER BY seq LIMIT ?',
+  );
+  const before = db.prepare<[string, number, number], Row>(
+    'SELECT * FROM (SELECT * FROM messages WHERE room = ? AND seq < ? ORDER BY seq DESC LIMIT ?) ORDER BY seq',
+  );
+
+  const lastSeq = (room: string) => maxSeq.get(room)?.seq ?? 0;
+
+  const append = db.transaction((input: NewMessage): AppendResult => {
+    const existing = findByClientMsgId.get(input.room, input.author.id, input.clientMsgId);
+    if (existing) return { message: toMessage(existing), duplicate: true };
+    const message: Message = {
+      id: randomUUID(),
+      room: input.room,
+      seq: lastSeq(input.room) + 1,
+      text: input.text,
+      author: input.author,
+      ts: input.ts,
+      clientMsgId: input.clientMsgId,
+    };
+    insert.run({
+      ...message,
+      authorId: input.author.id,
+      author: JSON.stringify(input.author),
+    });
+    return { message, duplicate: false };
+  });
+
+  return {
+    async append(input) {
+      return append.immediate(input);
+    },
+    async latest(room, limit) {
+      return latest.all(room, limit).map(toMessage);
+    },
+    async after(room, since, limit) {
+      // One row more than asked tells whether the client missed more.
+      const rows = after.all(room, since, limit + 1);
+      return { messages: rows.slice(0, limit).map(toMessage), truncated: rows.length > limit };
+    },
+    async before(room, seq, limit) {
+      const rows = before.all(room, seq, limit + 1);
+      return { messages: rows.slice(-limit).map(toMessage), hasMore: rows.length > limit };
+    },
+    async lastSeq(room) {
+      return lastSeq(room);
+    },
+    async ping() {
+      db.prepare('SELECT 1').get();
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}
