@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { Member, Message } from '../../protocol/index.js';
+import { ConfigError } from '../config.js';
 import type { AppendResult, NewMessage, Store } from './store.js';
 
 interface Row {
@@ -59,12 +60,19 @@ export function sqlitePath(url: string): string {
  */
 export function openSqliteStore(url: string): Store {
   const path = sqlitePath(url);
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
-  db.exec(SCHEMA);
+  let db: Database.Database;
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    db = new Database(path);
+    // WAL: readers never wait on the writer; NORMAL sync is durable across
+    // process crashes (only a power cut may lose the last transactions).
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    db.exec(SCHEMA);
+  } catch (error) {
+    throw new ConfigError('DATABASE_URL', `cannot open SQLite database ${path}: ${(error as Error).message}`);
+  }
 
   const findByClientMsgId = db.prepare<[string, string, string], Row>(
     'SELECT * FROM messages WHERE room = ? AND author_id = ? AND client_msg_id = ?',

@@ -1,0 +1,178 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { collect, connect, joined, msgId, next, request, sleep, startRelay } from './helpers.js';
+
+test('a message sent by one member reaches everyone in the room once, the sender included', async (t) => {
+  const relay = await startRelay(t);
+  const alice = await joined(t, relay.url, 'lobby', { name: 'alice' });
+  const bob = await joined(t, relay.url, 'lobby', { name: 'bob' });
+  const outsider = await joined(t, relay.url, 'elsewhere', { name: 'carol' });
+  const toAlice = collect(alice.socket, 'message');
+  const toBob = collect(bob.socket, 'message');
+  const toOutsider = collect(outsider.socket, 'message');
+
+  const ack = await request(alice.socket, 'send', { room: 'lobby', text: '  hello bob  ', clientMsgId: msgId() });
+  assert.equal(ack.ok, true);
+  assert.equal(ack.message.text, 'hello bob', 'text is trimmed');
+  assert.equal(ack.message.seq, 1);
+  assert.equal(ack.message.room, 'lobby');
+  assert.deepEqual(ack.message.author, alice.ack.self);
+  assert.ok(Math.abs(ack.message.ts - Date.now()) < 5000);
+
+  await sleep(100);
+  assert.deepEqual(toBob, [ack.message]);
+  assert.deepEqual(toAlice, [ack.message]);
+  assert.deepEqual(toOutsider, []);
+});
+
+test('seq counts 1, 2, 3 … per room across senders', async (t) => {
+  const relay = await startRelay(t);
+  const alice = await joined(t, relay.url, 'r1', { name: 'alice' });
+  const bob = await joined(t, relay.url, 'r1', { name: 'bob' });
+  await request(bob.socket, 'join', { room: 'r2' });
+  const seen = collect(alice.socket, 'message');
+  const sends = [];
+  for (let i = 0; i < 10; i++) {
+    const who = i % 2 ? alice.socket : bob.socket;
+    sends.push(request(who, 'send', { room: 'r1', text: `m${i}`, clientMsgId: msgId() }));
+  }
+  const acks = await Promise.all(sends);
+  assert.deepEqual(acks.map((a) => a.message.seq).sort((a, b) => a - b), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  const other = await request(bob.socket, 'send', { room: 'r2', text: 'x', clientMsgId: msgId() });
+  assert.equal(other.message.seq, 1);
+  await sleep(100);
+  assert.deepEqual(seen.map((m) => m.seq), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 'broadcast in seq order');
+});
+
+test('a retried clientMsgId returns the original and broadcasts nothing', async (t) => {
+  const relay = await startRelay(t);
+  const alice = await joined(t, relay.url, 'lobby', { name: 'alice' });
+  const bob = await joined(t, relay.url, 'lobby', { name: 'bob' });
+  const toBob = collect(bob.socket, 'message');
+  const id = msgId();
+  const first = await request(alice.socket, 'send', { room: 'lobby', text: 'once', clientMsgId: id });
+  const retry = await request(alice.socket, 'send', { room: 'lobby', text: 'once', clientMsgId: id });
+  assert.deepEqual(retry, first);
+
+  // The retry may come on a new connection (after a reconnect) from the same browser.
+  const again = await connect(t, relay.url, { name: 'alice', clientId: 'browser-a' });
+  const fromNewTab = await connect(t, relay.url, { name: 'alice', clientId: 'browser-a' });
+  await request(again, 'join', { room: 'lobby' });
+  await request(fromNewTab, 'join', { room: 'lobby' });
+  const id2 = msgId();
+  const a = await request(again, 'send', { room: 'lobby', text: 'twice?', clientMsgId: id2 });
+  const b = await request(fromNewTab, 'send', { room: 'lobby', text: 'twice?', clientMsgId: id2 });
+  assert.deepEqual(b, a);
+
+  await sleep(100);
+  assert.deepEqual(toBob.map((m) => m.text), ['once', 'twice?']);
+});
+
+test('join answers with history, members, count, self and lastSeq', async (t) => {
+  const relay = await startRelay(t);
+  const alice = await joined(t, relay.url, 'lobby', { name: 'alice', clientId: 'alice-browser' });
+  for (let i = 1; i <= 60; i++) {
+    await request(alice.socket, 'send', { room: 'lobby', text: `m${i}`, clientMsgId: msgId() });
+  }
+  const bob = await connect(t, relay.url, { name: 'bob' });
+  const presence = next(alice.socket, 'presence');
+  const ack = await request(bob, 'join', { room: 'lobby' });
+  assert.equal(ack.ok, true);
+  assert.equal(ack.room, 'lobby');
+  assert.equal(ack.messages.length, 50, 'the last 50 by default');
+  assert.equal(ack.messages[0].text, 'm11');
+  assert.equal(ack.messages.at(-1).text, 'm60');
+  assert.equal(ack.lastSeq, 60);
+  assert.equal(ack.count, 2);
+  assert.deepEqual(ack.members.map((m: any) => m.name).sort(), ['alice', 'bob']);
+  assert.equal(ack.self.name, 'bob');
+  assert.equal(ack.self.verified, false);
+  assert.deepEqual(await presence, { room: 'lobby', count: 2, joined: [ack.self], left: [] });
+
+  const small = await request(bob, 'join', { room: 'lobby', limit: 5 });
+  assert.deepEqual(small.messages.map((m: any) => m.seq), [56, 57, 58, 59, 60]);
+  const huge = await request(bob, 'join', { room: 'lobby', limit: 10_000 });
+  assert.equal(huge.messages.length, 60, 'limit is capped at 200, which holds all 60');
+});
+
+test('join with since returns what was missed, with truncated when more than limit', async (t) => {
+  const relay = await startRelay(t);
+  const alice = await joined(t, relay.url, 'lobby', { name: 'alice' });
+  for (let i = 1; i <= 12; i++) {
+    await request(alice.socket, 'send', { room: 'lobby', text: `m${i}`, clientMsgId: msgId() });
+  }
+  const caughtUp = await request(alice.socket, 'join', { room: 'lobby', since: 9 });
+  assert.deepEqual(caughtUp.messages.map((m: any) => m.seq), [10, 11, 12]);
+  assert.equal(caughtUp.truncated, undefined);
+  const partial = await request(alice.socket, 'join', { room: 'lobby', since: 2, limit: 4 });
+  assert.deepEqual(partial.messages.map((m: any) => m.seq), [3, 4, 5, 6]);
+  assert.equal(partial.truncated, true);
+  const nothingNew = await request(alice.socket, 'join', { room: 'lobby', since: 12 });
+  assert.deepEqual(nothingNew.messages, []);
+  assert.equal(nothingNew.lastSeq, 12);
+});
+
+test('a guest with several tabs is one member, and leaves when the last tab does', async (t) => {
+  const relay = await startRelay(t);
+  const watcher = await joined(t, relay.url, 'lobby', { name: 'watcher' });
+  const presence = collect(watcher.socket, 'presence');
+  const tab1 = await joined(t, relay.url, 'lobby', { name: 'alice', clientId: 'alice-browser' });
+  const tab2 = await joined(t, relay.url, 'lobby', { name: 'alice', clientId: 'alice-browser' });
+  assert.equal(tab1.ack.self.id, tab2.ack.self.id);
+  assert.equal(tab2.ack.count, 2);
+
+  // Same browser, another name: another member (the demo's alice and bob).
+  const bob = await joined(t, relay.url, 'lobby', { name: 'bob', clientId: 'alice-browser' });
+  assert.notEqual(bob.ack.self.id, tab1.ack.self.id);
+  assert.equal(bob.ack.count, 3);
+
+  tab1.socket.disconnect();
+  await sleep(100);
+  await request(tab2.socket, 'leave', { room: 'lobby' });
+  await sleep(100);
+  assert.deepEqual(
+    presence.map((p) => [p.count, p.joined.map((m: any) => m.name), p.left.map((m: any) => m.name)]),
+    [
+      [2, ['alice'], []],
+      [3, ['bob'], []],
+      [2, [], ['alice']],
+    ],
+  );
+});
+
+test('after leave, sends to the room are refused and its messages no longer arrive', async (t) => {
+  const relay = await startRelay(t);
+  const alice = await joined(t, relay.url, 'lobby', { name: 'alice' });
+  const bob = await joined(t, relay.url, 'lobby', { name: 'bob' });
+  assert.deepEqual(await request(bob.socket, 'leave', { room: 'lobby' }), { ok: true });
+  const toBob = collect(bob.socket, 'message');
+  await request(alice.socket, 'send', { room: 'lobby', text: 'gone?', clientMsgId: msgId() });
+  const refused = await request(bob.socket, 'send', { room: 'lobby', text: 'hi', clientMsgId: msgId() });
+  assert.equal(refused.error.code, 'not_joined');
+  await sleep(100);
+  assert.deepEqual(toBob, []);
+  assert.deepEqual(await request(bob.socket, 'leave', { room: 'never-joined' }), { ok: true });
+});
+
+test('history survives a relay restart on the same SQLite file, and seq continues', async (t) => {
+  const first = await startRelay(t);
+  const alice = await joined(t, first.url, 'lobby', { name: 'alice' });
+  await request(alice.socket, 'send', { room: 'lobby', text: 'before restart', clientMsgId: msgId() });
+  await first.close();
+
+  const second = await startRelay(t, { databaseUrl: first.config.databaseUrl });
+  const bob = await joined(t, second.url, 'lobby', { name: 'bob' });
+  assert.deepEqual(bob.ack.messages.map((m: any) => m.text), ['before restart']);
+  const ack = await request(bob.socket, 'send', { room: 'lobby', text: 'after', clientMsgId: msgId() });
+  assert.equal(ack.message.seq, 2);
+});
+
+test('messages work over HTTP long-polling as over WebSocket', async (t) => {
+  const relay = await startRelay(t);
+  const polling = await connect(t, relay.url, { name: 'poller' }, { transports: ['polling'] });
+  const ws = await joined(t, relay.url, 'lobby', { name: 'ws' });
+  assert.equal((await request(polling, 'join', { room: 'lobby' })).ok, true);
+  const arrived = next(ws.socket, 'message');
+  const ack = await request(polling, 'send', { room: 'lobby', text: 'over polling', clientMsgId: msgId() });
+  assert.deepEqual(await arrived, ack.message);
+});

@@ -1,0 +1,115 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, HandshakeAuth, ServerToClientEvents } from '../../protocol/index.js';
+import { buildApp } from '../../server/app.js';
+import { loadConfig, type Config } from '../../server/config.js';
+import { demoDir, widgetDir } from '../../server/paths.js';
+
+export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export interface Relay {
+  url: string;
+  config: Config;
+  /** A fresh folder for this relay's files, removed after the test. */
+  dir: string;
+  close(): Promise<void>;
+}
+
+export function tempDir(t: TestContext): string {
+  const dir = mkdtempSync(join(tmpdir(), 'live-chat-test-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A real relay on port 0 with a real SQLite file, closed after the test. */
+export async function startRelay(
+  t: TestContext,
+  overrides: Partial<Config> = {},
+  dir = tempDir(t),
+): Promise<Relay> {
+  const config: Config = {
+    ...loadConfig({}, { widgetDir, demoDir }),
+    databaseUrl: `sqlite:${join(dir, 'chat.db')}`,
+    ...overrides,
+    port: 0,
+    host: '127.0.0.1',
+  };
+  const app = await buildApp(config, { logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await app.close();
+  };
+  t.after(close);
+  return { url, config, dir, close };
+}
+
+/** A real socket.io-client, connected (or rejected with the connect_error message), closed after the test. */
+export function connect(
+  t: TestContext,
+  url: string,
+  auth: HandshakeAuth = {},
+  options: { transports?: ('websocket' | 'polling')[] } = {},
+): Promise<Client> {
+  const socket: Client = io(url, {
+    auth,
+    transports: options.transports ?? ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  });
+  t.after(() => void socket.disconnect());
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (error) => reject(error));
+  });
+}
+
+/** Emits and resolves with the ack; fails the test if none comes within 3 s. */
+export function request(socket: Client, event: string, ...args: unknown[]): Promise<any> {
+  return (socket.timeout(3000) as any).emitWithAck(event, ...args);
+}
+
+/** Resolves with the next `event` the socket receives, or rejects after `ms`. */
+export function next<T = any>(socket: Client, event: string, ms = 3000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      (socket as any).off(event, on);
+      reject(new Error(`no ${event} within ${ms} ms`));
+    }, ms);
+    const on = (payload: T) => {
+      clearTimeout(timer);
+      resolve(payload);
+    };
+    (socket as any).once(event, on);
+  });
+}
+
+/** Collects every `event` the socket receives from now on. */
+export function collect<T = any>(socket: Client, event: string): T[] {
+  const seen: T[] = [];
+  (socket as any).on(event, (payload: T) => seen.push(payload));
+  return seen;
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let counter = 0;
+/** A clientMsgId that is valid and unique within the run. */
+export function msgId(): string {
+  return `test-${process.pid}-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** A client that has joined `room`, with the join ack. */
+export async function joined(t: TestContext, url: string, room: string, auth: HandshakeAuth = {}) {
+  const socket = await connect(t, url, auth);
+  const ack = await request(socket, 'join', { room });
+  if (!ack.ok) throw new Error(`join failed: ${JSON.stringify(ack)}`);
+  return { socket, ack };
+}
