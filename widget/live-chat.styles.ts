@@ -65,20 +65,19 @@ export const styles = css`
   [part='status'].connecting::before {
     background: var(--live-chat-connecting, #bf8700);
   }
-  ol {
+  [part='messages'] {
     flex: 1;
-    margin: 0;
     padding: 8px 14px;
-    list-style: none;
     overflow-y: auto;
     overscroll-behavior: contain;
   }
   .empty {
+    margin: 0;
     color: var(--live-chat-muted, #57606a);
     text-align: center;
     padding: 24px 0;
   }
-  li {
+  .message {
     padding: 4px 0;
   }
   .meta {

@@ -77,7 +77,7 @@ export class LiveChat extends LitElement {
   @state() private nickname = storedName();
   @state() private draft = '';
 
-  @query('ol') private list?: HTMLOListElement;
+  @query('[role=log]') private list?: HTMLDivElement;
   @query('textarea') private textarea?: HTMLTextAreaElement;
 
   private readonly chat = new ChatController(this);
@@ -146,31 +146,31 @@ export class LiveChat extends LitElement {
           >${status === 'online' && count > 0 ? `${count} online` : STATUS_TEXT[status]}</span
         >
       </header>
-      <ol part="messages" role="log" aria-label="Messages" tabindex="0" @scroll=${this.onScroll}>
+      <div part="messages" role="log" aria-label="Messages" tabindex="0" @scroll=${this.onScroll}>
         ${messages.length === 0 && outgoing.length === 0
-          ? html`<li class="empty">${status === 'online' ? 'No messages yet. Say hello!' : 'Loading…'}</li>`
+          ? html`<p class="empty">${status === 'online' ? 'No messages yet. Say hello!' : 'Loading…'}</p>`
           : nothing}
         ${repeat(messages, (m) => m.id, (m) => this.renderMessage(m))}
         ${repeat(outgoing, (o) => o.clientMsgId, (o) => this.renderOutgoing(o))}
-      </ol>
+      </div>
       ${this.displayName ? this.renderComposer() : this.renderNicknamePrompt()}
     `;
   }
 
   private renderMessage(message: Message) {
     const own = message.author.id === this.chat.self?.id;
-    return html`<li part="message" class=${own ? 'own' : ''}>
+    return html`<div part="message" class="message ${own ? 'own' : ''}">
       <div class="meta">
         <span part="author">${message.author.name}</span>
         <time part="time" datetime=${new Date(message.ts).toISOString()}>${formatTime(message.ts)}</time>
       </div>
       <p part="text">${message.text}</p>
-    </li>`;
+    </div>`;
   }
 
   private renderOutgoing(outgoing: Outgoing) {
     const failed = outgoing.error !== undefined;
-    return html`<li part="message" class="own ${failed ? 'failed' : 'pending'}">
+    return html`<div part="message" class="message own ${failed ? 'failed' : 'pending'}">
       <div class="meta">
         <span part="author">${this.displayName}</span>
         <span part="time">${failed ? `Not sent: ${outgoing.error!.message}` : 'Sending…'}</span>
@@ -180,7 +180,7 @@ export class LiveChat extends LitElement {
           : nothing}
       </div>
       <p part="text">${outgoing.text}</p>
-    </li>`;
+    </div>`;
   }
 
   private renderComposer() {

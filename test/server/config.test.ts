@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { loadConfig } from '../../server/config.js';
+import { root } from '../../server/paths.js';
+import { tempDir } from './helpers.js';
+
+const dirs = { widgetDir: 'w', demoDir: 'd' };
+
+test('defaults are those of PROTOCOL.md', () => {
+  const config = loadConfig({}, dirs);
+  assert.equal(config.port, 3000);
+  assert.equal(config.host, '0.0.0.0');
+  assert.equal(config.databaseUrl, 'sqlite:./data/live-chat.db');
+  assert.equal(config.maxMessageLength, 2000);
+});
+
+test('variables are read', () => {
+  const config = loadConfig(
+    { PORT: '8080', HOST: '127.0.0.1', DATABASE_URL: 'sqlite::memory:', MAX_MESSAGE_LENGTH: '500' },
+    dirs,
+  );
+  assert.deepEqual(
+    [config.port, config.host, config.databaseUrl, config.maxMessageLength],
+    [8080, '127.0.0.1', 'sqlite::memory:', 500],
+  );
+});
+
+test('a bad value names its variable', () => {
+  for (const [env, pattern] of [
+    [{ PORT: '-1' }, /^PORT: expected a whole number, got "-1"$/],
+    [{ PORT: '70000' }, /^PORT: expected 0–65535, got 70000$/],
+    [{ PORT: 'abc' }, /^PORT:/],
+    [{ MAX_MESSAGE_LENGTH: '0' }, /^MAX_MESSAGE_LENGTH:/],
+    [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL:/],
+    [{ DATABASE_URL: 'sqlite:' }, /^DATABASE_URL:/],
+  ] as const) {
+    assert.throws(() => loadConfig(env, dirs), { name: 'ConfigError', message: pattern }, JSON.stringify(env));
+  }
+});
+
+/** Runs the built relay (dist/server/main.js) and returns its exit code and stderr. */
+async function runRelay(env: Record<string, string>) {
+  const child = spawn(process.execPath, [join(root, 'dist/server/main.js')], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const [code] = await once(child, 'exit');
+  return { code, stderr };
+}
+
+test('the relay refuses to start on a bad value, with one line and a non-zero exit', async () => {
+  const { code, stderr } = await runRelay({ PORT: '-1' });
+  assert.equal(code, 1);
+  assert.equal(stderr, 'live-chat: bad configuration: PORT: expected a whole number, got "-1"\n');
+});
+
+test('the relay refuses to start on an unopenable SQLite path, with one line', async (t) => {
+  const file = join(tempDir(t), 'a-file');
+  writeFileSync(file, '');
+  const { code, stderr } = await runRelay({ PORT: '0', DATABASE_URL: `sqlite:${file}/chat.db` });
+  assert.equal(code, 1);
+  assert.match(stderr, /^live-chat: bad configuration: DATABASE_URL: cannot open SQLite database .*\n$/);
+  assert.equal(stderr.split('\n').length, 2, 'one line');
+});
+
+test('SIGTERM closes the relay and exits 0', async (t) => {
+  const dir = tempDir(t);
+  const child = spawn(process.execPath, [join(root, 'dist/server/main.js')], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(dir, 'chat.db')}` },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // Wait until it listens (pino logs one JSON line).
+  await new Promise<void>((resolve) => child.stdout.on('data', (c) => String(c).includes('listening') && resolve()));
+  child.kill('SIGTERM');
+  const [code] = await once(child, 'exit');
+  assert.equal(code, 0);
+});

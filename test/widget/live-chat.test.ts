@@ -1,0 +1,120 @@
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import type { LiveChat } from '../../widget/live-chat.js';
+import { loadWidget, online, part, shows, texts, typeAndSend, uniqueRoom } from './helpers.js';
+
+describe('<live-chat>', () => {
+  let relayUrl: string;
+  before(async () => {
+    relayUrl = await loadWidget();
+  });
+
+  it('connects to the relay its script came from, on a page of another origin', async () => {
+    expect(new URL(relayUrl).origin).not.to.equal(location.origin);
+    const el = await fixture<LiveChat>(html`<live-chat room=${uniqueRoom()} name="alice"></live-chat>`);
+    expect(el.hasAttribute('server')).to.equal(false);
+    await online(el);
+    expect(part(el, 'status')!.textContent).to.equal('1 online');
+  });
+
+  it('uses the server attribute when it is set', async () => {
+    const el = await fixture<LiveChat>(
+      html`<live-chat room=${uniqueRoom()} name="alice" server="http://127.0.0.1:9"></live-chat>`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(part(el, 'status')!.classList.contains('online')).to.equal(false);
+    el.server = relayUrl;
+    await online(el);
+  });
+
+  it('delivers a message from one widget to another in the same room', async () => {
+    const room = uniqueRoom();
+    const alice = await fixture<LiveChat>(html`<live-chat room=${room} name="alice"></live-chat>`);
+    const bob = await fixture<LiveChat>(html`<live-chat room=${room} name="bob"></live-chat>`);
+    await online(alice);
+    await online(bob);
+    await typeAndSend(alice, 'Hello bob');
+    await shows(bob, 'Hello bob');
+    await shows(alice, 'Hello bob');
+    const message = bob.shadowRoot!.querySelector('[part~="message"]')!;
+    expect(message.querySelector('[part="author"]')!.textContent).to.equal('alice');
+    expect(message.querySelector('time')!.getAttribute('datetime')).to.match(/^\d{4}-\d\d-\d\dT/);
+    expect(texts(alice)).to.deep.equal(['Hello bob'], 'the sender sees it once, not pending and sent');
+    expect(alice.shadowRoot!.querySelector('.pending')).to.equal(null);
+  });
+
+  it('shows the room history when the element is created again', async () => {
+    const room = uniqueRoom();
+    const first = await fixture<LiveChat>(html`<live-chat room=${room} name="alice"></live-chat>`);
+    await online(first);
+    await typeAndSend(first, 'one');
+    await shows(first, 'one');
+    await typeAndSend(first, 'two');
+    await shows(first, 'two');
+    first.remove();
+
+    const again = await fixture<LiveChat>(html`<live-chat room=${room} name="carol"></live-chat>`);
+    await online(again);
+    await shows(again, 'two');
+    expect(texts(again)).to.deep.equal(['one', 'two']);
+  });
+
+  it('shows markup in messages and names as literal text', async () => {
+    const room = uniqueRoom();
+    const evil = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+    const attacker = await fixture<LiveChat>(html`<live-chat room=${room} name=${'<b onmouseover=x>mal</b>'}></live-chat>`);
+    const victim = await fixture<LiveChat>(html`<live-chat room=${room} name="victim"></live-chat>`);
+    await online(attacker);
+    await online(victim);
+    await typeAndSend(attacker, evil);
+    await shows(victim, evil);
+    const root = victim.shadowRoot!;
+    expect(root.querySelector('img, script, b')).to.equal(null);
+    expect(root.querySelector('[part="author"]')!.textContent).to.equal('<b onmouseover=x>mal</b>');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((window as any).__pwned).to.equal(undefined);
+  });
+
+  it('sends on Enter and inserts a newline on Shift+Enter', async () => {
+    const el = await fixture<LiveChat>(html`<live-chat room=${uniqueRoom()} name="alice"></live-chat>`);
+    await online(el);
+    el.shadowRoot!.querySelector('textarea')!.focus();
+    await sendKeys({ type: 'line one' });
+    await sendKeys({ down: 'Shift' });
+    await sendKeys({ press: 'Enter' });
+    await sendKeys({ up: 'Shift' });
+    await sendKeys({ type: 'line two' });
+    expect(texts(el)).to.deep.equal([]);
+    await sendKeys({ press: 'Enter' });
+    await shows(el, 'line one\nline two');
+    expect(el.shadowRoot!.querySelector('textarea')!.value).to.equal('');
+  });
+
+  it('asks for a nickname before the first send, and stores nothing until then', async () => {
+    localStorage.clear();
+    const el = await fixture<LiveChat>(html`<live-chat room=${uniqueRoom()}></live-chat>`);
+    await waitUntil(() => part(el, 'status')?.classList.contains('online'));
+    expect(el.shadowRoot!.querySelector('textarea')).to.equal(null);
+    const nickname = el.shadowRoot!.querySelector<HTMLInputElement>('input[name="nickname"]')!;
+    expect(nickname.getAttribute('aria-label')).to.equal('Your name');
+    expect(localStorage.length).to.equal(0, 'nothing stored before the visitor acts');
+
+    nickname.focus();
+    await sendKeys({ type: 'Dana' });
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => el.shadowRoot!.querySelector('textarea'), 'the composer did not appear');
+    await online(el);
+    await typeAndSend(el, 'hi, I am Dana');
+    await shows(el, 'hi, I am Dana');
+    expect(el.shadowRoot!.querySelector('[part="author"]')!.textContent).to.equal('Dana');
+    expect(localStorage.getItem('live-chat:name')).to.equal('Dana');
+    localStorage.clear();
+  });
+
+  it('keeps its styles to itself and passes an accessibility audit', async () => {
+    const el = await fixture<LiveChat>(html`<live-chat room=${uniqueRoom()} name="alice"></live-chat>`);
+    await online(el);
+    expect(part(el, 'messages')!.getAttribute('role')).to.equal('log');
+    await expect(el).to.be.accessible();
+  });
+});

@@ -1,0 +1,20 @@
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { chromiumArgs, chromiumPath } from './scripts/chromium.mjs';
+import { relayPlugin } from './test/widget/relay-plugin.mjs';
+
+/**
+ * Widget tests in headless Chromium. The test pages are served by the test
+ * runner, and the widget is loaded from a real relay on another port, so
+ * every test runs cross-origin, as on a customer's site.
+ */
+export default {
+  files: 'test/widget/**/*.test.ts',
+  // Lit's production build, as the widget bundle uses (no dev-mode warning in the logs).
+  nodeResolve: { exportConditions: ['production'] },
+  concurrency: 1,
+  testsFinishTimeout: 120_000,
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }), relayPlugin()],
+  browsers: [chromeLauncher({ launchOptions: { executablePath: chromiumPath(), headless: true, args: chromiumArgs } })],
+  testFramework: { config: { timeout: 10_000 } },
+};
