@@ -146,11 +146,18 @@ export interface DeletedEvent {
   seq: number;
 }
 
+/** An addition to PROTOCOL.md: tells a member's sockets they were banned from a room, and until when. */
+export interface BannedEvent {
+  room: string;
+  until: number;
+}
+
 export interface ServerToClientEvents {
   message: (message: Message) => void;
   presence: (event: PresenceEvent) => void;
   typing: (event: TypingEvent) => void;
   deleted: (event: DeletedEvent) => void;
+  banned: (event: BannedEvent) => void;
 }
 
 export const ROOM_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;

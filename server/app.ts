@@ -2,6 +2,8 @@ import cors from '@fastify/cors';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 import configPlugin from './plugins/config.js';
+import httpApi from './plugins/http-api.js';
+import metrics from './plugins/metrics.js';
 import pages from './plugins/pages.js';
 import socket from './plugins/socket.js';
 import store from './plugins/store.js';
@@ -19,9 +21,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     forceCloseConnections: 'idle',
   });
   await app.register(configPlugin, { config });
-  await app.register(cors, { origin: '*' });
+  await app.register(cors, { origin: config.allowedOrigins });
+  await app.register(metrics);
   await app.register(store);
   await app.register(socket);
+  await app.register(httpApi);
   await app.register(widget);
   await app.register(pages);
   return app;

@@ -3,12 +3,27 @@
  * PROTOCOL.md. A bad value stops the relay with one line naming the variable.
  */
 
+import proxyaddr from 'proxy-addr';
+
 export interface Config {
   port: number;
   host: string;
   /** `sqlite:<file>` or `sqlite::memory:` (PostgreSQL comes with scale-out). */
   databaseUrl: string;
   maxMessageLength: number;
+  /** `'*'` or exact origins (`https://example.com`), for CORS and the Socket.IO handshake. */
+  allowedOrigins: '*' | string[];
+  /** HS256 secret for signed identities; undefined disables tokens. */
+  jwtSecret?: string;
+  guests: boolean;
+  /** Bearer key for the HTTP API's write routes; undefined disables them. */
+  adminApiKey?: string;
+  /** Messages per member per window, or undefined for no limit. */
+  rateLimit?: { points: number; windowMs: number };
+  /** Concurrent connections per client address; 0 disables the cap. */
+  maxConnectionsPerIp: number;
+  /** proxy-addr trust: false (direct clients), true, a hop count, or addresses/CIDRs. */
+  trustProxy: boolean | number | string[];
   /** Where the built widget lives (`live-chat.js` and its map). */
   widgetDir: string;
   /** Where the demo page lives. */
@@ -31,6 +46,8 @@ export const defaults = {
   host: '0.0.0.0',
   databaseUrl: 'sqlite:./data/live-chat.db',
   maxMessageLength: 2000,
+  rateLimit: '10/10s',
+  maxConnectionsPerIp: 100,
   logLevel: 'info',
 } as const;
 
@@ -46,9 +63,74 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
 }
 
 function databaseUrl(env: Env): string {
+  if (env.REDIS_URL?.trim()) {
+    // Refused rather than ignored: an operator who sets it expects relays to share rooms.
+    throw new ConfigError('REDIS_URL', 'several relays through Redis are not supported by this version yet');
+  }
   const raw = env.DATABASE_URL?.trim() || defaults.databaseUrl;
   if (raw.startsWith('sqlite:') && raw.length > 'sqlite:'.length) return raw;
   throw new ConfigError('DATABASE_URL', `expected sqlite:<file> or sqlite::memory:, got "${raw}"`);
+}
+
+function origins(env: Env): '*' | string[] {
+  const raw = env.ALLOWED_ORIGINS?.trim() || '*';
+  if (raw === '*') return '*';
+  return raw.split(',').map((entry) => {
+    const origin = entry.trim();
+    let parsed: URL;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      throw new ConfigError('ALLOWED_ORIGINS', `"${origin}" is not an origin like https://example.com`);
+    }
+    if (parsed.origin !== origin.replace(/\/$/, '') || !/^https?:$/.test(parsed.protocol)) {
+      throw new ConfigError('ALLOWED_ORIGINS', `"${origin}" is not an origin like https://example.com (no path)`);
+    }
+    return parsed.origin;
+  });
+}
+
+function secret(env: Env, name: string, minLength: number): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.length < minLength) throw new ConfigError(name, `must be at least ${minLength} characters`);
+  return raw;
+}
+
+const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000 };
+
+function rateLimit(env: Env): Config['rateLimit'] {
+  const raw = env.RATE_LIMIT?.trim() || defaults.rateLimit;
+  if (raw === 'off') return undefined;
+  const match = /^(\d+)\/(\d*)(s|m|h)$/.exec(raw);
+  const points = Number(match?.[1]);
+  const windowMs = Number(match?.[2] || 1) * UNIT_MS[match?.[3] ?? 's']!;
+  if (!match || points < 1 || windowMs < 1) {
+    throw new ConfigError('RATE_LIMIT', `expected messages/window like 10/10s, 30/1m or off, got "${raw}"`);
+  }
+  return { points, windowMs };
+}
+
+function trustProxy(env: Env): Config['trustProxy'] {
+  const raw = env.TRUST_PROXY?.trim();
+  if (!raw || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const list = raw.split(',').map((entry) => entry.trim());
+  try {
+    proxyaddr.compile(list);
+  } catch (error) {
+    throw new ConfigError('TRUST_PROXY', `expected true, a hop count or addresses/CIDRs: ${(error as Error).message}`);
+  }
+  return list;
+}
+
+function onOff(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  if (raw === 'on') return true;
+  if (raw === 'off') return false;
+  throw new ConfigError(name, `expected on or off, got "${raw}"`);
 }
 
 export function loadConfig(env: Env, dirs: { widgetDir: string; demoDir: string }): Config {
@@ -57,6 +139,13 @@ export function loadConfig(env: Env, dirs: { widgetDir: string; demoDir: string 
     host: env.HOST?.trim() || defaults.host,
     databaseUrl: databaseUrl(env),
     maxMessageLength: integer(env, 'MAX_MESSAGE_LENGTH', defaults.maxMessageLength, 1, 100_000),
+    allowedOrigins: origins(env),
+    jwtSecret: secret(env, 'JWT_SECRET', 32),
+    guests: onOff(env, 'GUESTS', true),
+    adminApiKey: secret(env, 'ADMIN_API_KEY', 16),
+    rateLimit: rateLimit(env),
+    maxConnectionsPerIp: integer(env, 'MAX_CONNECTIONS_PER_IP', defaults.maxConnectionsPerIp, 0, 1_000_000),
+    trustProxy: trustProxy(env),
     ...dirs,
     logLevel: env.LOG_LEVEL?.trim() || defaults.logLevel,
   };

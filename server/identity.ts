@@ -1,5 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { jwtVerify, type JWTPayload } from 'jose';
 import { CLIENT_ID_PATTERN, MAX_NAME_LENGTH, type HandshakeErrorCode, type Member } from '../protocol/index.js';
+
+const GUEST_PREFIX = 'guest:';
 
 export type IdentityResult = { member: Member } | { refuse: HandshakeErrorCode };
 
@@ -19,21 +22,65 @@ export function cleanName(raw: unknown): string | null {
 /**
  * A guest's id is derived from their browser's clientId and their name, so
  * one guest with three tabs is one member, while two names typed in one
- * browser (the demo's alice and bob) stay two. The `guest:` prefix keeps it
- * apart from every verified id, whatever the guest sends.
+ * browser (the demo's alice and bob) stay two. The `guest:` prefix, which
+ * no token's `sub` may carry, keeps it apart from every verified id.
  */
 function guestId(clientId: string, name: string): string {
   const digest = createHash('sha256').update(`${clientId}\n${name}`).digest('base64url');
-  return `guest:${digest.slice(0, 22)}`;
+  return `${GUEST_PREFIX}${digest.slice(0, 22)}`;
 }
 
-/** Who a handshake's `auth` says the client is (guests only, until signed identities land). */
-export function identify(auth: unknown): IdentityResult {
-  const { name, token, clientId } = (auth && typeof auth === 'object' ? auth : {}) as Record<string, unknown>;
-  // Without a JWT secret no token can be verified; a client that sends one
-  // expects a verified identity, so it is refused rather than demoted to guest.
-  if (token !== undefined) return { refuse: 'unauthorized' };
+export interface IdentityOptions {
+  jwtSecret?: string;
+  guests: boolean;
+}
 
+/** Who a handshake's `auth` says the client is: a verified user (valid token) or a guest. */
+export function createIdentify(options: IdentityOptions): (auth: unknown) => Promise<IdentityResult> {
+  const key = options.jwtSecret ? new TextEncoder().encode(options.jwtSecret) : undefined;
+
+  return async (auth) => {
+    const { name, token, clientId } = (auth && typeof auth === 'object' ? auth : {}) as Record<string, unknown>;
+    // A token wins over `name`. Without a secret no token can be checked: a
+    // client that sends one expects to be verified, so it is refused rather
+    // than quietly demoted to guest.
+    if (token !== undefined) return key ? verify(token, key) : { refuse: 'unauthorized' };
+    if (!options.guests) return { refuse: 'unauthorized' };
+    return guest(name, clientId);
+  };
+}
+
+async function verify(token: unknown, key: Uint8Array): Promise<IdentityResult> {
+  if (typeof token !== 'string' || token.length > 8192) return { refuse: 'unauthorized' };
+  let claims: JWTPayload;
+  try {
+    // The algorithm is pinned: `alg: none` and RS/ES confusion are refused by jose.
+    ({ payload: claims } = await jwtVerify(token, key, { algorithms: ['HS256'], requiredClaims: ['sub', 'exp'] }));
+  } catch {
+    return { refuse: 'unauthorized' };
+  }
+  const { sub, name, avatar, role } = claims as JWTPayload & Record<string, unknown>;
+  const displayName = cleanName(name);
+  if (typeof sub !== 'string' || sub.length === 0 || sub.length > 128 || sub.startsWith(GUEST_PREFIX)) {
+    return { refuse: 'unauthorized' };
+  }
+  if (displayName === null) return { refuse: 'invalid_name' };
+  if (role !== undefined && role !== 'moderator') return { refuse: 'unauthorized' };
+  const member: Member = { id: sub, name: displayName, verified: true };
+  if (typeof avatar === 'string' && isHttpsUrl(avatar)) member.avatar = avatar;
+  if (role === 'moderator') member.role = 'moderator';
+  return { member };
+}
+
+function isHttpsUrl(value: string): boolean {
+  try {
+    return value.length <= 2048 && new URL(value).protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+function guest(name: unknown, clientId: unknown): IdentityResult {
   let displayName: string;
   if (name === undefined || name === null || name === '') {
     displayName = `guest-${randomBytes(2).toString('hex')}`;

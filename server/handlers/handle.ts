@@ -1,15 +1,20 @@
 import { z } from 'zod';
-import { ROOM_PATTERN, type Ack, type ErrorCode } from '../../protocol/index.js';
+import { ROOM_PATTERN, type Ack, type ErrorBody, type ErrorCode } from '../../protocol/index.js';
+import { StorageError } from '../stores/index.js';
 import type { HandlerContext } from './context.js';
 
 /** A refusal the client caused; its message is safe to show. */
 export class ClientError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-  ) {
+  readonly body: ErrorBody;
+  constructor(code: ErrorCode, message: string, retryAfterMs?: number) {
     super(message);
+    this.body = retryAfterMs === undefined ? { code, message } : { code, message, retryAfterMs };
   }
+}
+
+/** Refuses an event from a socket that has not joined the room. */
+export function requireJoined(ctx: HandlerContext, room: string): void {
+  if (!ctx.socket.rooms.has(room)) throw new ClientError('not_joined', `join ${room} first`);
 }
 
 function describe(error: z.ZodError): string {
@@ -36,10 +41,19 @@ export function handle<S extends z.ZodType<{ room: string }>, R extends object>(
     const last = args.at(-1);
     const ack: AckFn = typeof last === 'function' ? (last as AckFn) : () => {};
     const payload = typeof last === 'function' ? args.slice(0, -1) : args;
-    void run(payload).then(ack, (error: unknown) => {
-      ctx.log.error({ err: error, event, socket: ctx.socket.id }, 'handler failed');
-      ack({ ok: false, error: { code: 'internal', message: 'internal error' } });
-    });
+    void run(payload)
+      .catch((error: unknown): Ack<R> => {
+        if (error instanceof StorageError) {
+          ctx.log.warn({ err: error, event }, 'storage unavailable');
+          return fail('unavailable', 'storage is unavailable; retry later');
+        }
+        ctx.log.error({ err: error, event }, 'handler failed');
+        return fail('internal', 'internal error');
+      })
+      .then((result) => {
+        if (!result.ok) ctx.metrics.errors.inc({ code: result.error.code });
+        ack(result);
+      });
   };
 
   async function run(payload: unknown[]): Promise<Ack<R>> {
@@ -54,7 +68,7 @@ export function handle<S extends z.ZodType<{ room: string }>, R extends object>(
     try {
       return { ok: true, ...(await act(parsed.data)) };
     } catch (error) {
-      if (error instanceof ClientError) return fail(error.code, error.message);
+      if (error instanceof ClientError) return { ok: false, error: error.body };
       throw error;
     }
   }

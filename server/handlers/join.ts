@@ -1,6 +1,6 @@
 import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT, type JoinResult, type Message } from '../../protocol/index.js';
 import type { HandlerContext } from './context.js';
-import { handle } from './handle.js';
+import { ClientError, handle } from './handle.js';
 import { joinSchema } from './schemas.js';
 
 /**
@@ -10,17 +10,19 @@ import { joinSchema } from './schemas.js';
 export function joinHandler(ctx: HandlerContext) {
   const { socket, store, presence } = ctx;
   return handle(ctx, 'join', joinSchema, async ({ room, since, limit: asked }): Promise<JoinResult> => {
-    const limit = Math.min(asked ?? HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT);
+    const member = socket.data.member;
+    const now = Date.now();
+    const bannedUntil = await store.bannedUntil(room, member.id, now);
+    if (bannedUntil > 0) throw new ClientError('banned', `you are banned from ${room}`, bannedUntil - now);
+
     // Enter the room before reading history: a message sent in between then
     // arrives both ways, and the client keeps one copy by seq, rather than
     // falling between the two and being missed.
-    const member = socket.data.member;
     if (socket.connected && !socket.rooms.has(room)) {
       await socket.join(room);
-      if (presence.add(room, member, socket.id)) {
-        socket.to(room).emit('presence', { room, count: presence.count(room), joined: [member], left: [] });
-      }
+      presence.add(room, member, socket.id);
     }
+    const limit = Math.min(asked ?? HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT);
     let messages: Message[];
     let truncated = false;
     if (since === undefined) {

@@ -15,3 +15,12 @@ export const sendSchema = z.strictObject({
   text: z.string(),
   clientMsgId: z.string().regex(CLIENT_ID_PATTERN, 'must be 8–64 of A-Z a-z 0-9 _ -'),
 });
+export const historySchema = z.strictObject({ room, before: seq, limit: limit.optional() });
+export const typingSchema = z.strictObject({ room, typing: z.boolean() });
+export const deleteSchema = z.strictObject({ room, seq: seq.min(1) });
+export const banSchema = z.strictObject({
+  room,
+  memberId: z.string().min(1).max(200),
+  // Up to a year; a longer ban is a matter for the host site's accounts.
+  minutes: z.number().positive().max(525_600),
+});

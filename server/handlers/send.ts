@@ -1,7 +1,29 @@
+import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { SendResult } from '../../protocol/index.js';
 import type { HandlerContext } from './context.js';
-import { ClientError, handle } from './handle.js';
+import { ClientError, handle, requireJoined } from './handle.js';
 import { sendSchema } from './schemas.js';
+import { stopTyping } from './typing.js';
+
+/** Characters are code points, so an emoji counts once, as a person counts it. */
+function longerThan(text: string, max: number): boolean {
+  if (text.length <= max) return false;
+  let length = 0;
+  for (const _ of text) if (++length > max) return true;
+  return false;
+}
+
+/** Takes one message from the member's allowance, or refuses with how long to wait. */
+async function spend(ctx: HandlerContext): Promise<void> {
+  if (!ctx.limiter) return;
+  try {
+    await ctx.limiter.consume(ctx.socket.data.member.id);
+  } catch (refusal) {
+    if (!(refusal instanceof RateLimiterRes)) throw refusal;
+    const retryAfterMs = Math.max(1, Math.ceil(refusal.msBeforeNext));
+    throw new ClientError('rate_limited', `too many messages; retry in ${Math.ceil(retryAfterMs / 1000)} s`, retryAfterMs);
+  }
+}
 
 /**
  * `send`: stores the message with the room's next seq, then broadcasts it to
@@ -9,17 +31,16 @@ import { sendSchema } from './schemas.js';
  * original and broadcasts nothing, so a retry is never a duplicate.
  */
 export function sendHandler(ctx: HandlerContext) {
-  const { io, socket, store, config } = ctx;
+  const { io, socket, store, config, metrics } = ctx;
   return handle(ctx, 'send', sendSchema, async ({ room, text: raw, clientMsgId }): Promise<SendResult> => {
-    if (!socket.rooms.has(room)) throw new ClientError('not_joined', `join ${room} before sending to it`);
+    const stopTimer = metrics.sendAckSeconds.startTimer();
+    requireJoined(ctx, room);
     const text = raw.trim();
     if (text.length === 0) throw new ClientError('empty', 'text is empty');
-    // Characters are code points, so an emoji counts once, as a person counts it.
-    let length = 0;
-    for (const _ of text) if (++length > config.maxMessageLength) break;
-    if (length > config.maxMessageLength) {
+    if (longerThan(text, config.maxMessageLength)) {
       throw new ClientError('too_long', `text is longer than ${config.maxMessageLength} characters`);
     }
+    await spend(ctx);
     const { message, duplicate } = await store.append({
       room,
       text,
@@ -27,7 +48,12 @@ export function sendHandler(ctx: HandlerContext) {
       clientMsgId,
       ts: Date.now(),
     });
-    if (!duplicate) io.to(room).emit('message', message);
+    if (!duplicate) {
+      stopTyping(ctx, room);
+      io.to(room).emit('message', message);
+      metrics.messagesSent.inc();
+    }
+    stopTimer();
     return { message };
   });
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fp from 'fastify-plugin';
 
-/** GET / (the demo page) and GET /healthz. */
+/** GET / (the demo page), GET /healthz (the process runs), GET /readyz (storage answers). */
 export default fp(
   async (app) => {
     const demo = readFileSync(join(app.config.demoDir, 'index.html'));
@@ -10,6 +10,14 @@ export default fp(
       reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-cache').send(demo),
     );
     app.get('/healthz', async () => ({ status: 'ok' }));
+    app.get('/readyz', async (_request, reply) => {
+      try {
+        await app.store.ping();
+        return { status: 'ready', storage: 'ok' };
+      } catch {
+        return reply.code(503).send({ status: 'unavailable', storage: 'down' });
+      }
+    });
   },
-  { name: 'pages', dependencies: ['config'] },
+  { name: 'pages', dependencies: ['config', 'store'] },
 );

@@ -1,63 +1,126 @@
 import fp from 'fastify-plugin';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { Server } from 'socket.io';
-import type { HandlerContext, RelayServer, RelaySocket } from '../handlers/context.js';
+import { banHandler } from '../handlers/ban.js';
+import { memberRoom, type HandlerContext, type Relay, type RelayServer, type RelaySocket } from '../handlers/context.js';
+import { deleteHandler } from '../handlers/delete.js';
+import { historyHandler } from '../handlers/history.js';
 import { joinHandler } from '../handlers/join.js';
-import { leaveHandler, leaveRoom } from '../handlers/leave.js';
+import { leaveHandler, leaveRoom, removeFromRoom } from '../handlers/leave.js';
 import { sendHandler } from '../handlers/send.js';
-import { identify } from '../identity.js';
+import { typingHandler } from '../handlers/typing.js';
+import { addressResolver, ConnectionCounter, originAllowed } from '../handshake.js';
+import { createIdentify } from '../identity.js';
 import { Presence } from '../presence.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    io: RelayServer;
-    presence: Presence;
+    relay: Relay;
   }
 }
 
 /** A chat message is small: 64 KB per packet is plenty and bounds what one client can make us parse. */
 const MAX_PACKET_BYTES = 64 * 1024;
+/** A connection that has joined no room by then is closed: it holds resources and does nothing. */
+export const JOIN_TIMEOUT_MS = 30_000;
 
-/** Socket.IO on Fastify's own HTTP server, with the relay's handshake and handlers. */
+/** Socket.IO on Fastify's own HTTP server: the handshake checks, then one handler per event. */
 export default fp(
   async (app) => {
+    const { config, metrics, log } = app;
     const io: RelayServer = new Server(app.server, {
       serveClient: false,
       maxHttpBufferSize: MAX_PACKET_BYTES,
-      cors: { origin: '*' },
+      // Same list as @fastify/cors; the relay also checks Origin itself below,
+      // since CORS binds only browsers, and only for polling.
+      cors: { origin: config.allowedOrigins },
+      // An Engine.IO connection must open a Socket.IO session within this.
+      connectTimeout: 10_000,
+      // Short drops resume with rooms and missed events; middlewares still run,
+      // so identity, origin and bans are checked again.
+      connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
     });
-    const presence = new Presence();
-    app.decorate('io', io);
-    app.decorate('presence', presence);
+    const relay: Relay = {
+      io,
+      store: app.store,
+      config,
+      metrics,
+      presence: new Presence((event) => io.to(event.room).emit('presence', event)),
+      limiter: config.rateLimit
+        ? new RateLimiterMemory({ points: config.rateLimit.points, duration: config.rateLimit.windowMs / 1000 })
+        : undefined,
+    };
+    app.decorate('relay', relay);
+
+    const identify = createIdentify(config);
+    const addressOf = addressResolver(config.trustProxy);
+    const perAddress = new ConnectionCounter(config.maxConnectionsPerIp);
+    const addresses = new WeakMap<RelaySocket, string>();
 
     io.use((socket, next) => {
-      const identity = identify(socket.handshake.auth);
-      if ('refuse' in identity) {
-        app.log.info({ address: socket.handshake.address, code: identity.refuse }, 'handshake refused');
-        return next(new Error(identity.refuse));
-      }
-      socket.data.member = identity.member;
-      next();
+      const refuse = (code: string) => {
+        metrics.errors.inc({ code });
+        log.info({ address, origin, code }, 'handshake refused');
+        next(new Error(code));
+      };
+      const { origin, host } = socket.handshake.headers;
+      const address = addressOf(socket.request);
+      if (!originAllowed(config.allowedOrigins, origin, host)) return refuse('origin_not_allowed');
+      identify(socket.handshake.auth).then((identity) => {
+        if ('refuse' in identity) return refuse(identity.refuse);
+        if (!perAddress.tryAdd(address)) return refuse('too_many_connections');
+        addresses.set(socket, address);
+        socket.data.member = identity.member;
+        next();
+      }, next);
     });
 
-    io.on('connection', (socket: RelaySocket) => {
-      const log = app.log.child({ socket: socket.id });
-      log.info({ member: socket.data.member.id, address: socket.handshake.address }, 'connected');
-      const ctx: HandlerContext = { io, socket, store: app.store, presence, config: app.config, log };
+    io.on('connection', async (socket: RelaySocket) => {
+      const member = socket.data.member;
+      const connectionLog = log.child({ socket: socket.id, member: member.id });
+      connectionLog.info({ address: addresses.get(socket), recovered: socket.recovered }, 'connected');
+      const ctx: HandlerContext = { ...relay, socket, log: connectionLog, typing: new Map() };
       socket.on('join', joinHandler(ctx));
       socket.on('leave', leaveHandler(ctx));
       socket.on('send', sendHandler(ctx));
+      socket.on('history', historyHandler(ctx));
+      socket.on('typing', typingHandler(ctx));
+      socket.on('delete', deleteHandler(ctx));
+      socket.on('ban', banHandler(ctx));
       socket.on('disconnecting', (reason) => {
-        for (const room of socket.rooms) if (room !== socket.id) leaveRoom(ctx, room);
-        log.info({ reason }, 'disconnected');
+        for (const room of socket.rooms) if (room !== socket.id && !room.startsWith('@')) leaveRoom(ctx, room);
+        connectionLog.info({ reason }, 'disconnected');
       });
+      socket.on('disconnect', () => {
+        perAddress.remove(addresses.get(socket)!);
+      });
+
+      await socket.join(memberRoom(member.id));
+      // A recovered session comes back in its rooms: count it present again,
+      // unless it was banned from one meanwhile.
+      const now = Date.now();
+      for (const room of socket.rooms) {
+        if (room === socket.id || room.startsWith('@')) continue;
+        if ((await relay.store.bannedUntil(room, member.id, now).catch(() => 0)) > 0) removeFromRoom(relay, socket, room);
+        else relay.presence.add(room, member, socket.id);
+      }
+
+      const timer = setTimeout(() => {
+        if (![...socket.rooms].some((room) => room !== socket.id && !room.startsWith('@'))) {
+          connectionLog.info('closed: joined no room in time');
+          socket.disconnect(true);
+        }
+      }, JOIN_TIMEOUT_MS);
+      socket.once('disconnect', () => clearTimeout(timer));
     });
 
     // Close every client first, so the HTTP server can finish closing and the
     // store (closed after) is no longer written to.
     app.addHook('preClose', async () => {
+      relay.presence.close();
       io.local.disconnectSockets(true);
       io.engine.close();
     });
   },
-  { name: 'socket', dependencies: ['config', 'store'] },
+  { name: 'socket', dependencies: ['config', 'store', 'metrics'] },
 );

@@ -1,7 +1,7 @@
 import type { Store } from './store.js';
 import { openSqliteStore } from './sqlite.js';
 
-export type { Store } from './store.js';
+export { StorageError, type Store } from './store.js';
 
 /** Opens the store a DATABASE_URL names. */
 export function openStore(url: string): Store {

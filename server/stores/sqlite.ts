@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { Member, Message } from '../../protocol/index.js';
 import { ConfigError } from '../config.js';
-import type { AppendResult, NewMessage, Store } from './store.js';
+import { StorageError, type AppendResult, type NewMessage, type Store } from './store.js';
 
 interface Row {
   id: string;
@@ -32,6 +32,12 @@ const SCHEMA = `
   ) WITHOUT ROWID;
   CREATE UNIQUE INDEX IF NOT EXISTS messages_idempotence
     ON messages (room, author_id, client_msg_id) WHERE client_msg_id IS NOT NULL;
+  CREATE TABLE IF NOT EXISTS bans (
+    room      TEXT    NOT NULL,
+    member_id TEXT    NOT NULL,
+    until     INTEGER NOT NULL,
+    PRIMARY KEY (room, member_id)
+  ) WITHOUT ROWID;
 `;
 
 function toMessage(row: Row): Message {
@@ -92,6 +98,18 @@ export function openSqliteStore(url: string): Store {
     'SELECT * FROM (SELECT * FROM messages WHERE room = ? AND seq < ? ORDER BY seq DESC LIMIT ?) ORDER BY seq',
   );
 
+  const getOne = db.prepare<[string, number], Row>('SELECT * FROM messages WHERE room = ? AND seq = ?');
+  const markDeleted = db.prepare<[string, number]>(
+    "UPDATE messages SET text = '', deleted = 1 WHERE room = ? AND seq = ?",
+  );
+  const upsertBan = db.prepare<[string, string, number]>(
+    `INSERT INTO bans (room, member_id, until) VALUES (?, ?, ?)
+     ON CONFLICT (room, member_id) DO UPDATE SET until = excluded.until`,
+  );
+  const findBan = db.prepare<[string, string, number], { until: number }>(
+    'SELECT until FROM bans WHERE room = ? AND member_id = ? AND until > ?',
+  );
+
   const lastSeq = (room: string) => maxSeq.get(room)?.seq ?? 0;
 
   const append = db.transaction((input: NewMessage): AppendResult => {
@@ -115,29 +133,40 @@ export function openSqliteStore(url: string): Store {
   });
 
   return {
-    async append(input) {
-      return append.immediate(input);
-    },
-    async latest(room, limit) {
-      return latest.all(room, limit).map(toMessage);
-    },
-    async after(room, since, limit) {
-      // One row more than asked tells whether the client missed more.
-      const rows = after.all(room, since, limit + 1);
-      return { messages: rows.slice(0, limit).map(toMessage), truncated: rows.length > limit };
-    },
-    async before(room, seq, limit) {
-      const rows = before.all(room, seq, limit + 1);
-      return { messages: rows.slice(-limit).map(toMessage), hasMore: rows.length > limit };
-    },
-    async lastSeq(room) {
-      return lastSeq(room);
-    },
-    async ping() {
-      db.prepare('SELECT 1').get();
-    },
+    append: (input) => guard(() => append.immediate(input)),
+    latest: (room, limit) => guard(() => latest.all(room, limit).map(toMessage)),
+    after: (room, since, limit) =>
+      guard(() => {
+        // One row more than asked tells whether the client missed more.
+        const rows = after.all(room, since, limit + 1);
+        return { messages: rows.slice(0, limit).map(toMessage), truncated: rows.length > limit };
+      }),
+    before: (room, seq, limit) =>
+      guard(() => {
+        const rows = before.all(room, seq, limit + 1);
+        return { messages: rows.slice(-limit).map(toMessage), hasMore: rows.length > limit };
+      }),
+    get: (room, seq) =>
+      guard(() => {
+        const row = getOne.get(room, seq);
+        return row && toMessage(row);
+      }),
+    markDeleted: (room, seq) => guard(() => markDeleted.run(room, seq).changes > 0),
+    ban: (room, memberId, until) => guard(() => void upsertBan.run(room, memberId, until)),
+    bannedUntil: (room, memberId, now) => guard(() => findBan.get(room, memberId, now)?.until ?? 0),
+    lastSeq: (room) => guard(() => lastSeq(room)),
+    ping: () => guard(() => void db.prepare('SELECT 1').get()),
     async close() {
       if (db.open) db.close();
     },
   };
+}
+
+/** Runs a synchronous SQLite call, turning its failures into StorageError (`unavailable`). */
+async function guard<T>(fn: () => T): Promise<T> {
+  try {
+    return fn();
+  } catch (error) {
+    throw new StorageError(error);
+  }
 }

@@ -71,6 +71,7 @@ test('a retried clientMsgId returns the original and broadcasts nothing', async 
 test('join answers with history, members, count, self and lastSeq', async (t) => {
   const relay = await startRelay(t);
   const alice = await joined(t, relay.url, 'lobby', { name: 'alice', clientId: 'alice-browser' });
+  await sleep(100); // alice's own arrival is announced in its own batch
   for (let i = 1; i <= 60; i++) {
     await request(alice.socket, 'send', { room: 'lobby', text: `m${i}`, clientMsgId: msgId() });
   }
@@ -115,16 +116,19 @@ test('join with since returns what was missed, with truncated when more than lim
 test('a guest with several tabs is one member, and leaves when the last tab does', async (t) => {
   const relay = await startRelay(t);
   const watcher = await joined(t, relay.url, 'lobby', { name: 'watcher' });
+  await sleep(100);
   const presence = collect(watcher.socket, 'presence');
   const tab1 = await joined(t, relay.url, 'lobby', { name: 'alice', clientId: 'alice-browser' });
   const tab2 = await joined(t, relay.url, 'lobby', { name: 'alice', clientId: 'alice-browser' });
   assert.equal(tab1.ack.self.id, tab2.ack.self.id);
   assert.equal(tab2.ack.count, 2);
+  await sleep(100);
 
   // Same browser, another name: another member (the demo's alice and bob).
   const bob = await joined(t, relay.url, 'lobby', { name: 'bob', clientId: 'alice-browser' });
   assert.notEqual(bob.ack.self.id, tab1.ack.self.id);
   assert.equal(bob.ack.count, 3);
+  await sleep(100);
 
   tab1.socket.disconnect();
   await sleep(100);
@@ -138,6 +142,25 @@ test('a guest with several tabs is one member, and leaves when the last tab does
       [2, [], ['alice']],
     ],
   );
+});
+
+test('presence is batched: many joining at once make one event with the true count', async (t) => {
+  const relay = await startRelay(t);
+  const watcher = await joined(t, relay.url, 'crowd', { name: 'watcher' });
+  await sleep(100);
+  const presence = collect(watcher.socket, 'presence');
+  const sockets = await Promise.all(Array.from({ length: 20 }, (_, i) => connect(t, relay.url, { name: `p${i}` })));
+  await Promise.all(sockets.map((s) => request(s, 'join', { room: 'crowd' })));
+  await sleep(150);
+  assert.ok(presence.length <= 3, `${presence.length} events for 20 joins`);
+  assert.equal(presence.flatMap((p) => p.joined).length, 20);
+  assert.equal(presence.at(-1).count, 21);
+  // Joined and left within one batch: nothing to announce.
+  const blip = await connect(t, relay.url, { name: 'blip' });
+  await request(blip, 'join', { room: 'crowd' });
+  await request(blip, 'leave', { room: 'crowd' });
+  await sleep(150);
+  assert.equal(presence.flatMap((p) => [...p.joined, ...p.left]).filter((m) => m.name === 'blip').length, 0);
 });
 
 test('after leave, sends to the room are refused and its messages no longer arrive', async (t) => {

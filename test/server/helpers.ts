@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export interface Relay {
   url: string;
+  app: FastifyInstance;
   config: Config;
   /** A fresh folder for this relay's files, removed after the test. */
   dir: string;
@@ -34,6 +36,8 @@ export async function startRelay(
   const config: Config = {
     ...loadConfig({}, { widgetDir, demoDir }),
     databaseUrl: `sqlite:${join(dir, 'chat.db')}`,
+    // Tests send quickly; the limit has tests of its own that turn it on.
+    rateLimit: undefined,
     ...overrides,
     port: 0,
     host: '127.0.0.1',
@@ -48,7 +52,7 @@ export async function startRelay(
     await app.close();
   };
   t.after(close);
-  return { url, config, dir, close };
+  return { url, app, config, dir, close };
 }
 
 /** A real socket.io-client, connected (or rejected with the connect_error message), closed after the test. */

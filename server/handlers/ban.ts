@@ -1,0 +1,27 @@
+import { memberRoom, type HandlerContext } from './context.js';
+import { ClientError, handle } from './handle.js';
+import { removeFromRoom } from './leave.js';
+import { banSchema } from './schemas.js';
+
+/**
+ * `ban`: a moderator removes a member from a room and refuses them there for
+ * `minutes`. The ban is stored, so it holds across reconnects and restarts;
+ * every tab of the member is taken out of the room and told with `banned`.
+ */
+export function banHandler(ctx: HandlerContext) {
+  const { io, socket, store } = ctx;
+  return handle(ctx, 'ban', banSchema, async ({ room, memberId, minutes }) => {
+    if (socket.data.member.role !== 'moderator') throw new ClientError('forbidden', 'only moderators may ban');
+    if (memberId === socket.data.member.id) throw new ClientError('forbidden', 'moderators cannot ban themselves');
+    const until = Date.now() + Math.round(minutes * 60_000);
+    await store.ban(room, memberId, until);
+    for (const target of await io.in(memberRoom(memberId)).fetchSockets()) {
+      const local = io.sockets.sockets.get(target.id);
+      if (!local?.rooms.has(room)) continue;
+      removeFromRoom(ctx, local, room);
+      local.emit('banned', { room, until });
+    }
+    ctx.log.info({ room, memberId, minutes, by: socket.data.member.id }, 'member banned');
+    return {};
+  });
+}
