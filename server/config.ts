@@ -22,6 +22,8 @@ export interface Config {
   rateLimit?: { points: number; windowMs: number };
   /** Concurrent connections per client address; 0 disables the cap. */
   maxConnectionsPerIp: number;
+  /** A connection that has joined no room by then is closed (not an environment variable). */
+  joinTimeoutMs: number;
   /** proxy-addr trust: false (direct clients), true, a hop count, or addresses/CIDRs. */
   trustProxy: boolean | number | string[];
   /** Where the built widget lives (`live-chat.js` and its map). */
@@ -146,6 +148,7 @@ export function loadConfig(env: Env, dirs: { widgetDir: string; demoDir: string 
     rateLimit: rateLimit(env),
     maxConnectionsPerIp: integer(env, 'MAX_CONNECTIONS_PER_IP', defaults.maxConnectionsPerIp, 0, 1_000_000),
     trustProxy: trustProxy(env),
+    joinTimeoutMs: 30_000,
     ...dirs,
     logLevel: env.LOG_LEVEL?.trim() || defaults.logLevel,
   };

@@ -21,8 +21,6 @@ declare module 'fastify' {
 
 /** A chat message is small: 64 KB per packet is plenty and bounds what one client can make us parse. */
 const MAX_PACKET_BYTES = 64 * 1024;
-/** A connection that has joined no room by then is closed: it holds resources and does nothing. */
-export const JOIN_TIMEOUT_MS = 30_000;
 
 /** Socket.IO on Fastify's own HTTP server: the handshake checks, then one handler per event. */
 export default fp(
@@ -105,12 +103,13 @@ export default fp(
         else relay.presence.add(room, member, socket.id);
       }
 
+      // A connection that joins no room holds resources and does nothing: close it.
       const timer = setTimeout(() => {
         if (![...socket.rooms].some((room) => room !== socket.id && !room.startsWith('@'))) {
           connectionLog.info('closed: joined no room in time');
           socket.disconnect(true);
         }
-      }, JOIN_TIMEOUT_MS);
+      }, config.joinTimeoutMs);
       socket.once('disconnect', () => clearTimeout(timer));
     });
 
