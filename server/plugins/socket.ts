@@ -6,9 +6,9 @@ import { memberRoom, type HandlerContext, type Relay, type RelayServer, type Rel
 import { deleteHandler } from '../handlers/delete.js';
 import { historyHandler } from '../handlers/history.js';
 import { joinHandler } from '../handlers/join.js';
-import { leaveHandler, leaveRoom, removeFromRoom } from '../handlers/leave.js';
+import { leaveHandler, removeFromRoom } from '../handlers/leave.js';
 import { sendHandler } from '../handlers/send.js';
-import { typingHandler } from '../handlers/typing.js';
+import { stopTyping, typingHandler } from '../handlers/typing.js';
 import { addressResolver, ConnectionCounter, originAllowed } from '../handshake.js';
 import { createIdentify } from '../identity.js';
 import { Presence } from '../presence.js';
@@ -86,7 +86,13 @@ export default fp(
       socket.on('delete', deleteHandler(ctx));
       socket.on('ban', banHandler(ctx));
       socket.on('disconnecting', (reason) => {
-        for (const room of socket.rooms) if (room !== socket.id && !room.startsWith('@')) leaveRoom(ctx, room);
+        // Socket.IO takes the socket out of its rooms itself, after saving them
+        // for recovery; here the others only learn that it stopped typing and left.
+        for (const room of socket.rooms) {
+          if (room === socket.id || room.startsWith('@')) continue;
+          stopTyping(ctx, room);
+          relay.presence.remove(room, member.id, socket.id);
+        }
         connectionLog.info({ reason }, 'disconnected');
       });
       socket.on('disconnect', () => {
