@@ -60,6 +60,9 @@ export default fp(
         metrics.errors.inc({ code });
         log.info({ address, origin, code }, 'handshake refused');
         next(new Error(code));
+        // Then close the Engine.IO connection too (once the refusal is
+        // flushed), rather than hold it open for a client we turned away.
+        setImmediate(() => socket.conn.close());
       };
       const { origin, host } = socket.handshake.headers;
       const address = addressOf(socket.request);
