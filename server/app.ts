@@ -19,6 +19,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     logger: options.logger ?? { level: config.logLevel },
     // Clients keep WebSockets open; close must not wait on idle keep-alive HTTP ones.
     forceCloseConnections: 'idle',
+    // Validate as written: no silent type coercion, no silent dropping of
+    // unknown fields (they are refused, as on the socket).
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
   });
   await app.register(configPlugin, { config });
   await app.register(cors, { origin: config.allowedOrigins });

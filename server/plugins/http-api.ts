@@ -71,16 +71,17 @@ export default fp(
       reply.code(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url}` } }),
     );
 
-    app.get<{ Params: { room: string }; Querystring: { before?: number; limit?: number } }>(
+    app.get<{ Params: { room: string }; Querystring: { before?: string; limit?: string } }>(
       '/api/rooms/:room/messages',
       {
         schema: {
           params: roomParams,
           querystring: {
             type: 'object',
+            // Strings of digits: the app validates without coercion (see app.ts).
             properties: {
-              before: { type: 'integer', minimum: 0 },
-              limit: { type: 'integer', minimum: 1 },
+              before: { type: 'string', pattern: '^[0-9]{1,15}$' },
+              limit: { type: 'string', pattern: '^[1-9][0-9]{0,5}$' },
             },
             additionalProperties: false,
           },
@@ -89,7 +90,8 @@ export default fp(
       async (request) => {
         // With guests off, history is for signed members only: the API then needs the key too.
         if (!config.guests) authorize(request);
-        const { before = Number.MAX_SAFE_INTEGER, limit = HISTORY_DEFAULT_LIMIT } = request.query;
+        const before = request.query.before === undefined ? Number.MAX_SAFE_INTEGER : Number(request.query.before);
+        const limit = request.query.limit === undefined ? HISTORY_DEFAULT_LIMIT : Number(request.query.limit);
         return app.store.before(room(request), before, Math.min(limit, HISTORY_MAX_LIMIT));
       },
     );
