@@ -11,7 +11,7 @@ import { relayPlugin } from './test/widget/relay-plugin.mjs';
 export default {
   files: 'test/widget/**/*.test.ts',
   // Lit's production build, as the widget bundle uses (no dev-mode warning in the logs).
-  nodeResolve: { exportConditions: ['production'] },
+  nodeResolve: { browser: true, exportConditions: ['production'] },
   concurrency: 1,
   testsFinishTimeout: 120_000,
   plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }), relayPlugin()],

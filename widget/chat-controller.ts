@@ -49,6 +49,8 @@ export class ChatController implements ReactiveController {
   outgoing: Outgoing[] = [];
   self?: Member;
   count = 0;
+  /** Set when a moderator banned this visitor from the room. */
+  bannedUntil?: number;
 
   private socket?: ChatSocket;
   private options?: ChatOptions;
@@ -140,6 +142,17 @@ export class ChatController implements ReactiveController {
       }
       this.merge([message]);
     });
+    socket.on('deleted', ({ room, seq }) => {
+      if (room !== this.options?.room) return;
+      this.messages = this.messages.map((m) => (m.seq === seq ? { ...m, text: '', deleted: true } : m));
+      this.host.requestUpdate();
+    });
+    socket.on('banned', ({ room, until }) => {
+      if (room !== this.options?.room) return;
+      this.joined = false;
+      this.bannedUntil = until;
+      this.setStatus('offline');
+    });
     socket.on('presence', (event) => {
       if (event.room !== this.options?.room) return;
       this.count = event.count;
@@ -167,9 +180,11 @@ export class ChatController implements ReactiveController {
     }
     if (socket !== this.socket) return;
     if (!ack.ok) {
+      if (ack.error.code === 'banned') this.bannedUntil = Date.now() + (ack.error.retryAfterMs ?? 0);
       this.setStatus('offline');
       return;
     }
+    this.bannedUntil = undefined;
     this.self = ack.self;
     this.count = ack.count;
     this.merge(ack.messages);

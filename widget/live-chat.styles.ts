@@ -101,6 +101,10 @@ export const styles = css`
     white-space: pre-wrap;
     overflow-wrap: anywhere;
   }
+  [part='text'].deleted {
+    font-style: italic;
+    color: var(--live-chat-muted, #57606a);
+  }
   .pending [part='text'] {
     opacity: 0.6;
   }

@@ -143,7 +143,11 @@ export class LiveChat extends LitElement {
       <header part="header">
         <span class="room">#${this.room}</span>
         <span part="status" class=${status} role="status"
-          >${status === 'online' && count > 0 ? `${count} online` : STATUS_TEXT[status]}</span
+          >${this.chat.bannedUntil
+            ? 'Removed by a moderator'
+            : status === 'online' && count > 0
+              ? `${count} online`
+              : STATUS_TEXT[status]}</span
         >
       </header>
       <div part="messages" role="log" aria-label="Messages" tabindex="0" @scroll=${this.onScroll}>
@@ -164,7 +168,9 @@ export class LiveChat extends LitElement {
         <span part="author">${message.author.name}</span>
         <time part="time" datetime=${new Date(message.ts).toISOString()}>${formatTime(message.ts)}</time>
       </div>
-      <p part="text">${message.text}</p>
+      ${message.deleted
+        ? html`<p part="text" class="deleted">Message deleted</p>`
+        : html`<p part="text">${message.text}</p>`}
     </div>`;
   }
 

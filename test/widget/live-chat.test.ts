@@ -1,5 +1,6 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
+import { io } from 'socket.io-client';
 import type { LiveChat } from '../../widget/live-chat.js';
 import { loadWidget, online, part, shows, texts, typeAndSend, uniqueRoom } from './helpers.js';
 
@@ -109,6 +110,24 @@ describe('<live-chat>', () => {
     expect(el.shadowRoot!.querySelector('[part="author"]')!.textContent).to.equal('Dana');
     expect(localStorage.getItem('live-chat:name')).to.equal('Dana');
     localStorage.clear();
+  });
+
+  it('shows a message deleted by its author as deleted, live', async () => {
+    const room = uniqueRoom();
+    const el = await fixture<LiveChat>(html`<live-chat room=${room} name="reader"></live-chat>`);
+    await online(el);
+    // Another client of the contract (a bot) speaks to the same relay.
+    const bot = io(relayUrl, { auth: { name: 'bot' }, transports: ['websocket'] });
+    try {
+      await bot.timeout(5000).emitWithAck('join', { room });
+      const sent = await bot.timeout(5000).emitWithAck('send', { room, text: 'regrettable', clientMsgId: 'bot-msg-0001' });
+      await shows(el, 'regrettable');
+      await bot.timeout(5000).emitWithAck('delete', { room, seq: sent.message.seq });
+      await shows(el, 'Message deleted');
+      expect(texts(el)).to.deep.equal(['Message deleted']);
+    } finally {
+      bot.disconnect();
+    }
   });
 
   it('keeps its styles to itself and passes an accessibility audit', async () => {
