@@ -1,5 +1,6 @@
 // Opens the demo page of a running relay in headless Chromium, sends a
-// message as alice, waits for bob to see it, and saves a screenshot.
+// message as alice, waits for bob to see it, has bob answer, and saves a
+// screenshot.
 // Usage: node scripts/screenshot.mjs [url] [out.png]
 import puppeteer from 'puppeteer-core';
 import { chromiumPath, chromiumArgs } from './chromium.mjs';
@@ -20,15 +21,19 @@ try {
   await page.goto(url, { waitUntil: 'networkidle0' });
   const [alice, bob] = await page.$$('live-chat');
   await page.waitForFunction((el) => el.shadowRoot?.querySelector('[part=status]')?.classList.contains('online'), {}, bob);
-  const input = await alice.waitForSelector('pierce/textarea');
-  await input.type(text);
-  await input.press('Enter');
-  await page.waitForFunction(
-    (el, t) => [...el.shadowRoot.querySelectorAll('[part=text]')].some((p) => p.textContent === t),
-    { timeout: 5000 },
-    bob,
-    text,
-  );
+  const say = async (from, to, line) => {
+    const input = await from.waitForSelector('pierce/textarea');
+    await input.type(line);
+    await input.press('Enter');
+    await page.waitForFunction(
+      (el, t) => [...el.shadowRoot.querySelectorAll('[part=text]')].some((p) => p.textContent === t),
+      { timeout: 5000 },
+      to,
+      line,
+    );
+  };
+  await say(alice, bob, text);
+  await say(bob, alice, 'Hello alice! Reload the page: we are still here.');
   await page.screenshot({ path: out });
   console.log(`bob saw alice's message; screenshot saved to ${out}`);
 } finally {

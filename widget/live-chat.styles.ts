@@ -5,12 +5,25 @@ import { css } from 'lit';
  * with a fallback; every region is a `part`.
  */
 export const styles = css`
+  /* The host element is the page's: it only gets a size. Everything visible
+     is drawn by .box, which starts from 'all: initial' so that no inherited
+     property of the page (a global '* { color: red !important }', a
+     text-transform, a letter-spacing) reaches inside. Custom properties still
+     do: they are the theming API. */
   :host {
+    display: block;
+    min-height: 320px;
+    height: 480px;
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  .box {
+    all: initial;
     display: flex;
     flex-direction: column;
     box-sizing: border-box;
-    min-height: 320px;
-    height: 480px;
+    height: 100%;
     font-family: var(--live-chat-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
     font-size: var(--live-chat-font-size, 14px);
     line-height: 1.4;
@@ -20,9 +33,6 @@ export const styles = css`
     border-radius: var(--live-chat-radius, 12px);
     overflow: hidden;
     contain: content;
-  }
-  :host([hidden]) {
-    display: none;
   }
   *,
   *::before,

@@ -139,7 +139,7 @@ export class LiveChat extends LitElement {
 
   override render() {
     const { status, messages, outgoing, count } = this.chat;
-    return html`
+    return html`<div class="box">
       <header part="header">
         <span class="room">#${this.room}</span>
         <span part="status" class=${status} role="status"
@@ -158,7 +158,7 @@ export class LiveChat extends LitElement {
         ${repeat(outgoing, (o) => o.clientMsgId, (o) => this.renderOutgoing(o))}
       </div>
       ${this.displayName ? this.renderComposer() : this.renderNicknamePrompt()}
-    `;
+    </div>`;
   }
 
   private renderMessage(message: Message) {

@@ -130,6 +130,32 @@ describe('<live-chat>', () => {
     }
   });
 
+  it('is not restyled by hostile global CSS on the host page', async () => {
+    const hostile = document.createElement('style');
+    hostile.textContent = `* { color: rgb(255, 0, 0) !important; font-size: 40px !important;
+      text-transform: uppercase !important; letter-spacing: 10px !important; font-family: monospace !important;
+      line-height: 5 !important; text-align: right !important; visibility: visible !important }
+      p, span, header, button, textarea { display: none !important; }`;
+    document.head.append(hostile);
+    try {
+      const el = await fixture<LiveChat>(html`<live-chat room=${uniqueRoom()} name="alice"></live-chat>`);
+      await online(el);
+      await typeAndSend(el, 'styled by us');
+      await shows(el, 'styled by us');
+      const text = getComputedStyle(part(el, 'text')!);
+      expect(text.color).to.equal('rgb(27, 31, 36)');
+      expect(text.fontSize).to.equal('14px');
+      expect(text.textTransform).to.equal('none');
+      expect(text.letterSpacing).to.equal('normal');
+      expect(text.fontFamily).not.to.contain('monospace');
+      expect(text.lineHeight).not.to.equal('200px');
+      expect(text.textAlign).not.to.equal('right');
+      expect(getComputedStyle(part(el, 'send')!).display).not.to.equal('none', 'page selectors do not match inside');
+    } finally {
+      hostile.remove();
+    }
+  });
+
   it('keeps its styles to itself and passes an accessibility audit', async () => {
     const el = await fixture<LiveChat>(html`<live-chat room=${uniqueRoom()} name="alice"></live-chat>`);
     await online(el);
