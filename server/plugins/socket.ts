@@ -70,6 +70,9 @@ export default fp(
       identify(socket.handshake.auth).then((identity) => {
         if ('refuse' in identity) return refuse(identity.refuse);
         if (!perAddress.tryAdd(address)) return refuse('too_many_connections');
+        // Counted until the underlying connection closes, which it does even
+        // when the client leaves before its session opens.
+        socket.conn.once('close', () => perAddress.remove(address));
         addresses.set(socket, address);
         socket.data.member = identity.member;
         next();
@@ -97,9 +100,6 @@ export default fp(
           relay.presence.remove(room, member.id, socket.id);
         }
         connectionLog.info({ reason }, 'disconnected');
-      });
-      socket.on('disconnect', () => {
-        perAddress.remove(addresses.get(socket)!);
       });
 
       await socket.join(memberRoom(member.id));
