@@ -2,42 +2,142 @@ import { css } from 'lit';
 
 /**
  * Every value a host page may change is a `--live-chat-*` custom property
- * with a fallback; every region is a `part`.
+ * with a theme's fallback (the internal `--_*` names); every region is a
+ * `part`. Colours meet WCAG AA contrast in both themes.
  */
+const dark = css`
+  --_fg: var(--live-chat-fg, #e6edf3);
+  --_bg: var(--live-chat-bg, #0d1117);
+  --_header-bg: var(--live-chat-header-bg, #161b22);
+  --_border: var(--live-chat-border, #30363d);
+  --_muted: var(--live-chat-muted, #9198a1);
+  --_accent: var(--live-chat-accent, #1f6feb);
+  --_accent-fg: var(--live-chat-accent-fg, #ffffff);
+  --_author: var(--live-chat-author, #79c0ff);
+  --_own-author: var(--live-chat-own-author, #d2a8ff);
+  --_error: var(--live-chat-error, #ff7b72);
+  --_input-bg: var(--live-chat-input-bg, #0d1117);
+  --_link: var(--live-chat-accent, #58a6ff);
+`;
+
 export const styles = css`
   /* The host element is the page's: it only gets a size. Everything visible
-     is drawn by .box, which starts from 'all: initial' so that no inherited
+     is drawn inside, starting from 'all: initial', so that no inherited
      property of the page (a global '* { color: red !important }', a
-     text-transform, a letter-spacing) reaches inside. Custom properties still
+     text-transform, a letter-spacing) reaches in. Custom properties still
      do: they are the theming API. */
   :host {
     display: block;
     min-height: 320px;
     height: 480px;
+    --_fg: var(--live-chat-fg, #1b1f24);
+    --_bg: var(--live-chat-bg, #ffffff);
+    --_header-bg: var(--live-chat-header-bg, #f6f8fa);
+    --_border: var(--live-chat-border, #d0d7de);
+    --_muted: var(--live-chat-muted, #57606a);
+    --_accent: var(--live-chat-accent, #0969da);
+    --_accent-fg: var(--live-chat-accent-fg, #ffffff);
+    --_author: var(--live-chat-author, #0550ae);
+    --_own-author: var(--live-chat-own-author, #8250df);
+    --_error: var(--live-chat-error, #cf222e);
+    --_input-bg: var(--live-chat-input-bg, #ffffff);
+    --_link: var(--live-chat-accent, #0969da);
+    --_radius: var(--live-chat-radius, 12px);
+  }
+  :host([theme='dark']) {
+    ${dark}
+  }
+  @media (prefers-color-scheme: dark) {
+    :host([theme='auto']) {
+      ${dark}
+    }
   }
   :host([hidden]) {
     display: none;
   }
-  .box {
-    all: initial;
-    display: flex;
-    flex-direction: column;
+  :host([mode='launcher']) {
+    height: 0;
+    min-height: 0;
+  }
+  * {
     box-sizing: border-box;
-    height: 100%;
+  }
+  .box,
+  [part='launcher'] {
+    all: initial;
+    box-sizing: border-box;
     font-family: var(--live-chat-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
     font-size: var(--live-chat-font-size, 14px);
     line-height: 1.4;
-    color: var(--live-chat-fg, #1b1f24);
-    background: var(--live-chat-bg, #ffffff);
-    border: 1px solid var(--live-chat-border, #d0d7de);
-    border-radius: var(--live-chat-radius, 12px);
-    overflow: hidden;
-    contain: content;
+    color: var(--_fg);
   }
-  *,
-  *::before,
-  *::after {
-    box-sizing: inherit;
+  .box {
+    display: flex;
+    flex-direction: column;
+    position: relative;
+    height: 100%;
+    background: var(--_bg);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    overflow: hidden;
+  }
+  :host([mode='launcher']) .box {
+    position: fixed;
+    z-index: var(--live-chat-z-index, 2147483000);
+    right: var(--live-chat-offset, 20px);
+    bottom: calc(var(--live-chat-offset, 20px) + 68px);
+    width: var(--live-chat-panel-width, 370px);
+    height: min(var(--live-chat-panel-height, 560px), calc(100vh - 120px));
+    box-shadow: 0 8px 28px rgb(0 0 0 / 22%);
+  }
+  @media (max-width: 480px) {
+    /* Small screens: the open panel takes the whole screen. */
+    :host([mode='launcher']) .box {
+      inset: 0;
+      width: auto;
+      height: auto;
+      border-radius: 0;
+      border: 0;
+    }
+  }
+  [part='launcher'] {
+    position: fixed;
+    z-index: var(--live-chat-z-index, 2147483000);
+    right: var(--live-chat-offset, 20px);
+    bottom: var(--live-chat-offset, 20px);
+    width: 56px;
+    height: 56px;
+    display: grid;
+    place-items: center;
+    border-radius: 50%;
+    background: var(--_accent);
+    color: var(--_accent-fg);
+    box-shadow: 0 4px 14px rgb(0 0 0 / 25%);
+    cursor: pointer;
+  }
+  [part='launcher'] svg {
+    width: 26px;
+    height: 26px;
+    fill: none;
+    stroke: currentColor;
+    stroke-width: 2;
+    stroke-linejoin: round;
+    stroke-linecap: round;
+  }
+  [part='badge'] {
+    position: absolute;
+    top: -4px;
+    right: -4px;
+    min-width: 22px;
+    height: 22px;
+    padding: 0 6px;
+    border-radius: 11px;
+    background: #cf222e;
+    color: #ffffff;
+    font-size: 12px;
+    font-weight: 700;
+    line-height: 22px;
+    text-align: center;
   }
   header {
     display: flex;
@@ -45,8 +145,8 @@ export const styles = css`
     justify-content: space-between;
     gap: 8px;
     padding: 10px 14px;
-    border-bottom: 1px solid var(--live-chat-border, #d0d7de);
-    background: var(--live-chat-header-bg, #f6f8fa);
+    border-bottom: 1px solid var(--_border);
+    background: var(--_header-bg);
   }
   .room {
     font-weight: 600;
@@ -54,12 +154,24 @@ export const styles = css`
     text-overflow: ellipsis;
     white-space: nowrap;
   }
+  button {
+    font: inherit;
+    color: inherit;
+    cursor: pointer;
+  }
+  button:disabled {
+    cursor: default;
+  }
   [part='status'] {
     display: inline-flex;
     align-items: center;
     gap: 6px;
+    padding: 2px 4px;
+    border: 0;
+    border-radius: 4px;
+    background: none;
     font-size: 0.85em;
-    color: var(--live-chat-muted, #57606a);
+    color: var(--_muted);
     white-space: nowrap;
   }
   [part='status']::before {
@@ -73,7 +185,22 @@ export const styles = css`
     background: var(--live-chat-online, #1a7f37);
   }
   [part='status'].connecting::before {
-    background: var(--live-chat-connecting, #bf8700);
+    background: #bf8700;
+  }
+  [part='members'] {
+    margin: 0;
+    padding: 8px 14px;
+    max-height: 35%;
+    overflow-y: auto;
+    list-style: none;
+    border-bottom: 1px solid var(--_border);
+    background: var(--_header-bg);
+  }
+  [part='members'] li {
+    padding: 2px 0;
+  }
+  .badge {
+    color: var(--_muted);
   }
   [part='messages'] {
     flex: 1;
@@ -81,14 +208,19 @@ export const styles = css`
     overflow-y: auto;
     overscroll-behavior: contain;
   }
-  .empty {
-    margin: 0;
-    color: var(--live-chat-muted, #57606a);
+  .note,
+  .day {
+    margin: 8px 0;
+    color: var(--_muted);
     text-align: center;
-    padding: 24px 0;
+    font-size: 0.85em;
   }
   .message {
+    position: relative;
     padding: 4px 0;
+  }
+  .message.grouped {
+    padding-top: 0;
   }
   .meta {
     display: flex;
@@ -97,45 +229,80 @@ export const styles = css`
   }
   [part='author'] {
     font-weight: 600;
-    color: var(--live-chat-author, #0550ae);
+    color: var(--_author);
   }
   .own [part='author'] {
-    color: var(--live-chat-own-author, #8250df);
+    color: var(--_own-author);
   }
   [part='time'] {
     font-size: 0.8em;
-    color: var(--live-chat-muted, #57606a);
+    color: var(--_muted);
   }
   [part='text'] {
     margin: 0;
     white-space: pre-wrap;
     overflow-wrap: anywhere;
   }
+  [part='text'] a {
+    color: var(--_link);
+  }
   [part='text'].deleted {
     font-style: italic;
-    color: var(--live-chat-muted, #57606a);
+    color: var(--_muted);
   }
   .pending [part='text'] {
-    opacity: 0.6;
+    opacity: 0.7;
   }
-  .failed [part='text'] {
-    color: var(--live-chat-error, #cf222e);
+  .failed [part='text'],
+  .failed [part='time'] {
+    color: var(--_error);
   }
-  .failed button {
-    font: inherit;
-    font-size: 0.85em;
+  .actions {
+    display: none;
+    gap: 10px;
+  }
+  .message:hover .actions,
+  .message:focus-within .actions,
+  .actions.shown {
+    display: flex;
+  }
+  .actions button {
     padding: 0;
     border: 0;
     background: none;
-    color: var(--live-chat-accent, #0969da);
+    font-size: 0.85em;
+    color: var(--_link);
     text-decoration: underline;
-    cursor: pointer;
+  }
+  .jump {
+    position: absolute;
+    left: 50%;
+    bottom: 96px;
+    transform: translateX(-50%);
+    padding: 4px 12px;
+    border: 0;
+    border-radius: 14px;
+    background: var(--_accent);
+    color: var(--_accent-fg);
+    font-size: 0.85em;
+    box-shadow: 0 2px 8px rgb(0 0 0 / 20%);
+  }
+  .typing,
+  .slow {
+    margin: 0;
+    padding: 0 14px;
+    min-height: 1.4em;
+    font-size: 0.85em;
+    color: var(--_muted);
+  }
+  .slow {
+    color: var(--_error);
   }
   form {
     display: flex;
     gap: 8px;
-    padding: 10px 14px;
-    border-top: 1px solid var(--live-chat-border, #d0d7de);
+    padding: 8px 14px 12px;
+    border-top: 1px solid var(--_border);
   }
   textarea,
   input {
@@ -143,30 +310,29 @@ export const styles = css`
     min-width: 0;
     font: inherit;
     color: inherit;
-    background: var(--live-chat-input-bg, #ffffff);
-    border: 1px solid var(--live-chat-border, #d0d7de);
-    border-radius: calc(var(--live-chat-radius, 12px) / 2);
+    background: var(--_input-bg);
+    border: 1px solid var(--_border);
+    border-radius: calc(var(--_radius) / 2);
     padding: 8px 10px;
     resize: none;
   }
-  textarea:focus-visible,
-  input:focus-visible,
-  button:focus-visible {
-    outline: 2px solid var(--live-chat-accent, #0969da);
+  textarea::placeholder,
+  input::placeholder {
+    color: var(--_muted);
+  }
+  :focus-visible {
+    outline: 2px solid var(--_accent);
     outline-offset: 1px;
   }
   form > button {
-    font: inherit;
     font-weight: 600;
     padding: 8px 14px;
     border: 0;
-    border-radius: calc(var(--live-chat-radius, 12px) / 2);
-    color: var(--live-chat-accent-fg, #ffffff);
-    background: var(--live-chat-accent, #0969da);
-    cursor: pointer;
+    border-radius: calc(var(--_radius) / 2);
+    color: var(--_accent-fg);
+    background: var(--_accent);
   }
   form > button:disabled {
-    opacity: 0.5;
-    cursor: default;
+    opacity: 0.55;
   }
 `;

@@ -1,48 +1,58 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { Message } from '../protocol/index.js';
-import { ChatController, type Outgoing, type Status } from './chat-controller.js';
+import type { ErrorBody, Message } from '../protocol/index.js';
+import { ChatController, type Outgoing } from './chat-controller.js';
+import {
+  LiveChatConnectEvent,
+  LiveChatDisconnectEvent,
+  LiveChatErrorEvent,
+  LiveChatMessageEvent,
+  LiveChatUnreadEvent,
+} from './events.js';
+import { dayLabel, fullTime, linkify, relativeTime, sameDay } from './format.js';
+import { pickLanguage, strings } from './i18n.js';
 import { scriptRelay } from './relay-url.js';
-import { rememberName, storedName } from './storage.js';
+import { remember, recall } from './storage.js';
 import { styles } from './live-chat.styles.js';
 
-const STATUS_TEXT: Record<Status, string> = {
-  connecting: 'Connecting…',
-  online: 'Online',
-  offline: 'Offline',
-};
-
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-const dayTimeFormat = new Intl.DateTimeFormat(undefined, {
-  month: 'short',
-  day: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-});
-
-function formatTime(ts: number): string {
-  const date = new Date(ts);
-  return (date.toDateString() === new Date().toDateString() ? timeFormat : dayTimeFormat).format(date);
-}
+export type Mode = 'inline' | 'launcher';
+export type Theme = 'light' | 'dark' | 'auto';
 
 /** How close to the bottom (px) counts as "reading the newest": new messages then scroll into view. */
 const STICK_TO_BOTTOM_PX = 48;
+/** Messages by one author closer together than this are grouped under one name. */
+const GROUP_MS = 5 * 60_000;
 
 /**
  * A real-time chat box for one room of a live-chat relay.
  *
  * @attr room - The room to join (`^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$`). Required.
  * @attr server - The relay's URL. Defaults to the origin `live-chat.js` was loaded from.
- * @attr name - The visitor's display name. Without it the widget asks for a nickname before the first send.
+ * @attr name - The visitor's display name. Without it (or a token) the widget asks for a nickname before the first send.
+ * @attr token - A JWT signed by the host site (HS256, the relay's JWT_SECRET): a verified identity; wins over `name`.
+ * @attr mode - `inline` (fills its box, the default) or `launcher` (a floating button that opens a chat panel).
+ * @attr theme - `light` (default), `dark`, or `auto` (follows the visitor's colour scheme).
+ * @attr lang - `en` or `fr`; defaults to the nearest `lang` attribute, then English.
  *
+ * @fires live-chat-message - A message arrived (`event.message`); also the visitor's own once stored.
+ * @fires live-chat-connect - Joined the room (after every connect and reconnect).
+ * @fires live-chat-disconnect - The connection dropped; it comes back by itself.
+ * @fires live-chat-unread - The unread count changed (`event.count`): messages that arrived while the launcher was closed.
+ * @fires live-chat-error - The relay refused something (`event.error.code`, `event.error.message`).
+ *
+ * @csspart launcher - The floating button (launcher mode).
+ * @csspart badge - The unread count on the launcher.
+ * @csspart panel - The chat box.
  * @csspart header - The top bar with the room name and status.
- * @csspart status - The connection status.
+ * @csspart status - The connection status and online count (a button that shows who is here).
+ * @csspart members - The list of people here.
  * @csspart messages - The message list.
  * @csspart message - One message.
  * @csspart author - A message's author name.
  * @csspart time - A message's time.
  * @csspart text - A message's text.
+ * @csspart typing - The "… is typing" line.
  * @csspart composer - The form at the bottom.
  * @csspart input - The message (or nickname) field.
  * @csspart send - The send button.
@@ -55,15 +65,18 @@ const STICK_TO_BOTTOM_PX = 48;
  * @cssprop --live-chat-border - Border colour.
  * @cssprop --live-chat-radius - Corner radius of the box (controls get half).
  * @cssprop --live-chat-muted - Secondary text (times, status).
- * @cssprop --live-chat-accent - Send button and focus ring.
+ * @cssprop --live-chat-accent - Send button, launcher, links and focus ring.
  * @cssprop --live-chat-accent-fg - Text on the accent colour.
  * @cssprop --live-chat-author - Other people's names.
  * @cssprop --live-chat-own-author - The visitor's own name.
  * @cssprop --live-chat-error - Failed sends.
  * @cssprop --live-chat-input-bg - Field background.
  * @cssprop --live-chat-online - Status dot when connected.
- * @cssprop --live-chat-connecting - Status dot while connecting.
  * @cssprop --live-chat-offline - Status dot when offline.
+ * @cssprop --live-chat-panel-width - Launcher panel width (370px).
+ * @cssprop --live-chat-panel-height - Launcher panel height (560px).
+ * @cssprop --live-chat-offset - Launcher distance from the viewport's corner (20px).
+ * @cssprop --live-chat-z-index - Launcher stacking order (2147483000).
  */
 @customElement('live-chat')
 export class LiveChat extends LitElement {
@@ -72,55 +85,160 @@ export class LiveChat extends LitElement {
   @property({ reflect: true }) room = '';
   @property() server?: string;
   @property() name?: string;
+  @property() token?: string;
+  @property({ reflect: true }) mode: Mode = 'inline';
+  @property({ reflect: true }) theme: Theme = 'light';
+  @property() override lang = '';
 
-  /** The nickname the visitor typed, when no `name` attribute is set. */
-  @state() private nickname = storedName();
+  /** Launcher mode: whether the panel is open. */
+  @state() private opened = recall('open') === '1';
+  /** The nickname the visitor typed, when there is no `name` or `token`. */
+  @state() private nickname = recall('name');
   @state() private draft = '';
+  @state() private unread = 0;
+  @state() private showMembers = false;
+  /** New messages arrived while the visitor was reading older ones. */
+  @state() private missed = false;
+  @state() private now = Date.now();
 
-  @query('[role=log]') private list?: HTMLDivElement;
-  @query('textarea') private textarea?: HTMLTextAreaElement;
+  @query('[part=messages]') private list?: HTMLElement;
+  @query('[part=input]') private input?: HTMLElement;
+  @query('[part=launcher]') private launcher?: HTMLElement;
 
-  private readonly chat = new ChatController(this);
+  private readonly chat = new ChatController(this, {
+    message: (message) => this.onMessage(message),
+    connected: () => this.dispatchEvent(new LiveChatConnectEvent()),
+    disconnected: () => this.dispatchEvent(new LiveChatDisconnectEvent()),
+    error: (error: ErrorBody) => this.dispatchEvent(new LiveChatErrorEvent(error)),
+  });
   private stickToBottom = true;
+  /** scrollHeight − scrollTop before older messages were added above, to keep the view still. */
+  private anchor?: number;
+  private clock?: ReturnType<typeof setInterval>;
+
+  private get t() {
+    return strings[pickLanguage(this)]!;
+  }
+
+  private get language(): string {
+    return pickLanguage(this);
+  }
 
   private get displayName(): string | undefined {
-    return this.name?.trim() || this.nickname;
+    return this.chat.self?.verified ? this.chat.self.name : this.name?.trim() || this.nickname;
+  }
+
+  private get isOpen(): boolean {
+    return this.mode !== 'launcher' || this.opened;
+  }
+
+  /** Sends a message as the visitor, as if typed. */
+  send(text: string): void {
+    const trimmed = text.trim();
+    if (!trimmed) return;
+    this.stickToBottom = true;
+    this.chat.send(trimmed);
+  }
+
+  /** Opens the launcher's panel (no effect inline). */
+  open(): void {
+    this.setOpen(true);
+  }
+
+  /** Closes the launcher's panel. */
+  close(): void {
+    this.setOpen(false);
+  }
+
+  toggle(): void {
+    this.setOpen(!this.opened);
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
     // Reconnect after being moved or re-attached (the controller closed on detach).
     this.configure();
+    // Relative times ("3 min ago") move on.
+    this.clock = setInterval(() => (this.now = Date.now()), 30_000);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.clock);
   }
 
   protected override willUpdate(changed: PropertyValues): void {
-    if (changed.has('room') || changed.has('server') || changed.has('name') || changed.has('nickname')) {
-      this.configure();
-    }
+    if (['room', 'server', 'name', 'token', 'nickname'].some((key) => changed.has(key))) this.configure();
   }
 
   private configure(): void {
     if (!this.isConnected || !this.room) return;
-    this.chat.configure({ server: this.server || scriptRelay, room: this.room, name: this.displayName });
+    this.chat.configure({
+      server: this.server || scriptRelay,
+      room: this.room,
+      name: this.name?.trim() || this.nickname,
+      token: this.token || undefined,
+    });
   }
 
   protected override updated(): void {
-    if (this.stickToBottom && this.list) this.list.scrollTop = this.list.scrollHeight;
+    const list = this.list;
+    if (!list) return;
+    if (this.anchor !== undefined && !this.chat.loadingOlder) {
+      list.scrollTop = list.scrollHeight - this.anchor;
+      this.anchor = undefined;
+    } else if (this.stickToBottom) {
+      list.scrollTop = list.scrollHeight;
+    }
+  }
+
+  private setOpen(open: boolean): void {
+    if (this.mode !== 'launcher' || open === this.opened) return;
+    this.opened = open;
+    remember('open', open ? '1' : '0');
+    if (open) {
+      this.unread = 0;
+      this.stickToBottom = true;
+      this.dispatchEvent(new LiveChatUnreadEvent(0));
+      // The visitor asked for the panel: take them to the field.
+      void this.updateComplete.then(() => this.input?.focus());
+    } else {
+      void this.updateComplete.then(() => this.launcher?.focus());
+    }
+  }
+
+  private onMessage(message: Message): void {
+    this.dispatchEvent(new LiveChatMessageEvent(message));
+    if (message.author.id === this.chat.self?.id) return;
+    if (!this.isOpen) {
+      this.unread++;
+      this.dispatchEvent(new LiveChatUnreadEvent(this.unread));
+    } else if (!this.stickToBottom) {
+      this.missed = true;
+    }
   }
 
   private onScroll(): void {
     const list = this.list!;
     this.stickToBottom = list.scrollHeight - list.scrollTop - list.clientHeight < STICK_TO_BOTTOM_PX;
+    if (this.stickToBottom) this.missed = false;
+    if (list.scrollTop < 40 && this.chat.hasMore && !this.chat.loadingOlder) {
+      this.anchor = list.scrollHeight - list.scrollTop;
+      void this.chat.loadOlder();
+    }
+  }
+
+  private jumpToNewest(): void {
+    this.stickToBottom = true;
+    this.missed = false;
+    this.requestUpdate();
   }
 
   private submitMessage(event: Event): void {
     event.preventDefault();
-    const text = this.draft.trim();
-    if (!text) return;
-    this.stickToBottom = true;
-    this.chat.send(text);
+    if (!this.draft.trim() || this.chat.retryAt) return;
+    this.send(this.draft);
     this.draft = '';
-    this.textarea?.focus();
   }
 
   private onKeydown(event: KeyboardEvent): void {
@@ -128,86 +246,186 @@ export class LiveChat extends LitElement {
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) this.submitMessage(event);
   }
 
+  private onInput(event: InputEvent): void {
+    this.draft = (event.target as HTMLTextAreaElement).value;
+    this.chat.typing(this.draft.trim() !== '');
+  }
+
   private submitNickname(event: Event): void {
     event.preventDefault();
     const input = (event.currentTarget as HTMLFormElement).elements.namedItem('nickname') as HTMLInputElement;
     const name = input.value.trim();
     if (!name) return;
-    rememberName(name);
+    remember('name', name);
     this.nickname = name;
+    void this.updateComplete.then(() => this.input?.focus());
+  }
+
+  private onKeydownPanel(event: KeyboardEvent): void {
+    if (event.key === 'Escape' && this.mode === 'launcher') this.close();
   }
 
   override render() {
-    const { status, messages, outgoing, count } = this.chat;
-    return html`<div class="box">
-      <header part="header">
-        <span class="room">#${this.room}</span>
-        <span part="status" class=${status} role="status"
-          >${this.chat.bannedUntil
-            ? 'Removed by a moderator'
-            : status === 'online' && count > 0
-              ? `${count} online`
-              : STATUS_TEXT[status]}</span
-        >
-      </header>
-      <div part="messages" role="log" aria-label="Messages" tabindex="0" @scroll=${this.onScroll}>
-        ${messages.length === 0 && outgoing.length === 0
-          ? html`<p class="empty">${status === 'online' ? 'No messages yet. Say hello!' : 'Loading…'}</p>`
-          : nothing}
-        ${repeat(messages, (m) => m.id, (m) => this.renderMessage(m))}
-        ${repeat(outgoing, (o) => o.clientMsgId, (o) => this.renderOutgoing(o))}
-      </div>
-      ${this.displayName ? this.renderComposer() : this.renderNicknamePrompt()}
-    </div>`;
+    if (this.mode !== 'launcher') return this.renderPanel();
+    const t = this.t;
+    return html`${this.opened ? this.renderPanel() : nothing}
+      <button
+        part="launcher"
+        type="button"
+        aria-expanded=${this.opened}
+        aria-label=${this.opened ? t.closeChat : this.unread ? `${t.openChat} (${t.unread(this.unread)})` : t.openChat}
+        @click=${this.toggle}
+      >
+        ${this.opened
+          ? html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18" /></svg>`
+          : html`<svg viewBox="0 0 24 24" aria-hidden="true">
+              <path d="M4 5h16v11H9l-5 4z" />
+            </svg>`}
+        ${this.unread && !this.opened ? html`<span part="badge">${this.unread > 99 ? '99+' : this.unread}</span>` : nothing}
+      </button>`;
   }
 
-  private renderMessage(message: Message) {
-    const own = message.author.id === this.chat.self?.id;
-    return html`<div part="message" class="message ${own ? 'own' : ''}">
-      <div class="meta">
-        <span part="author">${message.author.name}</span>
-        <time part="time" datetime=${new Date(message.ts).toISOString()}>${formatTime(message.ts)}</time>
+  private renderPanel() {
+    const t = this.t;
+    const { status, messages, outgoing, count, bannedUntil } = this.chat;
+    const statusText = bannedUntil ? t.banned : status === 'online' ? t.online(count) : t[status];
+    return html`<section
+      part="panel"
+      class="box"
+      role=${this.mode === 'launcher' ? 'dialog' : 'region'}
+      aria-label=${`#${this.room}`}
+      @keydown=${this.onKeydownPanel}
+    >
+      <header part="header">
+        <span class="room">#${this.room}</span>
+        <button
+          part="status"
+          type="button"
+          class=${status}
+          aria-expanded=${this.showMembers}
+          ?disabled=${status !== 'online'}
+          @click=${() => (this.showMembers = !this.showMembers)}
+        >
+          ${statusText}
+        </button>
+      </header>
+      ${this.showMembers && status === 'online' ? this.renderMembers() : nothing}
+      <div part="messages" role="log" aria-label=${t.messages} tabindex="0" @scroll=${this.onScroll}>
+        ${this.chat.loadingOlder ? html`<p class="note">${t.older}</p>` : nothing}
+        ${messages.length === 0 && outgoing.length === 0
+          ? html`<p class="note">${status === 'online' ? t.empty : t.loading}</p>`
+          : nothing}
+        ${repeat(messages, (m) => m.seq, (m, i) => this.renderMessage(m, messages[i - 1]))}
+        ${repeat(outgoing, (o) => o.clientMsgId, (o) => this.renderOutgoing(o))}
       </div>
-      ${message.deleted
-        ? html`<p part="text" class="deleted">Message deleted</p>`
-        : html`<p part="text">${message.text}</p>`}
-    </div>`;
+      ${this.missed
+        ? html`<button class="jump" type="button" @click=${this.jumpToNewest}>${t.newMessages} ↓</button>`
+        : nothing}
+      <p part="typing" class="typing" aria-live="polite">${this.renderTyping()}</p>
+      ${this.displayName || this.token ? this.renderComposer() : this.renderNicknamePrompt()}
+    </section>`;
+  }
+
+  private renderMembers() {
+    return html`<ul part="members" aria-label=${this.t.members}>
+      ${[...this.chat.members.values()].map(
+        (m) => html`<li>${m.name}${m.verified ? html` <span class="badge">✓</span>` : nothing}</li>`,
+      )}
+    </ul>`;
+  }
+
+  private renderTyping() {
+    const names = [...this.chat.typists.values()].map(({ member }) => member.name);
+    return names.length ? this.t.typing(names) : '';
+  }
+
+  private renderMessage(message: Message, previous: Message | undefined) {
+    const t = this.t;
+    const lang = this.language;
+    const self = this.chat.self;
+    const own = message.author.id === self?.id;
+    const newDay = !previous || !sameDay(previous.ts, message.ts);
+    const grouped =
+      !newDay && previous?.author.id === message.author.id && message.ts - previous.ts < GROUP_MS && !previous.deleted;
+    const canDelete = !message.deleted && (own || self?.role === 'moderator');
+    const canBan = self?.role === 'moderator' && !own;
+    return html`${newDay ? html`<p class="day" role="separator">${dayLabel(message.ts, lang, t, this.now)}</p>` : nothing}
+      <article part="message" class="message ${own ? 'own' : ''} ${grouped ? 'grouped' : ''}">
+        ${grouped
+          ? nothing
+          : html`<div class="meta">
+              <span part="author">${message.author.name}</span>
+              <time part="time" datetime=${new Date(message.ts).toISOString()} title=${fullTime(message.ts, lang)}
+                >${relativeTime(message.ts, lang, this.now)}</time
+              >
+            </div>`}
+        ${message.deleted
+          ? html`<p part="text" class="deleted">${t.deleted}</p>`
+          : html`<p part="text">${this.renderText(message.text)}</p>`}
+        ${canDelete || canBan
+          ? html`<div class="actions">
+              ${canDelete
+                ? html`<button type="button" @click=${() => this.chat.remove(message.seq)}>${t.delete}</button>`
+                : nothing}
+              ${canBan
+                ? html`<button type="button" @click=${() => this.chat.ban(message.author.id, 60)}>${t.ban}</button>`
+                : nothing}
+            </div>`
+          : nothing}
+      </article>`;
+  }
+
+  /** Text with http(s) links as safe anchors; every other character stays text. */
+  private renderText(text: string) {
+    return linkify(text).map((part): TemplateResult | string =>
+      typeof part === 'string'
+        ? part
+        : html`<a href=${part.url} target="_blank" rel="noopener noreferrer nofollow ugc">${part.url}</a>`,
+    );
   }
 
   private renderOutgoing(outgoing: Outgoing) {
-    const failed = outgoing.error !== undefined;
-    return html`<div part="message" class="message own ${failed ? 'failed' : 'pending'}">
+    const t = this.t;
+    const error = outgoing.error;
+    return html`<article part="message" class="message own ${error ? 'failed' : 'pending'}">
       <div class="meta">
         <span part="author">${this.displayName}</span>
-        <span part="time">${failed ? `Not sent: ${outgoing.error!.message}` : 'Sending…'}</span>
-        ${failed
-          ? html`<button type="button" @click=${() => this.chat.retry(outgoing.clientMsgId)}>Retry</button>
-              <button type="button" @click=${() => this.chat.discard(outgoing.clientMsgId)}>Discard</button>`
-          : nothing}
+        <span part="time">${error ? `${t.notSent}: ${t.errors[error.code] ?? t.errors.other}` : t.sending}</span>
       </div>
       <p part="text">${outgoing.text}</p>
-    </div>`;
+      ${error
+        ? html`<div class="actions shown">
+            <button type="button" @click=${() => this.chat.retry(outgoing.clientMsgId)}>${t.retry}</button>
+            <button type="button" @click=${() => this.chat.discard(outgoing.clientMsgId)}>${t.discard}</button>
+          </div>`
+        : nothing}
+    </article>`;
   }
 
   private renderComposer() {
-    return html`<form part="composer" @submit=${this.submitMessage}>
-      <textarea
-        part="input"
-        rows="1"
-        aria-label="Message"
-        placeholder="Message #${this.room}"
-        .value=${this.draft}
-        @input=${(e: InputEvent) => (this.draft = (e.target as HTMLTextAreaElement).value)}
-        @keydown=${this.onKeydown}
-      ></textarea>
-      <button part="send" type="submit" ?disabled=${!this.draft.trim()}>Send</button>
-    </form>`;
+    const t = this.t;
+    const wait = this.chat.retryAt ? Math.max(1, Math.ceil((this.chat.retryAt - Date.now()) / 1000)) : 0;
+    if (wait) setTimeout(() => this.requestUpdate(), 1000);
+    return html`${wait ? html`<p class="slow" role="status">${t.slowDown(wait)}</p>` : nothing}
+      <form part="composer" @submit=${this.submitMessage}>
+        <textarea
+          part="input"
+          rows="1"
+          aria-label=${t.message}
+          placeholder=${t.placeholder(this.room)}
+          .value=${this.draft}
+          @input=${this.onInput}
+          @keydown=${this.onKeydown}
+        ></textarea>
+        <button part="send" type="submit" ?disabled=${!this.draft.trim() || wait > 0}>${t.send}</button>
+      </form>`;
   }
 
   private renderNicknamePrompt() {
+    const t = this.t;
     return html`<form part="composer" class="nickname" @submit=${this.submitNickname}>
-      <input part="input" name="nickname" aria-label="Your name" placeholder="Your name" maxlength="32" required />
-      <button part="send" type="submit">Start chatting</button>
+      <input part="input" name="nickname" aria-label=${t.yourName} placeholder=${t.yourName} maxlength="32" required />
+      <button part="send" type="submit">${t.start}</button>
     </form>`;
   }
 }

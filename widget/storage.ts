@@ -1,53 +1,49 @@
-const KEY = 'live-chat:client-id';
-
-let cached: string | undefined;
-
-function random(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 /**
- * This browser's clientId, so a guest with several tabs is one member. It is
- * read from storage but only written there by `rememberClientId`, once the
- * visitor has done something (picked a name, sent a message): nothing is
- * stored for a visitor who only looks.
+ * What the widget keeps in the visitor's browser: a clientId (so several tabs
+ * are one member), the nickname, whether the launcher was open. Nothing is
+ * written until the visitor does something (picks a name, sends, opens the
+ * launcher); reading is harmless. Blocked storage (sandboxed frames, privacy
+ * settings) only means forgetting on reload.
  */
-export function clientId(): string {
-  if (!cached) {
-    try {
-      cached = localStorage.getItem(KEY) ?? undefined;
-    } catch {
-      // Storage can be blocked (sandboxed frames, privacy settings): one id per page load then.
-    }
-    cached ??= random();
-  }
-  return cached;
-}
+const PREFIX = 'live-chat:';
 
-export function rememberClientId(): void {
+let id: string | undefined;
+
+export function recall(key: string): string | undefined {
   try {
-    localStorage.setItem(KEY, clientId());
-  } catch {
-    // Not stored: the visitor is a new member after a reload, nothing worse.
-  }
-}
-
-const NAME_KEY = 'live-chat:name';
-
-export function storedName(): string | undefined {
-  try {
-    return localStorage.getItem(NAME_KEY) ?? undefined;
+    return localStorage.getItem(PREFIX + key) ?? undefined;
   } catch {
     return undefined;
   }
 }
 
-export function rememberName(name: string): void {
+function store(key: string, value: string): void {
   try {
-    localStorage.setItem(NAME_KEY, name);
-    rememberClientId();
+    localStorage.setItem(PREFIX + key, value);
   } catch {
-    // As above: forgotten on reload.
+    // forgotten on reload, nothing worse
   }
+}
+
+/** This browser's clientId: read from storage, else made up for this page. */
+export function clientId(): string {
+  if (!id) {
+    id = recall('client-id');
+    if (!id) {
+      const bytes = crypto.getRandomValues(new Uint8Array(16));
+      id = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+    }
+  }
+  return id;
+}
+
+/** Keeps the clientId: called on the visitor's first action. */
+export function rememberClientId(): void {
+  store('client-id', clientId());
+}
+
+/** Keeps a preference the visitor just chose (and, with it, their clientId). */
+export function remember(key: string, value: string): void {
+  store(key, value);
+  rememberClientId();
 }

@@ -15,7 +15,7 @@ describe('<live-chat>', () => {
     const el = await fixture<LiveChat>(html`<live-chat room=${uniqueRoom()} name="alice"></live-chat>`);
     expect(el.hasAttribute('server')).to.equal(false);
     await online(el);
-    expect(part(el, 'status')!.textContent).to.equal('1 online');
+    expect(part(el, 'status')!.textContent!.trim()).to.equal('1 online');
   });
 
   it('uses the server attribute when it is set', async () => {

@@ -1,0 +1,104 @@
+/**
+ * Every string the widget shows, per language. To add a language, copy `en`,
+ * translate it, and add it to `strings`.
+ */
+const en = {
+  connecting: 'Connecting…',
+  offline: 'Offline',
+  online: (n: number) => `${n} online`,
+  banned: 'Removed from this room by a moderator',
+  messages: 'Messages',
+  message: 'Message',
+  placeholder: (room: string) => `Message #${room}`,
+  send: 'Send',
+  yourName: 'Your name',
+  start: 'Start chatting',
+  empty: 'No messages yet. Say hello!',
+  loading: 'Loading…',
+  older: 'Loading earlier messages…',
+  sending: 'Sending…',
+  sent: 'Sent',
+  notSent: 'Not sent',
+  retry: 'Retry',
+  discard: 'Discard',
+  delete: 'Delete',
+  ban: 'Ban for 1 hour',
+  deleted: 'Message deleted',
+  typing: (names: string[]) =>
+    names.length === 1
+      ? `${names[0]} is typing…`
+      : names.length === 2
+        ? `${names[0]} and ${names[1]} are typing…`
+        : `${names.length} people are typing…`,
+  newMessages: 'New messages',
+  members: 'People here',
+  openChat: 'Open chat',
+  closeChat: 'Close chat',
+  unread: (n: number) => `${n} unread`,
+  slowDown: (s: number) => `Slow down: you can send again in ${s} s`,
+  today: 'Today',
+  yesterday: 'Yesterday',
+  errors: {
+    too_long: 'too long',
+    empty: 'empty',
+    unavailable: 'the chat is unavailable, try again',
+    banned: 'you were removed from this room',
+    other: 'something went wrong',
+  } as Record<string, string>,
+};
+
+export type Strings = typeof en;
+
+const fr: Strings = {
+  connecting: 'Connexion…',
+  offline: 'Hors ligne',
+  online: (n) => `${n} en ligne`,
+  banned: 'Retiré de ce salon par un modérateur',
+  messages: 'Messages',
+  message: 'Message',
+  placeholder: (room) => `Écrire dans #${room}`,
+  send: 'Envoyer',
+  yourName: 'Votre nom',
+  start: 'Commencer',
+  empty: 'Aucun message pour l’instant. Dites bonjour !',
+  loading: 'Chargement…',
+  older: 'Chargement des messages précédents…',
+  sending: 'Envoi…',
+  sent: 'Envoyé',
+  notSent: 'Non envoyé',
+  retry: 'Réessayer',
+  discard: 'Abandonner',
+  delete: 'Supprimer',
+  ban: 'Bannir 1 heure',
+  deleted: 'Message supprimé',
+  typing: (names) =>
+    names.length === 1
+      ? `${names[0]} écrit…`
+      : names.length === 2
+        ? `${names[0]} et ${names[1]} écrivent…`
+        : `${names.length} personnes écrivent…`,
+  newMessages: 'Nouveaux messages',
+  members: 'Personnes présentes',
+  openChat: 'Ouvrir le chat',
+  closeChat: 'Fermer le chat',
+  unread: (n) => `${n} non lu${n > 1 ? 's' : ''}`,
+  slowDown: (s) => `Doucement : nouvel envoi possible dans ${s} s`,
+  today: 'Aujourd’hui',
+  yesterday: 'Hier',
+  errors: {
+    too_long: 'trop long',
+    empty: 'vide',
+    unavailable: 'le chat est indisponible, réessayez',
+    banned: 'vous avez été retiré de ce salon',
+    other: 'une erreur est survenue',
+  },
+};
+
+export const strings: Record<string, Strings> = { en, fr };
+
+/** The language for an element: its `lang`, else the nearest `lang` above it, else the page's; English by default. */
+export function pickLanguage(el: Element): string {
+  const lang = (el.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang || 'en').toLowerCase();
+  const base = lang.split('-')[0]!;
+  return base in strings ? base : 'en';
+}
