@@ -112,8 +112,8 @@ export class LiveChat extends LitElement {
     error: (error: ErrorBody) => this.dispatchEvent(new LiveChatErrorEvent(error)),
   });
   private stickToBottom = true;
-  /** scrollHeight − scrollTop before older messages were added above, to keep the view still. */
-  private anchor?: number;
+  /** The message at the top when older ones were asked for, and its distance from the top, to keep the view still. */
+  private anchor?: { el: HTMLElement; top: number };
   private clock?: ReturnType<typeof setInterval>;
 
   private get t() {
@@ -184,8 +184,8 @@ export class LiveChat extends LitElement {
   protected override updated(): void {
     const list = this.list;
     if (!list) return;
-    if (this.anchor !== undefined && !this.chat.loadingOlder) {
-      list.scrollTop = list.scrollHeight - this.anchor;
+    if (this.anchor && !this.chat.loadingOlder) {
+      list.scrollTop = this.anchor.el.offsetTop - this.anchor.top;
       this.anchor = undefined;
     } else if (this.stickToBottom) {
       list.scrollTop = list.scrollHeight;
@@ -223,7 +223,8 @@ export class LiveChat extends LitElement {
     this.stickToBottom = list.scrollHeight - list.scrollTop - list.clientHeight < STICK_TO_BOTTOM_PX;
     if (this.stickToBottom) this.missed = false;
     if (list.scrollTop < 40 && this.chat.hasMore && !this.chat.loadingOlder) {
-      this.anchor = list.scrollHeight - list.scrollTop;
+      const first = list.querySelector<HTMLElement>('[part~=message]');
+      if (first) this.anchor = { el: first, top: first.offsetTop - list.scrollTop };
       void this.chat.loadOlder();
     }
   }

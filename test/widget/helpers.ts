@@ -4,6 +4,35 @@ import type { LiveChat } from '../../widget/live-chat.js';
 
 let relay: Promise<string> | undefined;
 
+export interface RelayInfo {
+  url: string;
+  strictUrl: string;
+  adminKey: string;
+}
+
+/** Where the test runner's relays are (see relay-plugin.mjs). */
+export async function relayInfo(): Promise<RelayInfo> {
+  return (await fetch('/__relay/urls.json')).json();
+}
+
+/** A token signed with the test relays' JWT_SECRET. */
+export async function token(sub: string, name: string, role?: 'moderator'): Promise<string> {
+  const query = new URLSearchParams({ sub, name, ...(role ? { role } : {}) });
+  return (await fetch(`/__relay/token?${query}`)).text();
+}
+
+/** Posts into a room through the relay's HTTP API, as a bot would. */
+export async function post(room: string, text: string, author = { id: 'bot', name: 'Bot' }): Promise<any> {
+  const { url, adminKey } = await relayInfo();
+  const response = await fetch(`${url}/api/rooms/${room}/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
+    body: JSON.stringify({ text, author }),
+  });
+  if (response.status !== 201) throw new Error(`post failed: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
 /**
  * Loads /live-chat.js from the real relay the test runner started, as a
  * customer's page would (a classic script of another origin), once per page.
@@ -11,7 +40,7 @@ let relay: Promise<string> | undefined;
  */
 export function loadWidget(): Promise<string> {
   relay ??= (async () => {
-    const { url } = (await (await fetch('/__relay.json')).json()) as { url: string };
+    const { url } = await relayInfo();
     const script = document.createElement('script');
     script.src = `${url}/live-chat.js`;
     const loaded = new Promise((resolve, reject) => {

@@ -1,0 +1,202 @@
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import type { LiveChat } from '../../widget/live-chat.js';
+import { loadWidget, online, part, post, relayInfo, shows, texts, token, typeAndSend, uniqueRoom } from './helpers.js';
+
+const all = (el: LiveChat, selector: string) => [...el.shadowRoot!.querySelectorAll<HTMLElement>(selector)];
+
+describe('<live-chat> conversation', () => {
+  before(loadWidget);
+
+  it('shows who is typing, to the others only, and clears it on send', async () => {
+    const room = uniqueRoom();
+    const alice = await fixture<LiveChat>(html`<live-chat room=${room} name="Alice"></live-chat>`);
+    const bob = await fixture<LiveChat>(html`<live-chat room=${room} name="Bob"></live-chat>`);
+    const carol = await fixture<LiveChat>(html`<live-chat room=${room} name="Carol"></live-chat>`);
+    await Promise.all([online(alice), online(bob), online(carol)]);
+    alice.shadowRoot!.querySelector('textarea')!.focus();
+    await sendKeys({ type: 'hel' });
+    await waitUntil(() => part(bob, 'typing')!.textContent === 'Alice is typing…', 'bob never saw alice typing');
+    expect(part(alice, 'typing')!.textContent).to.equal('', 'never to the typist');
+    bob.shadowRoot!.querySelector('textarea')!.focus();
+    await sendKeys({ type: 'hi' });
+    await waitUntil(() => part(carol, 'typing')!.textContent === 'Alice and Bob are typing…');
+    alice.shadowRoot!.querySelector('textarea')!.focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => part(carol, 'typing')!.textContent === 'Bob is typing…', 'sending clears typing');
+  });
+
+  it('counts who is here and lists them on demand', async () => {
+    const room = uniqueRoom();
+    const alice = await fixture<LiveChat>(html`<live-chat room=${room} name="Alice"></live-chat>`);
+    await online(alice);
+    const bob = await fixture<LiveChat>(html`<live-chat room=${room} name="Bob"></live-chat>`);
+    await online(bob);
+    await waitUntil(() => part(alice, 'status')!.textContent!.trim() === '2 online', 'alice never counted bob');
+    part(alice, 'status')!.click();
+    await alice.updateComplete;
+    expect(part(alice, 'status')!.getAttribute('aria-expanded')).to.equal('true');
+    expect(all(alice, '[part=members] li').map((li) => li.textContent!.trim()).sort()).to.deep.equal(['Alice', 'Bob']);
+    bob.remove();
+    await waitUntil(() => all(alice, '[part=members] li').length === 1, 'bob never left the list');
+  });
+
+  it('turns http(s) links into safe anchors and leaves every other markup inert', async () => {
+    const room = uniqueRoom();
+    const corpus = [
+      'see https://example.com/a?b=1&c=2. ok',
+      '<img src=x onerror="window.__pwned=1">',
+      '<script>window.__pwned=2</script>',
+      'javascript:window.__pwned=3',
+      '[click](javascript:window.__pwned=4)',
+      '</style><style>*{display:none}</style>',
+      '<svg onload="window.__pwned=5"><a xlink:href="javascript:alert(1)">x</a></svg>',
+      'data:text/html,<script>alert(1)</script>',
+    ];
+    for (const text of corpus) await post(room, text, { id: 'bot', name: '<img src=x onerror=alert(6)>' });
+    const el = await fixture<LiveChat>(html`<live-chat room=${room} name="reader"></live-chat>`);
+    await online(el);
+    await shows(el, corpus.at(-1)!);
+    expect(texts(el)).to.deep.equal(corpus);
+    const anchors = all(el, '[part=text] a');
+    expect(anchors.map((a) => a.getAttribute('href'))).to.deep.equal(['https://example.com/a?b=1&c=2']);
+    expect(anchors[0]!.getAttribute('rel')).to.equal('noopener noreferrer nofollow ugc');
+    expect(anchors[0]!.getAttribute('target')).to.equal('_blank');
+    expect(el.shadowRoot!.querySelectorAll('img, script, svg, style:not([data-lit])').length).to.equal(0);
+    expect(part(el, 'author')!.textContent).to.equal('<img src=x onerror=alert(6)>');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((window as any).__pwned).to.equal(undefined);
+  });
+
+  it('groups consecutive messages by one author under one name', async () => {
+    const room = uniqueRoom();
+    await post(room, 'one', { id: 'bot-a', name: 'A' });
+    await post(room, 'two', { id: 'bot-a', name: 'A' });
+    await post(room, 'three', { id: 'bot-b', name: 'B' });
+    const el = await fixture<LiveChat>(html`<live-chat room=${room} name="reader"></live-chat>`);
+    await shows(el, 'three');
+    expect(all(el, '[part=author]').map((a) => a.textContent)).to.deep.equal(['A', 'B']);
+    expect(all(el, '.day').map((d) => d.textContent)).to.deep.equal(['Today']);
+    expect(all(el, '[part=time]')[0]!.textContent).to.equal('now');
+  });
+
+  it('loads older messages when scrolled to the top, keeping the reader’s place', async () => {
+    const room = uniqueRoom();
+    for (let i = 1; i <= 80; i++) await post(room, `m${i}`);
+    const el = await fixture<LiveChat>(html`<live-chat room=${room} name="reader"></live-chat>`);
+    await shows(el, 'm80');
+    expect(texts(el)[0]).to.equal('m31', 'the last 50 first');
+    const list = part(el, 'messages')!;
+    await waitUntil(() => list.scrollTop > 0, 'the list starts at the newest');
+    const first = all(el, '[part=text]').find((p) => p.textContent === 'm31')!;
+    list.scrollTop = 0;
+    list.dispatchEvent(new Event('scroll')); // now, before any other update could scroll back down
+    await waitUntil(() => texts(el)[0] === 'm1', 'older messages never loaded');
+    await el.updateComplete;
+    const top = first.getBoundingClientRect().top - list.getBoundingClientRect().top;
+    expect(Math.abs(top)).to.be.below(60, 'm31 stays where the reader was looking');
+    expect(texts(el).length).to.equal(80);
+  });
+
+  it('offers a jump to new messages when the reader has scrolled up', async () => {
+    const room = uniqueRoom();
+    for (let i = 1; i <= 30; i++) await post(room, `m${i}`);
+    const el = await fixture<LiveChat>(html`<live-chat room=${room} name="reader"></live-chat>`);
+    await shows(el, 'm30');
+    part(el, 'messages')!.scrollTop = 200;
+    part(el, 'messages')!.dispatchEvent(new Event('scroll'));
+    await post(room, 'fresh');
+    await waitUntil(() => el.shadowRoot!.querySelector('.jump'), 'no jump button');
+    (el.shadowRoot!.querySelector('.jump') as HTMLElement).click();
+    const list = part(el, 'messages')!;
+    await waitUntil(() => list.scrollHeight - list.scrollTop - list.clientHeight < 5, 'did not jump to the newest');
+    expect(el.shadowRoot!.querySelector('.jump')).to.equal(null);
+  });
+
+  it('sends a message typed while offline once the connection is back, exactly once, and fills the gap', async () => {
+    const room = uniqueRoom();
+    const el = await fixture<LiveChat>(html`<live-chat room=${room} name="traveller"></live-chat>`);
+    await online(el);
+    await typeAndSend(el, 'before');
+    await shows(el, 'before');
+    await fetch('/__relay/drop');
+    await waitUntil(() => !part(el, 'status')!.classList.contains('online'), 'never went offline');
+    await post(room, 'said while you were away');
+    el.send('typed while offline');
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('.pending [part=text]')!.textContent).to.equal('typed while offline');
+    await online(el);
+    await shows(el, 'typed while offline');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(texts(el)).to.deep.equal(['before', 'said while you were away', 'typed while offline']);
+    const { url } = await relayInfo();
+    const stored = await (await fetch(`${url}/api/rooms/${room}/messages`)).json();
+    expect(stored.messages.map((m: any) => m.text)).to.deep.equal(['before', 'said while you were away', 'typed while offline']);
+  });
+
+  it('shows a countdown when rate limited, then sends what waited', async () => {
+    const { strictUrl } = await relayInfo();
+    const el = await fixture<LiveChat>(html`<live-chat server=${strictUrl} room=${uniqueRoom()} name="fast"></live-chat>`);
+    await online(el);
+    for (const text of ['1', '2', '3', '4', '5']) el.send(text);
+    await waitUntil(() => el.shadowRoot!.querySelector('.slow'), 'no countdown');
+    expect(el.shadowRoot!.querySelector('.slow')!.textContent).to.match(/^Slow down: you can send again in \d s$/);
+    expect(part(el, 'send')!.hasAttribute('disabled')).to.equal(true);
+    await waitUntil(() => texts(el).join() === '1,2,3,4,5' && !el.shadowRoot!.querySelector('.pending'), 'the waiting messages never went out', {
+      timeout: 8000,
+    });
+    expect(el.shadowRoot!.querySelector('.slow')).to.equal(null);
+  });
+
+  it('lets authors delete their messages, and moderators delete and ban', async () => {
+    const room = uniqueRoom();
+    const mod = await fixture<LiveChat>(
+      html`<live-chat room=${room} token=${await token('mod-1', 'Mia', 'moderator')}></live-chat>`,
+    );
+    const troll = await fixture<LiveChat>(html`<live-chat room=${room} name="troll"></live-chat>`);
+    await Promise.all([online(mod), online(troll)]);
+    await typeAndSend(troll, 'mine to delete');
+    await shows(troll, 'mine to delete');
+    const actions = (el: LiveChat) => all(el, '.message:last-of-type .actions button');
+    expect(actions(troll).map((b) => b.textContent)).to.deep.equal(['Delete'], 'authors may delete their own');
+    actions(troll)[0]!.click();
+    await shows(mod, 'Message deleted');
+
+    await typeAndSend(troll, 'spam');
+    await shows(mod, 'spam');
+    expect(actions(mod).map((b) => b.textContent)).to.deep.equal(['Delete', 'Ban for 1 hour']);
+    actions(mod)[1]!.click();
+    await waitUntil(() => part(troll, 'status')!.textContent!.trim() === 'Removed from this room by a moderator', 'no ban shown');
+  });
+
+  it('has a host API: send(), and live-chat-* events that bubble out of the shadow DOM', async () => {
+    const room = uniqueRoom();
+    const host = await fixture<HTMLDivElement>(html`<div></div>`);
+    const seen: string[] = [];
+    host.addEventListener('live-chat-connect', () => seen.push('connect'));
+    host.addEventListener('live-chat-message', (e) => seen.push(`message:${e.message.text}`));
+    host.addEventListener('live-chat-error', (e) => seen.push(`error:${e.error.code}`));
+    const el = Object.assign(document.createElement('live-chat'), { room, name: 'api' });
+    host.append(el);
+    await online(el);
+    el.send('from the page');
+    await shows(el, 'from the page');
+    el.send('x'.repeat(2001));
+    await waitUntil(() => seen.includes('error:too_long'), 'no error event');
+    expect(seen).to.deep.equal(['connect', 'message:from the page', 'error:too_long']);
+  });
+
+  it('shares one connection between widgets of one identity on one page, even in different rooms', async () => {
+    const { url } = await relayInfo();
+    const connections = async () => Number(/^live_chat_connections (\d+)$/m.exec(await (await fetch(`${url}/metrics`)).text())![1]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const before = await connections();
+    const a = await fixture<LiveChat>(html`<live-chat room=${uniqueRoom()} name="sharer"></live-chat>`);
+    const b = await fixture<LiveChat>(html`<live-chat room=${uniqueRoom()} name="sharer"></live-chat>`);
+    await Promise.all([online(a), online(b)]);
+    expect(await connections()).to.equal(before + 1);
+    await typeAndSend(b, 'in room b');
+    await shows(b, 'in room b');
+    expect(texts(a)).to.deep.equal([], 'each widget sees its own room only');
+  });
+});

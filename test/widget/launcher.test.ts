@@ -1,0 +1,86 @@
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { sendKeys, setViewport } from '@web/test-runner-commands';
+import type { LiveChat } from '../../widget/live-chat.js';
+import { loadWidget, online, part, post, shows, uniqueRoom } from './helpers.js';
+
+describe('<live-chat mode="launcher">', () => {
+  before(loadWidget);
+  beforeEach(() => localStorage.clear());
+  afterEach(async () => {
+    localStorage.clear();
+    await setViewport({ width: 800, height: 600 });
+  });
+
+  it('is a floating button that opens and closes the panel, from the mouse and the keyboard', async () => {
+    const el = await fixture<LiveChat>(html`<live-chat mode="launcher" room=${uniqueRoom()} name="alice"></live-chat>`);
+    const launcher = part(el, 'launcher')!;
+    expect(getComputedStyle(launcher).position).to.equal('fixed');
+    expect(part(el, 'panel')).to.equal(null);
+    expect(launcher.getAttribute('aria-expanded')).to.equal('false');
+    expect(launcher.getAttribute('aria-label')).to.equal('Open chat');
+    expect(document.activeElement).not.to.equal(el, 'focus is not stolen on load');
+
+    launcher.click();
+    await el.updateComplete;
+    expect(part(el, 'panel')).not.to.equal(null);
+    expect(launcher.getAttribute('aria-expanded')).to.equal('true');
+    await online(el);
+    await waitUntil(() => el.shadowRoot!.activeElement === part(el, 'input'), 'opening focuses the field');
+
+    await sendKeys({ press: 'Escape' });
+    await el.updateComplete;
+    expect(part(el, 'panel')).to.equal(null);
+    await waitUntil(() => el.shadowRoot!.activeElement === part(el, 'launcher'), 'closing returns focus');
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect(part(el, 'panel')).not.to.equal(null);
+  });
+
+  it('counts unread messages on a badge while closed, with events', async () => {
+    const room = uniqueRoom();
+    const el = await fixture<LiveChat>(html`<live-chat mode="launcher" room=${room} name="alice"></live-chat>`);
+    const counts: number[] = [];
+    el.addEventListener('live-chat-unread', (e) => counts.push(e.count));
+    await waitUntil(() => (el as any).chat.status === 'online', 'not online', { timeout: 5000 });
+    await post(room, 'one');
+    await post(room, 'two');
+    await waitUntil(() => part(el, 'badge')?.textContent === '2', 'the badge did not count 2');
+    expect(part(el, 'launcher')!.getAttribute('aria-label')).to.equal('Open chat (2 unread)');
+    el.open();
+    await el.updateComplete;
+    expect(part(el, 'badge')).to.equal(null);
+    expect(counts).to.deep.equal([1, 2, 0]);
+    await shows(el, 'two');
+  });
+
+  it('remembers open or closed, only once the visitor has chosen', async () => {
+    const room = uniqueRoom();
+    const first = await fixture<LiveChat>(html`<live-chat mode="launcher" room=${room} name="alice"></live-chat>`);
+    expect(localStorage.length).to.equal(0);
+    first.toggle();
+    await first.updateComplete;
+    expect(localStorage.getItem('live-chat:open')).to.equal('1');
+    first.remove();
+    const again = await fixture<LiveChat>(html`<live-chat mode="launcher" room=${room} name="alice"></live-chat>`);
+    expect(part(again, 'panel')).not.to.equal(null, 'reopened as the visitor left it');
+    again.close();
+    expect(localStorage.getItem('live-chat:open')).to.equal('0');
+  });
+
+  it('fills the screen on a small viewport', async () => {
+    await setViewport({ width: 375, height: 667 });
+    const el = await fixture<LiveChat>(html`<live-chat mode="launcher" room=${uniqueRoom()} name="alice"></live-chat>`);
+    el.open();
+    await el.updateComplete;
+    const box = part(el, 'panel')!.getBoundingClientRect();
+    expect([box.left, box.top, box.width, box.height]).to.deep.equal([0, 0, 375, 667]);
+  });
+
+  it('passes an accessibility audit closed and open', async () => {
+    const el = await fixture<LiveChat>(html`<live-chat mode="launcher" room=${uniqueRoom()} name="alice"></live-chat>`);
+    await expect(el).to.be.accessible();
+    el.open();
+    await online(el);
+    await expect(el).to.be.accessible();
+  });
+});
