@@ -19,6 +19,6 @@ export default {
     }),
     // The browser builds: socket.io-client's without the `debug` module.
     resolve({ browser: true }),
-    terser({ ecma: 2020, module: false, format: { comments: false } }),
+    terser({ ecma: 2020, module: false, compress: { passes: 2 }, format: { comments: false } }),
   ],
 };

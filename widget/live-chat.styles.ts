@@ -91,13 +91,16 @@ export const styles = css`
     box-shadow: 0 8px 28px rgb(0 0 0 / 22%);
   }
   @media (max-width: 480px) {
-    /* Small screens: the open panel takes the whole screen. */
+    /* Small screens: the open panel takes the whole screen, closed from its header. */
     :host([mode='launcher']) .box {
       inset: 0;
       width: auto;
       height: auto;
       border-radius: 0;
       border: 0;
+    }
+    [part='launcher'][aria-expanded='true'] {
+      display: none;
     }
   }
   [part='launcher'] {
@@ -148,7 +151,17 @@ export const styles = css`
     border-bottom: 1px solid var(--_border);
     background: var(--_header-bg);
   }
+  .close {
+    order: 1;
+    padding: 0 4px;
+    border: 0;
+    background: none;
+    font-size: 22px;
+    line-height: 1;
+    color: var(--_muted);
+  }
   .room {
+    flex: 1;
     font-weight: 600;
     overflow: hidden;
     text-overflow: ellipsis;

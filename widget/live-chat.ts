@@ -299,6 +299,9 @@ export class LiveChat extends LitElement {
     >
       <header part="header">
         <span class="room">#${this.room}</span>
+        ${this.mode === 'launcher'
+          ? html`<button class="close" type="button" aria-label=${t.closeChat} @click=${this.close}>×</button>`
+          : nothing}
         <button
           part="status"
           type="button"

@@ -55,7 +55,7 @@ test('GET /live-chat.js is sent compressed to clients that accept it', async (t)
   assert.ok(body.data.length < built.length / 2);
 });
 
-test('GET / is the demo page: two widgets in one room and the embed snippet', async (t) => {
+test('GET / is the demo page: both modes, theme and language switches, and the embed snippet', async (t) => {
   const relay = await startRelay(t);
   const response = await fetch(`${relay.url}/`);
   assert.equal(response.status, 200);
@@ -64,6 +64,9 @@ test('GET / is the demo page: two widgets in one room and the embed snippet', as
   assert.match(page, /<script src="\/live-chat\.js" defer><\/script>/);
   assert.match(page, /<live-chat room="lobby" name="alice"><\/live-chat>/);
   assert.match(page, /<live-chat room="lobby" name="bob"><\/live-chat>/);
+  assert.match(page, /<live-chat room="lobby" name="carol" mode="launcher"><\/live-chat>/);
+  assert.match(page, /data-attr="theme"/);
+  assert.match(page, /data-attr="lang"/);
   assert.match(page, /id="snippet"/);
 });
 
