@@ -270,14 +270,26 @@ export const styles = css`
   .failed [part='time'] {
     color: var(--_error);
   }
+  /* Message actions float at the message's right, shown on hover and on
+     keyboard focus; hidden by opacity, not display, so Tab still reaches them. */
   .actions {
-    display: none;
+    position: absolute;
+    top: 2px;
+    right: 0;
+    display: flex;
     gap: 10px;
+    padding: 0 4px;
+    background: var(--_bg);
+    opacity: 0;
   }
   .message:hover .actions,
   .message:focus-within .actions,
   .actions.shown {
-    display: flex;
+    opacity: 1;
+  }
+  .actions.shown {
+    position: static;
+    padding: 0;
   }
   .actions button {
     padding: 0;

@@ -150,6 +150,7 @@ export class LiveChat extends LitElement {
     this.setOpen(false);
   }
 
+  /** Opens the launcher's panel if closed, closes it if open. */
   toggle(): void {
     this.setOpen(!this.opened);
   }
