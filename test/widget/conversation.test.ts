@@ -159,7 +159,11 @@ describe('<live-chat> conversation', () => {
     await shows(troll, 'mine to delete');
     const actions = (el: LiveChat) => all(el, '.message:last-of-type .actions button');
     expect(actions(troll).map((b) => b.textContent)).to.deep.equal(['Delete'], 'authors may delete their own');
-    actions(troll)[0]!.click();
+    // Reachable from the keyboard: focusable, and shown while focused.
+    actions(troll)[0]!.focus();
+    expect(troll.shadowRoot!.activeElement).to.equal(actions(troll)[0]);
+    expect(getComputedStyle(actions(troll)[0]!.parentElement!).opacity).to.equal('1');
+    await sendKeys({ press: 'Enter' });
     await shows(mod, 'Message deleted');
 
     await typeAndSend(troll, 'spam');
