@@ -8,8 +8,10 @@ import proxyaddr from 'proxy-addr';
 export interface Config {
   port: number;
   host: string;
-  /** `sqlite:<file>` or `sqlite::memory:` (PostgreSQL comes with scale-out). */
+  /** `sqlite:<file>`, `sqlite::memory:` or `postgres://…`. */
   databaseUrl: string;
+  /** Several relays share rooms through this Redis; undefined for one relay. */
+  redisUrl?: string;
   maxMessageLength: number;
   /** `'*'` or exact origins (`https://example.com`), for CORS and the Socket.IO handshake. */
   allowedOrigins: '*' | string[];
@@ -65,13 +67,17 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
 }
 
 function databaseUrl(env: Env): string {
-  if (env.REDIS_URL?.trim()) {
-    // Refused rather than ignored: an operator who sets it expects relays to share rooms.
-    throw new ConfigError('REDIS_URL', 'several relays through Redis are not supported by this version yet');
-  }
   const raw = env.DATABASE_URL?.trim() || defaults.databaseUrl;
   if (raw.startsWith('sqlite:') && raw.length > 'sqlite:'.length) return raw;
-  throw new ConfigError('DATABASE_URL', `expected sqlite:<file> or sqlite::memory:, got "${raw}"`);
+  if (/^postgres(ql)?:\/\/./.test(raw)) return raw;
+  throw new ConfigError('DATABASE_URL', `expected sqlite:<file>, sqlite::memory: or postgres://…, got "${raw.replace(/:[^:@/]*@/, ':***@')}"`);
+}
+
+function redisUrl(env: Env): string | undefined {
+  const raw = env.REDIS_URL?.trim();
+  if (!raw) return undefined;
+  if (!/^rediss?:\/\/./.test(raw)) throw new ConfigError('REDIS_URL', `expected redis://host:port, got "${raw}"`);
+  return raw;
 }
 
 function origins(env: Env): '*' | string[] {
@@ -140,6 +146,7 @@ export function loadConfig(env: Env, dirs: { widgetDir: string; demoDir: string 
     port: integer(env, 'PORT', defaults.port, 0, 65535),
     host: env.HOST?.trim() || defaults.host,
     databaseUrl: databaseUrl(env),
+    redisUrl: redisUrl(env),
     maxMessageLength: integer(env, 'MAX_MESSAGE_LENGTH', defaults.maxMessageLength, 1, 100_000),
     allowedOrigins: origins(env),
     jwtSecret: secret(env, 'JWT_SECRET', 32),

@@ -10,7 +10,7 @@ declare module 'fastify' {
 /** Opens the store DATABASE_URL names, and closes it last, after the sockets. */
 export default fp(
   async (app) => {
-    const store = openStore(app.config.databaseUrl);
+    const store = await openStore(app.config.databaseUrl);
     app.decorate('store', store);
     app.addHook('onClose', async () => store.close());
   },

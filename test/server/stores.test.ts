@@ -5,23 +5,25 @@ import { describe, test, type TestContext } from 'node:test';
 import type { Member } from '../../protocol/index.js';
 import { openStore, type Store } from '../../server/stores/index.js';
 import { tempDir } from './helpers.js';
+import { freshPostgres, skipWithoutPostgres } from './services.js';
 
 /**
  * The store contract: every implementation (SQLite on a file, SQLite in
  * memory, and PostgreSQL when it comes) must pass the same suite.
  */
-const implementations: Record<string, (t: TestContext) => string> = {
-  'sqlite file': (t) => `sqlite:${join(tempDir(t), 'nested', 'dir', 'chat.db')}`,
-  'sqlite memory': () => 'sqlite::memory:',
+const implementations: Record<string, { url: (t: TestContext) => string | Promise<string>; skip: string | false }> = {
+  'sqlite file': { url: (t) => `sqlite:${join(tempDir(t), 'nested', 'dir', 'chat.db')}`, skip: false },
+  'sqlite memory': { url: () => 'sqlite::memory:', skip: false },
+  postgres: { url: freshPostgres, skip: skipWithoutPostgres },
 };
 
 const alice: Member = { id: 'guest:alice', name: 'alice', verified: false };
 const bob: Member = { id: 'guest:bob', name: 'bob', verified: false };
 
-for (const [kind, url] of Object.entries(implementations)) {
-  describe(`store contract: ${kind}`, () => {
+for (const [kind, { url, skip }] of Object.entries(implementations)) {
+  describe(`store contract: ${kind}`, { skip }, () => {
     async function open(t: TestContext): Promise<Store> {
-      const store = openStore(url(t));
+      const store = await openStore(await url(t));
       t.after(() => store.close());
       return store;
     }
@@ -86,6 +88,44 @@ for (const [kind, url] of Object.entries(implementations)) {
       assert.equal(oldest.hasMore, false);
     });
 
+    test('blanks deleted messages, which keep their seq', async (t) => {
+      const store = await open(t);
+      await put(store, 'r', 'one');
+      await put(store, 'r', 'two');
+      assert.equal(await store.markDeleted('r', 1), true);
+      assert.equal(await store.markDeleted('r', 9), false);
+      const [first, second] = await store.latest('r', 10);
+      assert.equal(first!.text, '');
+      assert.equal(first!.deleted, true);
+      assert.equal(first!.seq, 1);
+      assert.equal(second!.deleted, undefined);
+      assert.deepEqual(await store.get('r', 1), first);
+      assert.equal(await store.get('r', 3), undefined);
+    });
+
+    test('keeps bans until they end', async (t) => {
+      const store = await open(t);
+      await store.ban('r', 'guest:x', 5000);
+      assert.equal(await store.bannedUntil('r', 'guest:x', 1000), 5000);
+      assert.equal(await store.bannedUntil('r', 'guest:x', 5000), 0, 'over');
+      assert.equal(await store.bannedUntil('other', 'guest:x', 1000), 0, 'per room');
+      await store.ban('r', 'guest:x', 9000);
+      assert.equal(await store.bannedUntil('r', 'guest:x', 1000), 9000, 'a new ban replaces the old');
+    });
+
+    test('concurrent appends to one room get 1..N with no gap, and racing retries one message', async (t) => {
+      const store = await open(t);
+      const authors = [alice, bob];
+      const results = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => put(store, 'busy', `m${i}`, authors[i % 2], `id-${i}`)),
+      );
+      assert.deepEqual(results.map((r) => r.message.seq).sort((a, b) => a - b), Array.from({ length: 40 }, (_, i) => i + 1));
+      const racing = await Promise.all(Array.from({ length: 5 }, () => put(store, 'busy', 'same', alice, 'racing-retry')));
+      assert.equal(new Set(racing.map((r) => r.message.id)).size, 1);
+      assert.equal(racing.filter((r) => !r.duplicate).length, 1);
+      assert.equal(await store.lastSeq('busy'), 41);
+    });
+
     test('answers ping while open', async (t) => {
       const store = await open(t);
       await store.ping();
@@ -95,18 +135,18 @@ for (const [kind, url] of Object.entries(implementations)) {
 
 test('a file store keeps its messages when reopened', async (t) => {
   const url = `sqlite:${join(tempDir(t), 'chat.db')}`;
-  const first = openStore(url);
+  const first = await openStore(url);
   await first.append({ room: 'r', text: 'kept', author: alice, clientMsgId: 'kept-0001', ts: 1 });
   await first.close();
-  const second = openStore(url);
+  const second = await openStore(url);
   t.after(() => second.close());
   assert.deepEqual((await second.latest('r', 5)).map((m) => m.text), ['kept']);
   const { message } = await second.append({ room: 'r', text: 'next', author: alice, clientMsgId: 'next-0001', ts: 2 });
   assert.equal(message.seq, 2);
 });
 
-test('an unopenable SQLite path is a DATABASE_URL error', (t) => {
+test('an unopenable SQLite path is a DATABASE_URL error', async (t) => {
   const file = join(tempDir(t), 'a-file');
   writeFileSync(file, '');
-  assert.throws(() => openStore(`sqlite:${file}/chat.db`), /^ConfigError: DATABASE_URL: cannot open SQLite database .*a-file/);
+  await assert.rejects(openStore(`sqlite:${file}/chat.db`), /^ConfigError: DATABASE_URL: cannot open SQLite database .*a-file/);
 });
