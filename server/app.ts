@@ -5,6 +5,7 @@ import configPlugin from './plugins/config.js';
 import httpApi from './plugins/http-api.js';
 import metrics from './plugins/metrics.js';
 import pages from './plugins/pages.js';
+import redis from './plugins/redis.js';
 import socket from './plugins/socket.js';
 import store from './plugins/store.js';
 import widget from './plugins/widget.js';
@@ -27,6 +28,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(cors, { origin: config.allowedOrigins });
   await app.register(metrics);
   await app.register(store);
+  await app.register(redis);
   await app.register(socket);
   await app.register(httpApi);
   await app.register(widget);

@@ -12,6 +12,8 @@ export interface Config {
   databaseUrl: string;
   /** Several relays share rooms through this Redis; undefined for one relay. */
   redisUrl?: string;
+  /** Prefix of every Redis key of this cluster (stream, sessions, rate limits), so clusters can share a Redis. */
+  redisPrefix: string;
   maxMessageLength: number;
   /** `'*'` or exact origins (`https://example.com`), for CORS and the Socket.IO handshake. */
   allowedOrigins: '*' | string[];
@@ -71,6 +73,12 @@ function databaseUrl(env: Env): string {
   if (raw.startsWith('sqlite:') && raw.length > 'sqlite:'.length) return raw;
   if (/^postgres(ql)?:\/\/./.test(raw)) return raw;
   throw new ConfigError('DATABASE_URL', `expected sqlite:<file>, sqlite::memory: or postgres://…, got "${raw.replace(/:[^:@/]*@/, ':***@')}"`);
+}
+
+function redisPrefix(env: Env): string {
+  const raw = env.REDIS_PREFIX?.trim() || 'live-chat';
+  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(raw)) throw new ConfigError('REDIS_PREFIX', `expected 1–64 of A-Z a-z 0-9 _ . : -, got "${raw}"`);
+  return raw;
 }
 
 function redisUrl(env: Env): string | undefined {
@@ -147,6 +155,7 @@ export function loadConfig(env: Env, dirs: { widgetDir: string; demoDir: string 
     host: env.HOST?.trim() || defaults.host,
     databaseUrl: databaseUrl(env),
     redisUrl: redisUrl(env),
+    redisPrefix: redisPrefix(env),
     maxMessageLength: integer(env, 'MAX_MESSAGE_LENGTH', defaults.maxMessageLength, 1, 100_000),
     allowedOrigins: origins(env),
     jwtSecret: secret(env, 'JWT_SECRET', 32),

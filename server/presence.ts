@@ -1,96 +1,109 @@
-import type { Member, PresenceEvent } from '../protocol/index.js';
+import type { Member } from '../protocol/index.js';
+import { memberRoom, type RelayServer } from './handlers/context.js';
 
 const MEMBERS_IN_JOIN_ACK = 100;
-
 /** Joins and leaves within this window go out as one `presence` event per room. */
 const BATCH_MS = 50;
-
-interface Online {
-  member: Member;
-  sockets: Set<string>;
-}
+/** How long to wait for the other relays' answer before counting this relay's sockets only. */
+const CLUSTER_TIMEOUT_MS = 1000;
 
 interface Batch {
   joined: Map<string, Member>;
   left: Map<string, Member>;
-  timer: NodeJS.Timeout;
 }
 
 /**
- * Who is online in each room of this relay. A member with several tabs
- * (sockets) counts once, and leaves when their last socket does. Changes are
- * announced in batches, so a hundred visitors arriving at once make one event
- * per room rather than a hundred, each sent to everyone.
+ * Who is online, read from Socket.IO's own rooms, so it is true across every
+ * relay of a cluster (through the Redis adapter) and can never drift from who
+ * actually receives the room's messages. A member with several tabs, on one
+ * relay or several, counts once. Arrivals and departures are announced in
+ * batches, so a crowd arriving makes one event per room, not one per person.
  */
 export class Presence {
-  private readonly rooms = new Map<string, Map<string, Online>>();
   private readonly batches = new Map<string, Batch>();
+  private readonly timers = new Set<NodeJS.Timeout>();
 
-  constructor(private readonly announce: (event: PresenceEvent) => void) {}
+  constructor(private readonly io: RelayServer) {}
 
-  /** Adds a socket to a room; announces its member if they were not online there. */
-  add(room: string, member: Member, socketId: string): void {
-    let members = this.rooms.get(room);
-    if (!members) this.rooms.set(room, (members = new Map()));
-    const online = members.get(member.id);
-    if (online) {
-      online.sockets.add(socketId);
-      return;
+  /** The members online in a room, everywhere (one entry per member). */
+  async online(room: string): Promise<Map<string, Member>> {
+    let sockets: { data: { member?: Member } }[];
+    try {
+      sockets = await this.io.in(room).timeout(CLUSTER_TIMEOUT_MS).fetchSockets();
+    } catch {
+      // Another relay did not answer (it may have just died): count ours.
+      sockets = await this.io.local.in(room).fetchSockets();
     }
-    members.set(member.id, { member, sockets: new Set([socketId]) });
+    const members = new Map<string, Member>();
+    for (const { data } of sockets) if (data.member) members.set(data.member.id, data.member);
+    return members;
+  }
+
+  /** Count and at most 100 members, as the join ack carries them. */
+  async snapshot(room: string): Promise<{ count: number; members: Member[] }> {
+    const online = await this.online(room);
+    return { count: online.size, members: [...online.values()].slice(0, MEMBERS_IN_JOIN_ACK) };
+  }
+
+  /** Whether the member has a socket in the room other than `exceptSocket`, on any relay. */
+  async present(room: string, memberId: string, exceptSocket?: string): Promise<boolean> {
+    let sockets: { id: string; rooms: Set<string> }[];
+    try {
+      sockets = await this.io.in(memberRoom(memberId)).timeout(CLUSTER_TIMEOUT_MS).fetchSockets();
+    } catch {
+      sockets = await this.io.local.in(memberRoom(memberId)).fetchSockets();
+    }
+    return sockets.some((s) => s.id !== exceptSocket && s.rooms.has(room));
+  }
+
+  /** A socket entered the room: announce its member unless they were already here. */
+  async arrived(room: string, member: Member, socketId: string): Promise<void> {
+    if (await this.present(room, member.id, socketId)) return;
     const batch = this.batch(room);
     // Left and came back within one batch: nothing to tell.
     if (!batch.left.delete(member.id)) batch.joined.set(member.id, member);
   }
 
-  /** Removes a socket from a room; announces its member's leaving when it was their last. */
-  remove(room: string, memberId: string, socketId: string): void {
-    const members = this.rooms.get(room);
-    const online = members?.get(memberId);
-    if (!members || !online || !online.sockets.delete(socketId) || online.sockets.size > 0) return;
-    members.delete(memberId);
-    if (members.size === 0) this.rooms.delete(room);
+  /** A socket is leaving the room: announce its member if it was their last socket there. */
+  async departed(room: string, member: Member, socketId: string): Promise<void> {
+    if (await this.present(room, member.id, socketId)) return;
     const batch = this.batch(room);
-    if (!batch.joined.delete(memberId)) batch.left.set(memberId, online.member);
+    if (!batch.joined.delete(member.id)) batch.left.set(member.id, member);
   }
 
-  count(room: string): number {
-    return this.rooms.get(room)?.size ?? 0;
-  }
-
-  /** At most 100 members, as the join ack carries. */
-  members(room: string): Member[] {
-    const list: Member[] = [];
-    for (const { member } of this.rooms.get(room)?.values() ?? []) {
-      if (list.length === MEMBERS_IN_JOIN_ACK) break;
-      list.push(member);
-    }
-    return list;
-  }
-
-  roomCount(): number {
-    return this.rooms.size;
+  /** Rooms with someone in them on this relay (for /metrics). */
+  localRoomCount(): number {
+    const { rooms, sids } = this.io.of('/').adapter;
+    let count = 0;
+    for (const room of rooms.keys()) if (!sids.has(room) && !room.startsWith('@')) count++;
+    return count;
   }
 
   /** Drops pending announcements (the relay is closing). */
   close(): void {
-    for (const batch of this.batches.values()) clearTimeout(batch.timer);
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
     this.batches.clear();
   }
 
   private batch(room: string): Batch {
     let batch = this.batches.get(room);
     if (!batch) {
-      const timer = setTimeout(() => this.flush(room), BATCH_MS);
-      this.batches.set(room, (batch = { joined: new Map(), left: new Map(), timer }));
+      this.batches.set(room, (batch = { joined: new Map(), left: new Map() }));
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        void this.flush(room);
+      }, BATCH_MS);
+      this.timers.add(timer);
     }
     return batch;
   }
 
-  private flush(room: string): void {
+  private async flush(room: string): Promise<void> {
     const batch = this.batches.get(room)!;
     this.batches.delete(room);
     if (batch.joined.size === 0 && batch.left.size === 0) return;
-    this.announce({ room, count: this.count(room), joined: [...batch.joined.values()], left: [...batch.left.values()] });
+    const { size: count } = await this.online(room);
+    this.io.to(room).emit('presence', { room, count, joined: [...batch.joined.values()], left: [...batch.left.values()] });
   }
 }

@@ -1,6 +1,6 @@
+import type { Member } from '../../protocol/index.js';
 import { memberRoom, type HandlerContext } from './context.js';
 import { ClientError, handle } from './handle.js';
-import { removeFromRoom } from './leave.js';
 import { banSchema } from './schemas.js';
 
 /**
@@ -9,18 +9,21 @@ import { banSchema } from './schemas.js';
  * every tab of the member is taken out of the room and told with `banned`.
  */
 export function banHandler(ctx: HandlerContext) {
-  const { io, socket, store } = ctx;
+  const { io, socket, store, presence } = ctx;
   return handle(ctx, 'ban', banSchema, async ({ room, memberId, minutes }) => {
     if (socket.data.member.role !== 'moderator') throw new ClientError('forbidden', 'only moderators may ban');
     if (memberId === socket.data.member.id) throw new ClientError('forbidden', 'moderators cannot ban themselves');
     const until = Date.now() + Math.round(minutes * 60_000);
     await store.ban(room, memberId, until);
+    // Every tab of the member, on whichever relay it is connected to.
+    let removed: Member | undefined;
     for (const target of await io.in(memberRoom(memberId)).fetchSockets()) {
-      const local = io.sockets.sockets.get(target.id);
-      if (!local?.rooms.has(room)) continue;
-      removeFromRoom(ctx, local, room);
-      local.emit('banned', { room, until });
+      if (!target.rooms.has(room)) continue;
+      target.leave(room);
+      target.emit('banned', { room, until });
+      removed = target.data.member;
     }
+    if (removed) await presence.departed(room, removed, '');
     ctx.log.info({ room, memberId, minutes, by: socket.data.member.id }, 'member banned');
     return {};
   });

@@ -20,7 +20,7 @@ export function joinHandler(ctx: HandlerContext) {
     // falling between the two and being missed.
     if (socket.connected && !socket.rooms.has(room)) {
       await socket.join(room);
-      presence.add(room, member, socket.id);
+      await presence.arrived(room, member, socket.id);
     }
     const limit = Math.min(asked ?? HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT);
     let messages: Message[];
@@ -31,15 +31,8 @@ export function joinHandler(ctx: HandlerContext) {
       ({ messages, truncated } = await store.after(room, since, limit));
     }
     const lastSeq = await store.lastSeq(room);
-
-    const result: JoinResult = {
-      room,
-      messages,
-      members: presence.members(room),
-      count: presence.count(room),
-      self: member,
-      lastSeq,
-    };
+    const { count, members } = await presence.snapshot(room);
+    const result: JoinResult = { room, messages, members, count, self: member, lastSeq };
     if (truncated) result.truncated = true;
     return result;
   });

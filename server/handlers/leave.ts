@@ -1,24 +1,19 @@
-import type { HandlerContext, Relay, RelaySocket } from './context.js';
+import type { HandlerContext } from './context.js';
 import { handle } from './handle.js';
 import { leaveSchema } from './schemas.js';
 import { stopTyping } from './typing.js';
 
-/** Takes a socket out of a room; presence tells the others if its member is gone. */
-export function removeFromRoom({ presence }: Relay, socket: RelaySocket, room: string): void {
-  presence.remove(room, socket.data.member.id, socket.id);
-  void socket.leave(room);
-}
-
-/** Leaves a room on the client's behalf (leave, disconnect), ending any typing there first. */
-export function leaveRoom(ctx: HandlerContext, room: string): void {
+/** Leaves a room on the client's behalf, ending any typing there; presence tells the others if its member is gone. */
+export async function leaveRoom(ctx: HandlerContext, room: string): Promise<void> {
   stopTyping(ctx, room);
-  removeFromRoom(ctx, ctx.socket, room);
+  await ctx.socket.leave(room);
+  await ctx.presence.departed(room, ctx.socket.data.member, ctx.socket.id);
 }
 
 /** `leave`: leaving a room one never joined is harmless, so it is not an error. */
 export function leaveHandler(ctx: HandlerContext) {
   return handle(ctx, 'leave', leaveSchema, async ({ room }) => {
-    if (ctx.socket.rooms.has(room)) leaveRoom(ctx, room);
+    if (ctx.socket.rooms.has(room)) await leaveRoom(ctx, room);
     return {};
   });
 }

@@ -37,7 +37,7 @@ export default fp(
         help: 'Rooms with at least one member online',
         registers: [registry],
         collect() {
-          if (app.hasDecorator('relay')) this.set(app.relay.presence.roomCount());
+          if (app.hasDecorator('relay')) this.set(app.relay.presence.localRoomCount());
         },
       }),
       messagesSent: new Counter({

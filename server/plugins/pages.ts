@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fp from 'fastify-plugin';
 
-/** GET / (the demo page), GET /healthz (the process runs), GET /readyz (storage answers). */
+/** 'ok' when the check answers within a second, 'down' otherwise. */
+function answers(check: Promise<unknown>): Promise<'ok' | 'down'> {
+  return Promise.race([
+    check.then(() => 'ok' as const, () => 'down' as const),
+    new Promise<'down'>((resolve) => setTimeout(resolve, 1000, 'down').unref()),
+  ]);
+}
+
+/** GET / (the demo page), GET /healthz (the process runs), GET /readyz (storage, and Redis if set, answer). */
 export default fp(
   async (app) => {
     const demo = readFileSync(join(app.config.demoDir, 'index.html'));
@@ -11,12 +19,12 @@ export default fp(
     );
     app.get('/healthz', async () => ({ status: 'ok' }));
     app.get('/readyz', async (_request, reply) => {
-      try {
-        await app.store.ping();
-        return { status: 'ready', storage: 'ok' };
-      } catch {
-        return reply.code(503).send({ status: 'unavailable', storage: 'down' });
-      }
+      const [storage, redis] = await Promise.all([
+        answers(app.store.ping()),
+        app.redis ? answers(app.redis.direct.ping()) : undefined,
+      ]);
+      const ready = storage === 'ok' && redis !== 'down';
+      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', storage, ...(redis ? { redis } : {}) });
     });
   },
   { name: 'pages', dependencies: ['config', 'store'] },

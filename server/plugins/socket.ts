@@ -1,17 +1,19 @@
 import fp from 'fastify-plugin';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { Server } from 'socket.io';
 import { banHandler } from '../handlers/ban.js';
 import { memberRoom, type HandlerContext, type Relay, type RelayServer, type RelaySocket } from '../handlers/context.js';
 import { deleteHandler } from '../handlers/delete.js';
 import { historyHandler } from '../handlers/history.js';
 import { joinHandler } from '../handlers/join.js';
-import { leaveHandler, removeFromRoom } from '../handlers/leave.js';
+import { leaveHandler } from '../handlers/leave.js';
 import { sendHandler } from '../handlers/send.js';
 import { stopTyping, typingHandler } from '../handlers/typing.js';
 import { addressResolver, ConnectionCounter, originAllowed } from '../handshake.js';
 import { createIdentify } from '../identity.js';
 import { Presence } from '../presence.js';
+import type { Redis } from './redis.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -22,11 +24,36 @@ declare module 'fastify' {
 /** A chat message is small: 64 KB per packet is plenty and bounds what one client can make us parse. */
 const MAX_PACKET_BYTES = 64 * 1024;
 
+/**
+ * Messages per member: in Redis when relays share it, so the limit holds
+ * whichever relay a member reaches; in memory otherwise, and as the fallback
+ * while Redis is down.
+ */
+function rateLimiter({ points, windowMs }: { points: number; windowMs: number }, redis: Redis | undefined, prefix: string) {
+  const duration = windowMs / 1000;
+  const memory = new RateLimiterMemory({ points, duration });
+  if (!redis) return memory;
+  return new RateLimiterRedis({
+    storeClient: redis,
+    useRedisPackage: true,
+    keyPrefix: `${prefix}:rate`,
+    points,
+    duration,
+    insuranceLimiter: memory,
+  });
+}
+
 /** Socket.IO on Fastify's own HTTP server: the handshake checks, then one handler per event. */
 export default fp(
   async (app) => {
     const { config, metrics, log } = app;
+    const { redis } = app;
     const io: RelayServer = new Server(app.server, {
+      // Several relays: every broadcast, room query and recovered session goes
+      // through a Redis stream, which survives short Redis outages.
+      ...(redis
+        ? { adapter: createAdapter(redis.adapter, { streamName: config.redisPrefix, sessionKeyPrefix: `${config.redisPrefix}:session:` }) }
+        : {}),
       serveClient: false,
       maxHttpBufferSize: MAX_PACKET_BYTES,
       // Same list as @fastify/cors; the relay also checks Origin itself below,
@@ -43,10 +70,8 @@ export default fp(
       store: app.store,
       config,
       metrics,
-      presence: new Presence((event) => io.to(event.room).emit('presence', event)),
-      limiter: config.rateLimit
-        ? new RateLimiterMemory({ points: config.rateLimit.points, duration: config.rateLimit.windowMs / 1000 })
-        : undefined,
+      presence: new Presence(io),
+      limiter: config.rateLimit ? rateLimiter(config.rateLimit, redis?.direct, config.redisPrefix) : undefined,
     };
     app.decorate('relay', relay);
 
@@ -97,7 +122,7 @@ export default fp(
         for (const room of socket.rooms) {
           if (room === socket.id || room.startsWith('@')) continue;
           stopTyping(ctx, room);
-          relay.presence.remove(room, member.id, socket.id);
+          void relay.presence.departed(room, member, socket.id);
         }
         connectionLog.info({ reason }, 'disconnected');
       });
@@ -108,8 +133,8 @@ export default fp(
       const now = Date.now();
       for (const room of socket.rooms) {
         if (room === socket.id || room.startsWith('@')) continue;
-        if ((await relay.store.bannedUntil(room, member.id, now).catch(() => 0)) > 0) removeFromRoom(relay, socket, room);
-        else relay.presence.add(room, member, socket.id);
+        if ((await relay.store.bannedUntil(room, member.id, now).catch(() => 0)) > 0) await socket.leave(room);
+        else await relay.presence.arrived(room, member, socket.id);
       }
 
       // A connection that joins no room holds resources and does nothing: close it.
@@ -130,5 +155,5 @@ export default fp(
       io.engine.close();
     });
   },
-  { name: 'socket', dependencies: ['config', 'store', 'metrics'] },
+  { name: 'socket', dependencies: ['config', 'store', 'metrics', 'redis'] },
 );

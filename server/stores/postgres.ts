@@ -64,6 +64,7 @@ function toMessage(row: Row): Message {
 
 async function migrate(pool: pg.Pool): Promise<void> {
   const client = await pool.connect();
+  client.on('error', () => {}); // its failing query says it all
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await client.query('CREATE TABLE IF NOT EXISTS live_chat_migrations (version INT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
@@ -87,6 +88,12 @@ async function migrate(pool: pg.Pool): Promise<void> {
 }
 
 const UNIQUE_VIOLATION = '23505';
+
+/** Whether a pooled client's connection is still usable. */
+function isHealthy(client: pg.PoolClient): boolean {
+  const connection = (client as unknown as { connection?: { stream?: { destroyed?: boolean } } }).connection;
+  return !connection?.stream?.destroyed;
+}
 
 /**
  * PostgreSQL through `pg`: shared by every relay of a cluster. A room's next
@@ -128,6 +135,10 @@ export async function openPostgresStore(url: string): Promise<Store> {
     } catch (error) {
       throw new StorageError(error);
     }
+    // A checked-out client whose connection drops emits 'error' besides
+    // failing its query; unheard, that event would end the process.
+    const ignore = () => {};
+    client.on('error', ignore);
     try {
       const existing = await findOriginal(client, input);
       if (existing.rows[0]) return { message: toMessage(existing.rows[0]), duplicate: true };
@@ -163,7 +174,9 @@ export async function openPostgresStore(url: string): Promise<Store> {
       }
       throw new StorageError(error);
     } finally {
-      client.release();
+      client.off('error', ignore);
+      // A broken connection is dropped from the pool rather than reused.
+      client.release(!isHealthy(client));
     }
   }
 

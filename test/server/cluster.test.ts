@@ -1,0 +1,239 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { describe, test, type TestContext } from 'node:test';
+import { io } from 'socket.io-client';
+import type { Message } from '../../protocol/index.js';
+import { spawnRelay, startProxy } from './cluster-helpers.js';
+import { connect, msgId, request, sleep, type Client } from './helpers.js';
+import { freshPostgres, postgresUrl, redisUrl, skipWithoutBoth } from './services.js';
+
+/**
+ * Several relay processes on one machine, sharing real PostgreSQL and Redis,
+ * as an operator runs them behind a load balancer.
+ */
+
+async function cluster(t: TestContext, size: number, extra: Record<string, string> = {}) {
+  const env = { DATABASE_URL: await freshPostgres(t), REDIS_URL: redisUrl!, REDIS_PREFIX: `test-${randomBytes(5).toString('hex')}`, ...extra };
+  return { env, relays: await Promise.all(Array.from({ length: size }, () => spawnRelay(t, env))) };
+}
+
+/** A member's view of a room: every message it received, by seq. */
+class Inbox {
+  readonly seen: Message[] = [];
+  constructor(readonly socket: Client) {
+    socket.on('message', (m) => this.seen.push(m));
+  }
+  /** Fills any gap the way the widget does: join again with since = the last seq held. */
+  async catchUp(room: string): Promise<void> {
+    for (;;) {
+      const since = Math.max(0, ...this.seen.map((m) => m.seq));
+      const ack = await request(this.socket, 'join', { room, since, limit: 200 });
+      this.seen.push(...ack.messages);
+      if (!ack.truncated) return;
+    }
+  }
+  /** Seqs in order of arrival, each once (duplicates are a failure). */
+  seqs(): number[] {
+    const seqs = this.seen.map((m) => m.seq);
+    assert.equal(new Set(seqs).size, seqs.length, `duplicates: ${seqs.join(',')}`);
+    return seqs;
+  }
+}
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+
+describe('several relays as one chat', { skip: skipWithoutBoth }, () => {
+  test('a message sent on relay A reaches members on relay B once, and everyone sees one seq order', async (t) => {
+    const { relays } = await cluster(t, 2);
+    const room = 'lobby';
+    const inboxes: Inbox[] = [];
+    for (const [i, relay] of relays.entries()) {
+      for (const name of ['x', 'y']) {
+        const socket = await connect(t, relay.url, { name: `${name}${i}` });
+        await request(socket, 'join', { room });
+        inboxes.push(new Inbox(socket));
+      }
+    }
+    for (let i = 0; i < 20; i++) {
+      const sender = inboxes[i % inboxes.length]!.socket;
+      assert.equal((await request(sender, 'send', { room, text: `m${i}`, clientMsgId: msgId() })).ok, true);
+    }
+    await sleep(300);
+    for (const inbox of inboxes) assert.deepEqual(inbox.seqs(), range(20), 'each message once, in seq order');
+    const texts = inboxes.map((inbox) => inbox.seen.map((m) => m.text).join());
+    assert.equal(new Set(texts).size, 1, 'the same history everywhere');
+  });
+
+  test('presence counts, typing, bans, idempotence and rate limits hold across relays', async (t) => {
+    const { relays } = await cluster(t, 2, { RATE_LIMIT: '3/10s', JWT_SECRET: 'cluster-secret-cluster-secret-32!' });
+    const [a, b] = relays as [typeof relays[0], typeof relays[0]];
+    const alice = await connect(t, a.url, { name: 'alice', clientId: 'alice-browser' });
+    const aliceOnB = await connect(t, b.url, { name: 'alice', clientId: 'alice-browser' });
+    const bob = await connect(t, b.url, { name: 'bob' });
+    await request(alice, 'join', { room: 'r' });
+    await request(aliceOnB, 'join', { room: 'r' });
+    const joined = await request(bob, 'join', { room: 'r' });
+    assert.equal(joined.count, 2, 'alice (two tabs, two relays) counts once');
+    assert.deepEqual(joined.members.map((m: any) => m.name).sort(), ['alice', 'bob']);
+
+    const typing = new Promise((resolve) => bob.once('typing', resolve));
+    const aliceTyping: unknown[] = [];
+    aliceOnB.on('typing', (e) => aliceTyping.push(e));
+    await request(alice, 'typing', { room: 'r', typing: true });
+    assert.equal(((await typing) as any).member.name, 'alice');
+    await sleep(100);
+    assert.deepEqual(aliceTyping, [], 'never to the typist, on any relay');
+
+    // The same clientMsgId retried through the other relay returns the original.
+    const id = msgId();
+    const first = await request(alice, 'send', { room: 'r', text: 'once', clientMsgId: id });
+    const retry = await request(aliceOnB, 'send', { room: 'r', text: 'once', clientMsgId: id });
+    assert.deepEqual(retry, first);
+
+    // Three messages per 10 s, whichever relay they go through (the retry counted too).
+    assert.equal((await request(aliceOnB, 'send', { room: 'r', text: 'two', clientMsgId: msgId() })).ok, true);
+    const limited = await request(alice, 'send', { room: 'r', text: 'three', clientMsgId: msgId() });
+    assert.equal(limited.error?.code, 'rate_limited');
+
+    // A ban made on relay B reaches alice's tab on relay A, and holds there.
+    const { SignJWT } = await import('jose');
+    const token = await new SignJWT({ sub: 'mod', name: 'Mod', role: 'moderator' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode('cluster-secret-cluster-secret-32!'));
+    const mod = await connect(t, b.url, { token });
+    await request(mod, 'join', { room: 'r' });
+    const banned = new Promise((resolve) => alice.once('banned', resolve));
+    assert.deepEqual(await request(mod, 'ban', { room: 'r', memberId: first.message.author.id, minutes: 5 }), { ok: true });
+    await banned;
+    assert.equal((await request(alice, 'join', { room: 'r' })).error.code, 'banned');
+    const fresh = await connect(t, a.url, { name: 'alice', clientId: 'alice-browser' });
+    assert.equal((await request(fresh, 'join', { room: 'r' })).error.code, 'banned');
+  });
+
+  test('concurrent senders on three relays into one room get seq 1..N with no gap', async (t) => {
+    const { relays } = await cluster(t, 3);
+    const senders = await Promise.all(
+      relays.flatMap((relay, r) => [0, 1].map((i) => connect(t, relay.url, { name: `s${r}-${i}` }))),
+    );
+    const watcher = new Inbox(await connect(t, relays[0]!.url, { name: 'watcher' }));
+    await request(watcher.socket, 'join', { room: 'busy' });
+    await Promise.all(senders.map((s) => request(s, 'join', { room: 'busy' })));
+    const acks = await Promise.all(
+      senders.flatMap((s) => range(15).map(() => request(s, 'send', { room: 'busy', text: 'x', clientMsgId: msgId() }))),
+    );
+    assert.ok(acks.every((a) => a.ok));
+    assert.deepEqual(sorted(acks.map((a) => a.message.seq)), range(90));
+    await sleep(500);
+    assert.deepEqual(sorted(watcher.seqs()), range(90), 'the watcher got all 90 once');
+  });
+
+  test('SIGKILL one relay mid-stream: its clients move to a survivor and end with every message once', async (t) => {
+    const { relays } = await cluster(t, 2);
+    const [doomed, survivor] = relays as [typeof relays[0], typeof relays[0]];
+    const room = 'stream';
+    const sender = await connect(t, survivor.url, { name: 'sender' });
+    await request(sender, 'join', { room });
+    const moved = new Inbox(await connect(t, doomed.url, { name: 'moved' }));
+    await request(moved.socket, 'join', { room });
+    const acked: number[] = [];
+    const sending = (async () => {
+      for (let i = 0; i < 60; i++) {
+        const ack = await request(sender, 'send', { room, text: `m${i}`, clientMsgId: msgId() });
+        if (ack.ok) acked.push(ack.message.seq);
+        await sleep(10);
+      }
+    })();
+    await sleep(200);
+    await doomed.kill('SIGKILL');
+    // The client notices and reconnects to the survivor, rejoining with since.
+    const replacement = io(survivor.url, { auth: { name: 'moved' }, transports: ['websocket'], forceNew: true });
+    t.after(() => void replacement.disconnect());
+    await new Promise<void>((resolve) => replacement.once('connect', () => resolve()));
+    const inbox = new Inbox(replacement as Client);
+    inbox.seen.push(...moved.seen);
+    await inbox.catchUp(room);
+    await sending;
+    await sleep(300);
+    await inbox.catchUp(room);
+    assert.deepEqual(sorted(inbox.seqs()), range(60));
+    assert.deepEqual(sorted(acked), range(60), 'every send was acknowledged');
+  });
+
+  test('Redis going away under traffic: relays reconnect, nothing acked is lost, clients fill gaps through since', async (t) => {
+    const target = new URL(redisUrl!);
+    const proxy = await startProxy(t, { host: target.hostname, port: Number(target.port || 6379) });
+    const { relays } = await cluster(t, 2, { REDIS_URL: `redis://127.0.0.1:${proxy.port}` });
+    const [a, b] = relays as [typeof relays[0], typeof relays[0]];
+    const sender = await connect(t, a.url, { name: 'sender' });
+    await request(sender, 'join', { room: 'r' });
+    const reader = new Inbox(await connect(t, b.url, { name: 'reader' }));
+    await request(reader.socket, 'join', { room: 'r' });
+    const acked: number[] = [];
+    const send = async (n: number) => {
+      for (let i = 0; i < n; i++) {
+        const ack = await request(sender, 'send', { room: 'r', text: `m${i}`, clientMsgId: msgId() });
+        if (ack.ok) acked.push(ack.message.seq);
+        await sleep(10);
+      }
+    };
+    await send(10);
+    await proxy.cut();
+    const down = await fetch(`${a.url}/readyz`);
+    assert.equal(down.status, 503);
+    assert.equal((await down.json()).redis, 'down');
+    await send(10); // stored and acked; cross-relay delivery may miss while Redis is away
+    await proxy.restore();
+    await waitFor(async () => (await fetch(`${a.url}/readyz`)).status === 200, 'relay A never saw Redis back');
+    await send(10);
+    await sleep(500);
+    await reader.catchUp('r');
+    assert.deepEqual(sorted(acked), range(30));
+    assert.deepEqual(sorted(reader.seqs()), range(30), 'the reader ends with every message once');
+  });
+
+  test('PostgreSQL going away: sends get unavailable (never a false ok), nothing crashes, and it recovers', async (t) => {
+    const target = new URL(postgresUrl!);
+    const proxy = await startProxy(t, { host: target.hostname, port: Number(target.port || 5432) });
+    const database = new URL(await freshPostgres(t));
+    database.host = `127.0.0.1:${proxy.port}`;
+    const { relays } = await cluster(t, 1, { DATABASE_URL: database.toString() });
+    const relay = relays[0]!;
+    const client = await connect(t, relay.url, { name: 'writer' });
+    await request(client, 'join', { room: 'r' });
+    const oks: Message[] = [];
+    const codes: string[] = [];
+    const send = async (n: number) => {
+      for (let i = 0; i < n; i++) {
+        const ack = await request(client, 'send', { room: 'r', text: `m${i}`, clientMsgId: msgId() });
+        if (ack.ok) oks.push(ack.message);
+        else codes.push(ack.error.code);
+      }
+    };
+    await send(5);
+    await proxy.cut();
+    await send(5);
+    assert.deepEqual(codes, Array(5).fill('unavailable'));
+    const ready = await fetch(`${relay.url}/readyz`);
+    assert.equal(ready.status, 503);
+    assert.equal((await ready.json()).storage, 'down');
+    assert.equal((await fetch(`${relay.url}/healthz`)).status, 200, 'still running');
+    await proxy.restore();
+    await waitFor(async () => (await fetch(`${relay.url}/readyz`)).status === 200, 'never recovered');
+    await send(5);
+    assert.equal(oks.length, 10);
+    assert.deepEqual(oks.map((m) => m.seq), range(10), 'seq continues with no gap');
+    const stored = await (await fetch(`${relay.url}/api/rooms/r/messages`)).json();
+    assert.deepEqual(stored.messages.map((m: Message) => m.id), oks.map((m) => m.id), 'every ok is stored, nothing else');
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>, message: string, ms = 10_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await check().catch(() => false)) return;
+    await sleep(100);
+  }
+  throw new Error(message);
+}
