@@ -1,0 +1,364 @@
+/**
+ * npm run bench: live-chat's relay against a bare Socket.IO relay, started
+ * side by side from this process, driven by real socket.io-client clients,
+ * alternating, several rounds. Prints a table of medians and ratios, and
+ * writes bench/results/latest.json and latest.svg. Never a pass/fail on time.
+ *
+ * BENCH_ROUNDS (default 3), BENCH_POSTGRES_URL and BENCH_REDIS_URL (default:
+ * this machine's, for the cross-relay figures; "off" skips them).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
+import pg from 'pg';
+import { io, type Socket } from 'socket.io-client';
+import { root, widgetDir } from '../server/paths.js';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const POSTGRES = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+type Kind = 'bare' | 'live-chat';
+
+interface Relay {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+
+async function start(kind: Kind, env: Record<string, string> = {}): Promise<Relay> {
+  const dir = mkdtempSync(join(tmpdir(), 'live-chat-bench-'));
+  const args =
+    kind === 'bare' ? ['--import', 'tsx', join(root, 'bench/bare-relay.ts')] : [join(root, 'dist/server/main.js')];
+  const child: ChildProcess = spawn(process.execPath, args, {
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`,
+      RATE_LIMIT: 'off',
+      MAX_CONNECTIONS_PER_IP: '0',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const onData = (chunk: Buffer) => {
+      out += chunk;
+      const match = /listening (\d+)|Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+      if (match) {
+        child.stdout!.off('data', onData);
+        child.stdout!.resume(); // keep draining the logs
+        resolve(`http://127.0.0.1:${match[1] ?? match[2]}`);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${kind} relay exited with ${code}`)));
+  });
+  return {
+    url,
+    pid: child.pid!,
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Resident memory of a process, in KB. */
+function rssKb(pid: number): number {
+  return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+}
+
+let names = 0;
+async function client(url: string): Promise<Socket> {
+  const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { name: `b${++names}` } });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  return socket;
+}
+
+async function joinedClients(url: string, count: number, room: (i: number) => string): Promise<Socket[]> {
+  const sockets: Socket[] = [];
+  for (let i = 0; i < count; i += 100) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(100, count - i) }, async (_, j) => {
+        const socket = await client(url);
+        const ack = await socket.timeout(30_000).emitWithAck('join', { room: room(i + j) });
+        if (!ack.ok) throw new Error(`join failed: ${JSON.stringify(ack)}`);
+        return socket;
+      }),
+    );
+    sockets.push(...batch);
+  }
+  return sockets;
+}
+
+const closeAll = (sockets: Socket[]) => sockets.forEach((s) => s.disconnect());
+let ids = 0;
+const clientMsgId = () => `bench-${process.pid}-${++ids}`;
+
+/** Closed loop: 5 senders each send the next message as soon as the last is acked; deliveries/s to 100 receivers. */
+async function fanOut(url: string, seconds = 5): Promise<number> {
+  const receivers = await joinedClients(url, 100, () => 'fan');
+  const senders = await joinedClients(url, 5, () => 'fan');
+  await sleep(300);
+  let deliveries = 0;
+  for (const r of receivers) r.on('message', () => deliveries++);
+  const until = performance.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(
+    senders.map(async (s) => {
+      while (performance.now() < until) {
+        await s.timeout(10_000).emitWithAck('send', { room: 'fan', text: 'x'.repeat(40), clientMsgId: clientMsgId() });
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  closeAll([...receivers, ...senders]);
+  return deliveries / elapsed;
+}
+
+/** One sender at a fixed rate; latency from send to every receiver. */
+async function paced(url: string, receiverCount: number, rate = 20, seconds = 3, receiverUrls: string[] = [url]): Promise<Latency> {
+  const room = `paced-${receiverCount}-${++ids}`;
+  // Receivers spread evenly over the relays given (the cross-relay case).
+  const n = receiverUrls.length;
+  const receivers = (
+    await Promise.all(receiverUrls.map((u, k) => joinedClients(u, Math.floor(receiverCount / n) + (k < receiverCount % n ? 1 : 0), () => room)))
+  ).flat();
+  const [sender] = await joinedClients(url, 1, () => room);
+  await sleep(500);
+  const latencies: number[] = [];
+  for (const r of receivers) r.on('message', (m: { text: string }) => latencies.push(performance.now() - Number(m.text)));
+  const total = rate * seconds;
+  for (let i = 0; i < total; i++) {
+    sender!.emit('send', { room, text: String(performance.now()), clientMsgId: clientMsgId() }, () => {});
+    await sleep(1000 / rate);
+  }
+  await sleep(1000);
+  closeAll([...receivers, sender!]);
+  const sorted = latencies.sort((a, b) => a - b);
+  return { p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: sorted.at(-1)!, delivered: sorted.length / (total * receivers.length) };
+}
+
+/** 5,000 joined connections in rooms of 50: the relay's memory per connection. */
+async function idleMemory(relay: Relay, count = 5000): Promise<number> {
+  await sleep(500);
+  const before = rssKb(relay.pid);
+  const sockets = await joinedClients(relay.url, count, (i) => `idle-${Math.floor(i / 50)}`);
+  await sleep(2000);
+  const after = rssKb(relay.pid);
+  closeAll(sockets);
+  return (after - before) / count;
+}
+
+/** 1,000 clients connect and join a room with 50 messages of history at once: time until all have it. */
+async function joinStorm(url: string, count = 1000): Promise<number> {
+  const room = `storm-${++ids}`;
+  const [seeder] = await joinedClients(url, 1, () => room);
+  for (let i = 0; i < 50; i++) await seeder!.emitWithAck('send', { room, text: `history ${i}`, clientMsgId: clientMsgId() });
+  const started = performance.now();
+  const sockets = await Promise.all(
+    Array.from({ length: count }, async () => {
+      const socket = await client(url);
+      await socket.timeout(60_000).emitWithAck('join', { room });
+      return socket;
+    }),
+  );
+  const ms = performance.now() - started;
+  closeAll([...sockets, seeder!]);
+  return ms;
+}
+
+async function servicesReachable(): Promise<boolean> {
+  if (POSTGRES === 'off' || REDIS === 'off') return false;
+  try {
+    const client = new pg.Client({ connectionString: POSTGRES, connectionTimeoutMillis: 1000 });
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Cross-relay latency: 100 receivers split over two relays (PostgreSQL + Redis), against all on one. */
+interface Latency {
+  p50: number;
+  p99: number;
+  max: number;
+  delivered: number;
+}
+
+async function crossRelay(): Promise<{ one: Latency; two: Latency } | undefined> {
+  if (!(await servicesReachable())) return undefined;
+  const schema = `bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: POSTGRES });
+  await admin.connect();
+  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
+  const database = new URL(POSTGRES);
+  database.searchParams.set('options', `-c search_path=${schema}`);
+  const env = { DATABASE_URL: database.toString(), REDIS_URL: REDIS, REDIS_PREFIX: `bench-${process.pid}` };
+  const a = await start('live-chat', env);
+  const b = await start('live-chat', env);
+  try {
+    const ones = [];
+    const twos = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      ones.push(await paced(a.url, 100, 20, 3, [a.url]));
+      twos.push(await paced(a.url, 100, 20, 3, [a.url, b.url]));
+    }
+    const summarize = (runs: Latency[]): Latency => ({
+      p50: median(runs.map((r) => r.p50)),
+      p99: median(runs.map((r) => r.p99)),
+      max: median(runs.map((r) => r.max)),
+      delivered: Math.min(...runs.map((r) => r.delivered)),
+    });
+    return { one: summarize(ones), two: summarize(twos) };
+  } finally {
+    await a.stop();
+    await b.stop();
+    await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+    await admin.end();
+  }
+}
+
+function widgetSize() {
+  const bundle = readFileSync(join(widgetDir, 'live-chat.js'));
+  return { raw: bundle.length, gzip: gzipSync(bundle, { level: 9 }).length, brotli: brotliCompressSync(bundle).length };
+}
+
+interface Row {
+  metric: string;
+  bare: number;
+  ours: number;
+  unit: string;
+  better: 'higher' | 'lower';
+  target: string;
+}
+
+function svg(rows: Row[]): string {
+  const width = 760;
+  const barHeight = 22;
+  const top = 40;
+  const left = 300;
+  const scale = (width - left - 80) / 2; // ratio 2.0 fills the width
+  const bars = rows
+    .map((row, i) => {
+      const ratio = row.ours / row.bare;
+      const y = top + i * (barHeight + 10);
+      const good = row.better === 'higher' ? ratio >= 0.9 : ratio <= 1.2;
+      return `<text x="${left - 10}" y="${y + 16}" text-anchor="end">${row.metric}</text>
+<rect x="${left}" y="${y}" width="${Math.max(1, Math.min(2, ratio) * scale)}" height="${barHeight}" fill="${good ? '#1a7f37' : '#cf222e'}"/>
+<text x="${left + Math.min(2, ratio) * scale + 6}" y="${y + 16}">${ratio.toFixed(2)}×</text>`;
+    })
+    .join('\n');
+  const height = top + rows.length * (barHeight + 10) + 20;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="system-ui, sans-serif" font-size="13">
+<rect width="100%" height="100%" fill="#fff"/>
+<text x="10" y="22" font-size="15" font-weight="600">live-chat relay ÷ bare Socket.IO relay (same run; 1.00× = as fast / as small as bare)</text>
+<line x1="${left + scale}" y1="${top - 6}" x2="${left + scale}" y2="${height - 14}" stroke="#57606a" stroke-dasharray="4 3"/>
+${bars}
+</svg>`;
+}
+
+async function main(): Promise<void> {
+  const kinds: Kind[] = ['bare', 'live-chat'];
+  const samples: Record<string, Record<Kind, number[]>> = {};
+  const record = (metric: string, kind: Kind, value: number) => {
+    samples[metric] ??= { bare: [], 'live-chat': [] };
+    samples[metric]![kind].push(value);
+  };
+
+  for (let round = 0; round < ROUNDS; round++) {
+    // Alternate who goes first, so neither always runs on a warmer machine.
+    for (const kind of round % 2 ? [...kinds].reverse() : kinds) {
+      const relay = await start(kind);
+      try {
+        record('fan-out deliveries/s (100 receivers, 5 senders)', kind, await fanOut(relay.url));
+        for (const receivers of [10, 100, 1000]) {
+          const latency = await paced(relay.url, receivers);
+          record(`paced p50 ms (${receivers} receivers)`, kind, latency.p50);
+          record(`paced p99 ms (${receivers} receivers)`, kind, latency.p99);
+          record(`paced max ms (${receivers} receivers)`, kind, latency.max);
+        }
+        record('join storm ms (1,000 clients, 50 messages history)', kind, await joinStorm(relay.url));
+      } finally {
+        await relay.stop();
+      }
+      process.stderr.write(`round ${round + 1}/${ROUNDS}: ${kind} done\n`);
+    }
+  }
+  for (const kind of kinds) {
+    const relay = await start(kind);
+    try {
+      record('idle memory KB per joined connection (5,000, rooms of 50)', kind, await idleMemory(relay));
+    } finally {
+      await relay.stop();
+    }
+  }
+  process.stderr.write('cross-relay latency…\n');
+  const cross = await crossRelay();
+
+  const targets: Record<string, string> = {
+    'fan-out deliveries/s (100 receivers, 5 senders)': '≥ 0.9× bare',
+    'paced p99 ms (100 receivers)': '≤ bare + 3 ms',
+    'paced p99 ms (1000 receivers)': '≤ 50 ms',
+    'idle memory KB per joined connection (5,000, rooms of 50)': '≤ 1.2× bare',
+  };
+  const rows: Row[] = Object.entries(samples).map(([metric, byKind]) => ({
+    metric,
+    bare: median(byKind.bare),
+    ours: median(byKind['live-chat']),
+    unit: metric.includes('ms') ? 'ms' : metric.includes('KB') ? 'KB' : '/s',
+    better: metric.startsWith('fan-out') ? 'higher' : 'lower',
+    target: targets[metric] ?? '',
+  }));
+  const size = widgetSize();
+  const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(2));
+  const lines = [
+    `| metric (median of ${ROUNDS} rounds) | bare Socket.IO | live-chat | ratio | target |`,
+    '|---|---:|---:|---:|---|',
+    ...rows.map((r) => `| ${r.metric} | ${fmt(r.bare)} | ${fmt(r.ours)} | ${(r.ours / r.bare).toFixed(2)}× | ${r.target} |`),
+    `| widget /live-chat.js | | ${size.raw} B raw, ${size.gzip} B gzip, ${size.brotli} B brotli | | ≤ 25 KB gzip |`,
+  ];
+  if (cross) {
+    lines.push(
+      '',
+      '| cross-relay (PostgreSQL + Redis, 100 receivers, 20 msg/s) | p50 ms | p99 ms | max ms | delivered |',
+      '|---|---:|---:|---:|---:|',
+      `| one relay | ${fmt(cross.one.p50)} | ${fmt(cross.one.p99)} | ${fmt(cross.one.max)} | ${(cross.one.delivered * 100).toFixed(1)}% |`,
+      `| two relays (half the receivers on the other) | ${fmt(cross.two.p50)} | ${fmt(cross.two.p99)} | ${fmt(cross.two.max)} | ${(cross.two.delivered * 100).toFixed(1)}% |`,
+    );
+  }
+  const machine = `${(await import('node:os')).cpus().length} × ${(await import('node:os')).cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
+  console.log(`\nlive-chat benchmark on ${machine}\n\n${lines.join('\n')}\n`);
+  const out = join(root, 'bench/results');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'latest.json'), JSON.stringify({ machine, rounds: ROUNDS, rows, widget: size, crossRelay: cross, samples }, null, 2));
+  writeFileSync(join(out, 'latest.svg'), svg(rows.filter((r) => !r.metric.startsWith('paced max'))));
+  console.log(`wrote bench/results/latest.json and latest.svg`);
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
