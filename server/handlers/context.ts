@@ -39,3 +39,8 @@ export interface HandlerContext extends Relay {
  * start a chat room name, so no client can join it.
  */
 export const memberRoom = (memberId: string) => `@${memberId}`;
+
+/** The chat rooms a socket is in (not its own id, not its member room). */
+export function chatRooms(socket: RelaySocket): string[] {
+  return [...socket.rooms].filter((room) => room !== socket.id && !room.startsWith('@'));
+}

@@ -3,7 +3,7 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { Server } from 'socket.io';
 import { banHandler } from '../handlers/ban.js';
-import { memberRoom, type HandlerContext, type Relay, type RelayServer, type RelaySocket } from '../handlers/context.js';
+import { chatRooms, memberRoom, type HandlerContext, type Relay, type RelayServer, type RelaySocket } from '../handlers/context.js';
 import { deleteHandler } from '../handlers/delete.js';
 import { historyHandler } from '../handlers/history.js';
 import { joinHandler } from '../handlers/join.js';
@@ -119,8 +119,7 @@ export default fp(
       socket.on('disconnecting', (reason) => {
         // Socket.IO takes the socket out of its rooms itself, after saving them
         // for recovery; here the others only learn that it stopped typing and left.
-        for (const room of socket.rooms) {
-          if (room === socket.id || room.startsWith('@')) continue;
+        for (const room of chatRooms(socket)) {
           stopTyping(ctx, room);
           void relay.presence.departed(room, member, socket.id);
         }
@@ -131,15 +130,14 @@ export default fp(
       // A recovered session comes back in its rooms: count it present again,
       // unless it was banned from one meanwhile.
       const now = Date.now();
-      for (const room of socket.rooms) {
-        if (room === socket.id || room.startsWith('@')) continue;
+      for (const room of chatRooms(socket)) {
         if ((await relay.store.bannedUntil(room, member.id, now).catch(() => 0)) > 0) await socket.leave(room);
         else await relay.presence.arrived(room, member, socket.id);
       }
 
       // A connection that joins no room holds resources and does nothing: close it.
       const timer = setTimeout(() => {
-        if (![...socket.rooms].some((room) => room !== socket.id && !room.startsWith('@'))) {
+        if (chatRooms(socket).length === 0) {
           connectionLog.info('closed: joined no room in time');
           socket.disconnect(true);
         }
