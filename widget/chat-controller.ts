@@ -81,6 +81,7 @@ export class ChatController implements ReactiveController {
   private typingSentAt = 0;
   private typingIdle?: ReturnType<typeof setTimeout>;
   private retryTimer?: ReturnType<typeof setTimeout>;
+  private retryTick?: ReturnType<typeof setInterval>;
   private readonly handlers = {
     connect: () => void this.join(),
     disconnect: () => {
@@ -262,7 +263,9 @@ export class ChatController implements ReactiveController {
     this.socket = undefined;
     this.joined = false;
     clearTimeout(this.retryTimer);
+    clearInterval(this.retryTick);
     clearTimeout(this.typingIdle);
+    this.retryAt = undefined;
   }
 
   private async join(): Promise<void> {
@@ -332,7 +335,10 @@ export class ChatController implements ReactiveController {
     if (this.retryAt) return;
     this.retryAt = Date.now() + retryAfterMs;
     this.host.requestUpdate();
+    // The countdown shown moves every second.
+    this.retryTick = setInterval(() => this.host.requestUpdate(), 1000);
     this.retryTimer = setTimeout(() => {
+      clearInterval(this.retryTick);
       this.retryAt = undefined;
       this.host.requestUpdate();
       if (this.joined) this.flush();

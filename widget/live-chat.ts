@@ -11,7 +11,7 @@ import {
   LiveChatUnreadEvent,
 } from './events.js';
 import { dayLabel, fullTime, linkify, relativeTime, sameDay } from './format.js';
-import { pickLanguage, strings } from './i18n.js';
+import { pickLanguage, strings, type Strings } from './i18n.js';
 import { scriptRelay } from './relay-url.js';
 import { remember, recall } from './storage.js';
 import { styles } from './live-chat.styles.js';
@@ -116,13 +116,9 @@ export class LiveChat extends LitElement {
   private anchor?: { el: HTMLElement; top: number };
   private clock?: ReturnType<typeof setInterval>;
 
-  private get t() {
-    return strings[pickLanguage(this)]!;
-  }
-
-  private get language(): string {
-    return pickLanguage(this);
-  }
+  /** The language and its strings, settled once per update (not once per message). */
+  private language = 'en';
+  private t: Strings = strings.en!;
 
   private get displayName(): string | undefined {
     return this.chat.self?.verified ? this.chat.self.name : this.name?.trim() || this.nickname;
@@ -170,6 +166,8 @@ export class LiveChat extends LitElement {
 
   protected override willUpdate(changed: PropertyValues): void {
     if (['room', 'server', 'name', 'token', 'nickname'].some((key) => changed.has(key))) this.configure();
+    this.language = pickLanguage(this);
+    this.t = strings[this.language]!;
   }
 
   private configure(): void {
@@ -410,7 +408,6 @@ export class LiveChat extends LitElement {
   private renderComposer() {
     const t = this.t;
     const wait = this.chat.retryAt ? Math.max(1, Math.ceil((this.chat.retryAt - Date.now()) / 1000)) : 0;
-    if (wait) setTimeout(() => this.requestUpdate(), 1000);
     return html`${wait ? html`<p class="slow" role="status">${t.slowDown(wait)}</p>` : nothing}
       <form part="composer" @submit=${this.submitMessage}>
         <textarea
