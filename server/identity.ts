@@ -55,7 +55,7 @@ async function verify(token: unknown, key: Uint8Array): Promise<IdentityResult> 
   let claims: JWTPayload;
   try {
     // The algorithm is pinned: `alg: none` and RS/ES confusion are refused by jose.
-    ({ payload: claims } = await jwtVerify(token, key, { algorithms: ['HS256'], requiredClaims: ['sub', 'exp'] }));
+    ({ payload: claims } = await jwtVerify(token, key, { algorithms: ['HS256'], requiredClaims: ['sub', 'name', 'exp'] }));
   } catch {
     return { refuse: 'unauthorized' };
   }

@@ -22,6 +22,7 @@ interface Batch {
 export class Presence {
   private readonly batches = new Map<string, Batch>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private closed = false;
 
   constructor(private readonly io: RelayServer) {}
 
@@ -81,6 +82,7 @@ export class Presence {
 
   /** Drops pending announcements (the relay is closing). */
   close(): void {
+    this.closed = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.batches.clear();
@@ -89,6 +91,8 @@ export class Presence {
   private batch(room: string): Batch {
     let batch = this.batches.get(room);
     if (!batch) {
+      // Closing: announcements would go to sockets already gone.
+      if (this.closed) return { joined: new Map(), left: new Map() };
       this.batches.set(room, (batch = { joined: new Map(), left: new Map() }));
       const timer = setTimeout(() => {
         this.timers.delete(timer);
@@ -103,7 +107,11 @@ export class Presence {
     const batch = this.batches.get(room)!;
     this.batches.delete(room);
     if (batch.joined.size === 0 && batch.left.size === 0) return;
-    const { size: count } = await this.online(room);
-    this.io.to(room).emit('presence', { room, count, joined: [...batch.joined.values()], left: [...batch.left.values()] });
+    const online = await this.online(room);
+    // Told as it is now: who arrived and already went is not news, nor who left and came back.
+    const joined = [...batch.joined.values()].filter((m) => online.has(m.id));
+    const left = [...batch.left.values()].filter((m) => !online.has(m.id));
+    if (joined.length === 0 && left.length === 0) return;
+    this.io.to(room).emit('presence', { room, count: online.size, joined, left });
   }
 }

@@ -1,4 +1,3 @@
-import type { Member } from '../../protocol/index.js';
 import { memberRoom, type HandlerContext } from './context.js';
 import { ClientError, handle } from './handle.js';
 import { banSchema } from './schemas.js';
@@ -15,15 +14,15 @@ export function banHandler(ctx: HandlerContext) {
     if (memberId === socket.data.member.id) throw new ClientError('forbidden', 'moderators cannot ban themselves');
     const until = Date.now() + Math.round(minutes * 60_000);
     await store.ban(room, memberId, until);
-    // Every tab of the member, on whichever relay it is connected to.
-    let removed: Member | undefined;
-    for (const target of await io.in(memberRoom(memberId)).fetchSockets()) {
-      if (!target.rooms.has(room)) continue;
-      target.leave(room);
-      target.emit('banned', { room, until });
-      removed = target.data.member;
+    // Every tab of the member, on whichever relay it is connected to, through
+    // broadcasts that need no answer (a relay that just died cannot stall a ban).
+    const member = (await presence.online(room)).get(memberId);
+    io.in(memberRoom(memberId)).socketsLeave(room);
+    io.to(memberRoom(memberId)).emit('banned', { room, until });
+    if (member) {
+      io.to(room).emit('typing', { room, member, typing: false });
+      await presence.departed(room, member, '');
     }
-    if (removed) await presence.departed(room, removed, '');
     ctx.log.info({ room, memberId, minutes, by: socket.data.member.id }, 'member banned');
     return {};
   });

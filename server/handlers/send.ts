@@ -40,7 +40,14 @@ export function sendHandler(ctx: HandlerContext) {
     if (longerThan(text, config.maxMessageLength)) {
       throw new ClientError('too_long', `text is longer than ${config.maxMessageLength} characters`);
     }
-    await spend(ctx);
+    try {
+      await spend(ctx);
+    } catch (refusal) {
+      // A retry of a stored message is answered with it, never refused.
+      const original = await store.find(room, socket.data.member.id, clientMsgId);
+      if (original) return { message: original };
+      throw refusal;
+    }
     const { message, duplicate } = await store.append({
       room,
       text,

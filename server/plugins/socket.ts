@@ -94,6 +94,8 @@ export default fp(
       if (!originAllowed(config.allowedOrigins, origin, host)) return refuse('origin_not_allowed');
       identify(socket.handshake.auth).then((identity) => {
         if ('refuse' in identity) return refuse(identity.refuse);
+        // Gone while its token was checked: counting it now would never be undone.
+        if (socket.conn.readyState !== 'open') return next(new Error('closed'));
         if (!perAddress.tryAdd(address)) return refuse('too_many_connections');
         // Counted until the underlying connection closes, which it does even
         // when the client leaves before its session opens.
@@ -126,15 +128,6 @@ export default fp(
         connectionLog.info({ reason }, 'disconnected');
       });
 
-      await socket.join(memberRoom(member.id));
-      // A recovered session comes back in its rooms: count it present again,
-      // unless it was banned from one meanwhile.
-      const now = Date.now();
-      for (const room of chatRooms(socket)) {
-        if ((await relay.store.bannedUntil(room, member.id, now).catch(() => 0)) > 0) await socket.leave(room);
-        else await relay.presence.arrived(room, member, socket.id);
-      }
-
       // A connection that joins no room holds resources and does nothing: close it.
       const timer = setTimeout(() => {
         if (chatRooms(socket).length === 0) {
@@ -143,13 +136,22 @@ export default fp(
         }
       }, config.joinTimeoutMs);
       socket.once('disconnect', () => clearTimeout(timer));
+
+      await socket.join(memberRoom(member.id));
+      // A recovered session comes back in its rooms: count it present again,
+      // unless it was banned from one meanwhile (or has gone again).
+      const now = Date.now();
+      for (const room of chatRooms(socket)) {
+        if ((await relay.store.bannedUntil(room, member.id, now).catch(() => 0)) > 0) await socket.leave(room);
+        else if (socket.connected) await relay.presence.arrived(room, member, socket.id);
+      }
     });
 
     // Close every client first, so the HTTP server can finish closing and the
     // store (closed after) is no longer written to.
     app.addHook('preClose', async () => {
-      relay.presence.close();
       io.local.disconnectSockets(true);
+      relay.presence.close();
       io.engine.close();
     });
   },

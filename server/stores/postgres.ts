@@ -204,6 +204,14 @@ export async function openPostgresStore(url: string): Promise<Store> {
       );
       return { messages: rows.slice(-limit).map(toMessage), hasMore: rows.length > limit };
     },
+    async find(room, authorId, clientMsgId) {
+      const [row] = await query<Row>('SELECT * FROM messages WHERE room = $1 AND author_id = $2 AND client_msg_id = $3', [
+        room,
+        authorId,
+        clientMsgId,
+      ]);
+      return row && toMessage(row);
+    },
     async get(room, seq) {
       const [row] = await query<Row>('SELECT * FROM messages WHERE room = $1 AND seq = $2', [room, seq]);
       return row && toMessage(row);

@@ -146,6 +146,11 @@ export function openSqliteStore(url: string): Store {
         const rows = before.all(room, seq, limit + 1);
         return { messages: rows.slice(-limit).map(toMessage), hasMore: rows.length > limit };
       }),
+    find: (room, authorId, clientMsgId) =>
+      guard(() => {
+        const row = findByClientMsgId.get(room, authorId, clientMsgId);
+        return row && toMessage(row);
+      }),
     get: (room, seq) =>
       guard(() => {
         const row = getOne.get(room, seq);

@@ -27,6 +27,8 @@ export interface Store {
   after(room: string, since: number, limit: number): Promise<{ messages: Message[]; truncated: boolean }>;
   /** The newest `limit` messages with seq < `before`, ascending; `hasMore` when older ones exist. */
   before(room: string, before: number, limit: number): Promise<{ messages: Message[]; hasMore: boolean }>;
+  /** The message a member sent in a room under a clientMsgId, if stored. */
+  find(room: string, authorId: string, clientMsgId: string): Promise<Message | undefined>;
   /** One message, or undefined when the room has no such seq. */
   get(room: string, seq: number): Promise<Message | undefined>;
   /** Blanks a message (text "", deleted: true); it keeps its seq. False when there is no such message. */

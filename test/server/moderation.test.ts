@@ -151,8 +151,9 @@ test('JWT: expired, bad signature, alg none, wrong algorithm, guest-like sub and
   const guestSub = await sign({ sub: 'guest:abc', name: 'A' });
   const noExp = await new SignJWT({ sub: 'u1', name: 'A' }).setProtectedHeader({ alg: 'HS256' }).sign(key);
   const noSub = await sign({ name: 'A' });
+  const noName = await sign({ sub: 'u1' });
   const badRole = await sign({ sub: 'u1', name: 'A', role: 'admin' });
-  for (const [label, token] of Object.entries({ expired, badSignature, none, hs512, hs512SameKey, guestSub, noExp, noSub, badRole, garbage: 'not.a.jwt', number: 42 })) {
+  for (const [label, token] of Object.entries({ expired, badSignature, none, hs512, hs512SameKey, guestSub, noExp, noSub, noName, badRole, garbage: 'not.a.jwt', number: 42 })) {
     await assert.rejects(connect(t, relay.url, { token } as any), { message: 'unauthorized' }, label);
   }
   await assert.rejects(connect(t, relay.url, { token: await sign({ sub: 'u1', name: 'x'.repeat(40) }) }), { message: 'invalid_name' });
@@ -175,10 +176,12 @@ test('rate_limited: past RATE_LIMIT messages per window, with retryAfterMs; othe
   const relay = await startRelay(t, { rateLimit: { points: 3, windowMs: 2000 } });
   const alice = await joined(t, relay.url, 'lobby', { name: 'alice' });
   const bob = await joined(t, relay.url, 'lobby', { name: 'bob' });
-  const send = (s: typeof alice.socket) => request(s, 'send', { room: 'lobby', text: 'x', clientMsgId: msgId() });
-  for (let i = 0; i < 3; i++) assert.equal((await send(alice.socket)).ok, true);
+  const send = (s: typeof alice.socket, clientMsgId = msgId()) => request(s, 'send', { room: 'lobby', text: 'x', clientMsgId });
+  const first = await send(alice.socket);
+  for (let i = 0; i < 2; i++) assert.equal((await send(alice.socket)).ok, true);
   const refused = await send(alice.socket);
   assert.equal(refused.error.code, 'rate_limited');
+  assert.deepEqual(await send(alice.socket, first.message.clientMsgId), first, 'a retry is answered, not refused');
   assert.ok(refused.error.retryAfterMs > 0 && refused.error.retryAfterMs <= 2000, String(refused.error.retryAfterMs));
   assert.equal((await send(bob.socket)).ok, true, 'the limit is per member');
   await sleep(refused.error.retryAfterMs + 50);

@@ -53,6 +53,8 @@ for (const [kind, { url, skip }] of Object.entries(implementations)) {
       assert.equal((await put(store, 'r', 'hello', bob, 'retry-1234')).duplicate, false);
       assert.equal((await put(store, 'other', 'hello', alice, 'retry-1234')).duplicate, false);
       assert.equal(await store.lastSeq('r'), 2);
+      assert.deepEqual(await store.find('r', alice.id, 'retry-1234'), first.message);
+      assert.equal(await store.find('r', alice.id, 'never-sent'), undefined);
     });
 
     test('keeps every field of a message', async (t) => {
