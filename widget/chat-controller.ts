@@ -70,6 +70,8 @@ export class ChatController implements ReactiveController {
   /** Older messages exist before the first one held. */
   hasMore = false;
   loadingOlder = false;
+  /** The handshake error code when the relay refused the connection (`origin_not_allowed`, `unauthorized`…). */
+  refused?: string;
   /** Set when a moderator banned this visitor from the room. */
   bannedUntil?: number;
   /** Set while the relay says to slow down: sends wait until then. */
@@ -90,7 +92,15 @@ export class ChatController implements ReactiveController {
       this.setStatus(this.socket?.active ? 'connecting' : 'offline');
       this.listener.disconnected();
     },
-    connect_error: () => this.setStatus(this.socket?.active ? 'connecting' : 'offline'),
+    connect_error: (error: Error) => {
+      // Refused by the relay (not a network failure): socket.io-client will
+      // not retry, so say why rather than spin on "Connecting…".
+      if (!this.socket?.active) {
+        this.refused = error.message;
+        this.listener.error({ code: error.message as ErrorBody['code'], message: `connection refused: ${error.message}` });
+      }
+      this.setStatus(this.socket?.active ? 'connecting' : 'offline');
+    },
     message: (message: Message) => {
       if (message.room !== this.options?.room) return;
       // A gap means something was missed: fetch everything after what we hold.
@@ -159,6 +169,7 @@ export class ChatController implements ReactiveController {
       this.hasMore = false;
     }
     this.options = options;
+    this.refused = undefined;
     const auth: HandshakeAuth = { clientId: clientId() };
     if (options.token) auth.token = options.token;
     else if (options.name) auth.name = options.name;

@@ -38,6 +38,13 @@ const en = {
   slowDown: (s: number) => `Slow down: you can send again in ${s} s`,
   today: 'Today',
   yesterday: 'Yesterday',
+  refused: {
+    origin_not_allowed: 'This site may not use this chat',
+    unauthorized: 'Sign-in needed or expired',
+    too_many_connections: 'Too many connections from here',
+    invalid_name: 'That name cannot be used',
+    other: 'Connection refused',
+  } as Record<string, string>,
   errors: {
     too_long: 'too long',
     empty: 'empty',
@@ -85,6 +92,13 @@ const fr: Strings = {
   slowDown: (s) => `Doucement : nouvel envoi possible dans ${s} s`,
   today: 'Aujourd’hui',
   yesterday: 'Hier',
+  refused: {
+    origin_not_allowed: 'Ce site ne peut pas utiliser ce chat',
+    unauthorized: 'Connexion requise ou expirée',
+    too_many_connections: 'Trop de connexions depuis ici',
+    invalid_name: 'Ce nom ne peut pas être utilisé',
+    other: 'Connexion refusée',
+  },
   errors: {
     too_long: 'trop long',
     empty: 'vide',

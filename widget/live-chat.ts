@@ -287,8 +287,14 @@ export class LiveChat extends LitElement {
 
   private renderPanel() {
     const t = this.t;
-    const { status, messages, outgoing, count, bannedUntil } = this.chat;
-    const statusText = bannedUntil ? t.banned : status === 'online' ? t.online(count) : t[status];
+    const { status, messages, outgoing, count, bannedUntil, refused } = this.chat;
+    const statusText = bannedUntil
+      ? t.banned
+      : refused
+        ? (t.refused[refused] ?? t.refused.other)
+        : status === 'online'
+          ? t.online(count)
+          : t[status];
     return html`<section
       part="panel"
       class="box"

@@ -190,6 +190,16 @@ describe('<live-chat> conversation', () => {
     expect(seen).to.deep.equal(['connect', 'message:from the page', 'error:too_long']);
   });
 
+  it('says why when the relay refuses the connection, and raises live-chat-error', async () => {
+    const host = await fixture<HTMLDivElement>(html`<div></div>`);
+    const codes: string[] = [];
+    host.addEventListener('live-chat-error', (e) => codes.push(e.error.code));
+    const el = Object.assign(document.createElement('live-chat'), { room: uniqueRoom(), token: 'not-a-valid-token' });
+    host.append(el);
+    await waitUntil(() => part(el, 'status')?.textContent?.trim() === 'Sign-in needed or expired', 'no refusal shown');
+    expect(codes).to.deep.equal(['unauthorized']);
+  });
+
   it('shares one connection between widgets of one identity on one page, even in different rooms', async () => {
     const { url } = await relayInfo();
     const connections = async () => Number(/^live_chat_connections (\d+)$/m.exec(await (await fetch(`${url}/metrics`)).text())![1]);
