@@ -1,7 +1,7 @@
-import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT, type JoinResult, type Message } from '../../protocol/index.js';
+import type { JoinResult, Message } from '../../protocol/index.js';
 import type { HandlerContext } from './context.js';
 import { ClientError, handle } from './handle.js';
-import { joinSchema } from './schemas.js';
+import { joinSchema, pageSize } from './schemas.js';
 
 /**
  * `join`: enters a room and answers with its history. Joining again is how a
@@ -22,7 +22,7 @@ export function joinHandler(ctx: HandlerContext) {
       await socket.join(room);
       await presence.arrived(room, member, socket.id);
     }
-    const limit = Math.min(asked ?? HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT);
+    const limit = pageSize(asked);
     let messages: Message[];
     let truncated = false;
     if (since === undefined) {

@@ -5,12 +5,21 @@ import { ClientError, handle, requireJoined } from './handle.js';
 import { sendSchema } from './schemas.js';
 import { stopTyping } from './typing.js';
 
-/** Characters are code points, so an emoji counts once, as a person counts it. */
-function longerThan(text: string, max: number): boolean {
-  if (text.length <= max) return false;
-  let length = 0;
-  for (const _ of text) if (++length > max) return true;
-  return false;
+/**
+ * A message's text as stored: trimmed, not empty, at most `max` characters.
+ * Characters are code points, so an emoji counts once, as a person counts it.
+ * Shared by the socket `send` and the HTTP API.
+ */
+export function messageText(raw: string, max: number): string {
+  const text = raw.trim();
+  if (text.length === 0) throw new ClientError('empty', 'text is empty');
+  if (text.length > max) {
+    let length = 0;
+    for (const _ of text) {
+      if (++length > max) throw new ClientError('too_long', `text is longer than ${max} characters`);
+    }
+  }
+  return text;
 }
 
 /** Takes one message from the member's allowance, or refuses with how long to wait. */
@@ -35,11 +44,7 @@ export function sendHandler(ctx: HandlerContext) {
   return handle(ctx, 'send', sendSchema, async ({ room, text: raw, clientMsgId }): Promise<SendResult> => {
     const stopTimer = metrics.sendAckSeconds.startTimer();
     requireJoined(ctx, room);
-    const text = raw.trim();
-    if (text.length === 0) throw new ClientError('empty', 'text is empty');
-    if (longerThan(text, config.maxMessageLength)) {
-      throw new ClientError('too_long', `text is longer than ${config.maxMessageLength} characters`);
-    }
+    const text = messageText(raw, config.maxMessageLength);
     try {
       await spend(ctx);
     } catch (refusal) {

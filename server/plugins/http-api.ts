@@ -1,8 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT, ROOM_PATTERN, type ErrorCode } from '../../protocol/index.js';
+import { ROOM_PATTERN, type ErrorCode } from '../../protocol/index.js';
 import { ClientError } from '../handlers/handle.js';
+import { pageSize } from '../handlers/schemas.js';
+import { messageText } from '../handlers/send.js';
 import { cleanName } from '../identity.js';
 import { StorageError } from '../stores/index.js';
 
@@ -91,8 +93,8 @@ export default fp(
         // With guests off, history is for signed members only: the API then needs the key too.
         if (!config.guests) authorize(request);
         const before = request.query.before === undefined ? Number.MAX_SAFE_INTEGER : Number(request.query.before);
-        const limit = request.query.limit === undefined ? HISTORY_DEFAULT_LIMIT : Number(request.query.limit);
-        return app.store.before(room(request), before, Math.min(limit, HISTORY_MAX_LIMIT));
+        const limit = request.query.limit === undefined ? undefined : Number(request.query.limit);
+        return app.store.before(room(request), before, pageSize(limit));
       },
     );
 
@@ -131,11 +133,7 @@ export default fp(
         const { author, clientMsgId } = request.body;
         const name = cleanName(author.name);
         if (name === null) throw new ClientError('invalid_payload', 'author.name must be 1–32 characters, no control characters');
-        const text = request.body.text.trim();
-        if (text.length === 0) throw new ClientError('empty', 'text is empty');
-        if ([...text].length > config.maxMessageLength) {
-          throw new ClientError('too_long', `text is longer than ${config.maxMessageLength} characters`);
-        }
+        const text = messageText(request.body.text, config.maxMessageLength);
         const { message, duplicate } = await app.store.append({
           room: target,
           text,

@@ -121,11 +121,11 @@ export async function openPostgresStore(url: string): Promise<Store> {
     }
   }
 
-  const findOriginal = (client: pg.PoolClient | pg.Pool, input: NewMessage) =>
+  const findOriginal = (client: pg.PoolClient | pg.Pool, room: string, authorId: string, clientMsgId: string) =>
     client.query<Row>('SELECT * FROM messages WHERE room = $1 AND author_id = $2 AND client_msg_id = $3', [
-      input.room,
-      input.author.id,
-      input.clientMsgId,
+      room,
+      authorId,
+      clientMsgId,
     ]);
 
   async function append(input: NewMessage): Promise<AppendResult> {
@@ -140,7 +140,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     const ignore = () => {};
     client.on('error', ignore);
     try {
-      const existing = await findOriginal(client, input);
+      const existing = await findOriginal(client, input.room, input.author.id, input.clientMsgId);
       if (existing.rows[0]) return { message: toMessage(existing.rows[0]), duplicate: true };
       await client.query('BEGIN');
       const { rows } = await client.query<{ last_seq: string }>(
@@ -169,7 +169,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
       await client.query('ROLLBACK').catch(() => {});
       // The same retry raced us on another relay and won: return its message.
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
-        const original = await findOriginal(pool, input).catch(() => undefined);
+        const original = await findOriginal(pool, input.room, input.author.id, input.clientMsgId).catch(() => undefined);
         if (original?.rows[0]) return { message: toMessage(original.rows[0]), duplicate: true };
       }
       throw new StorageError(error);
@@ -205,12 +205,12 @@ export async function openPostgresStore(url: string): Promise<Store> {
       return { messages: rows.slice(-limit).map(toMessage), hasMore: rows.length > limit };
     },
     async find(room, authorId, clientMsgId) {
-      const [row] = await query<Row>('SELECT * FROM messages WHERE room = $1 AND author_id = $2 AND client_msg_id = $3', [
-        room,
-        authorId,
-        clientMsgId,
-      ]);
-      return row && toMessage(row);
+      try {
+        const [row] = (await findOriginal(pool, room, authorId, clientMsgId)).rows;
+        return row && toMessage(row);
+      } catch (error) {
+        throw new StorageError(error);
+      }
     },
     async get(room, seq) {
       const [row] = await query<Row>('SELECT * FROM messages WHERE room = $1 AND seq = $2', [room, seq]);
