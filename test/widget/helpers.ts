@@ -7,6 +7,7 @@ let relay: Promise<string> | undefined;
 export interface RelayInfo {
   url: string;
   strictUrl: string;
+  pollingOnlyUrl: string;
   adminKey: string;
 }
 
