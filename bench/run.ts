@@ -5,9 +5,10 @@
  * writes bench/results/latest.json and latest.svg. Never a pass/fail on time.
  *
  * BENCH_ROUNDS (default 3), BENCH_POSTGRES_URL and BENCH_REDIS_URL (default:
- * this machine's, for the cross-relay figures; "off" skips them).
+ * this machine's, for the cross-relay figures; "off" skips them), BENCH_ONLY
+ * (a comma list of fanout, paced, storm, memory, cross; default all).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,8 @@ import { root, widgetDir } from '../server/paths.js';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const POSTGRES = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const ONLY = process.env.BENCH_ONLY?.split(',');
+const runs = (section: string) => !ONLY || ONLY.includes(section);
 
 type Kind = 'bare' | 'live-chat';
 
@@ -114,24 +117,54 @@ const closeAll = (sockets: Socket[]) => sockets.forEach((s) => s.disconnect());
 let ids = 0;
 const clientMsgId = () => `bench-${process.pid}-${++ids}`;
 
-/** Closed loop: 5 senders each send the next message as soon as the last is acked; deliveries/s to 100 receivers. */
+/** Processes holding the fan-out's receivers (see receivers.ts). */
+const RECEIVER_PROCESSES = 2;
+
+async function receiverProcess(url: string, count: number, room: string) {
+  const child = fork(join(root, 'bench/receivers.ts'), [url, String(count), room], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const next = () =>
+    new Promise<Record<string, number | boolean>>((resolve, reject) => {
+      child.once('message', resolve);
+      child.once('exit', (code) => reject(new Error(`receivers exited with ${code}`)));
+    });
+  await next(); // ready
+  return {
+    start: () => child.send('start'),
+    async stop(): Promise<number> {
+      const reply = next();
+      child.send('stop');
+      return Number((await reply).deliveries);
+    },
+  };
+}
+
+/**
+ * Closed loop: 5 senders each send the next message as soon as the last is
+ * acked; deliveries/s to 100 receivers, held by other processes.
+ */
 async function fanOut(url: string, seconds = 5): Promise<number> {
-  const receivers = await joinedClients(url, 100, () => 'fan');
-  const senders = await joinedClients(url, 5, () => 'fan');
+  const room = `fan-${++ids}`;
+  const groups = await Promise.all(
+    Array.from({ length: RECEIVER_PROCESSES }, () => receiverProcess(url, 100 / RECEIVER_PROCESSES, room)),
+  );
+  const senders = await joinedClients(url, 5, () => room);
   await sleep(300);
-  let deliveries = 0;
-  for (const r of receivers) r.on('message', () => deliveries++);
+  groups.forEach((g) => g.start());
   const until = performance.now() + seconds * 1000;
   const started = performance.now();
   await Promise.all(
     senders.map(async (s) => {
       while (performance.now() < until) {
-        await s.timeout(10_000).emitWithAck('send', { room: 'fan', text: 'x'.repeat(40), clientMsgId: clientMsgId() });
+        await s.timeout(10_000).emitWithAck('send', { room, text: 'x'.repeat(40), clientMsgId: clientMsgId() });
       }
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
-  closeAll([...receivers, ...senders]);
+  const deliveries = (await Promise.all(groups.map((g) => g.stop()))).reduce((a, b) => a + b, 0);
+  closeAll(senders);
   return deliveries / elapsed;
 }
 
@@ -292,21 +325,21 @@ async function main(): Promise<void> {
     for (const kind of round % 2 ? [...kinds].reverse() : kinds) {
       const relay = await start(kind);
       try {
-        record('fan-out deliveries/s (100 receivers, 5 senders)', kind, await fanOut(relay.url));
-        for (const receivers of [10, 100, 1000]) {
+        if (runs('fanout')) record('fan-out deliveries/s (100 receivers, 5 senders)', kind, await fanOut(relay.url));
+        for (const receivers of runs('paced') ? [10, 100, 1000] : []) {
           const latency = await paced(relay.url, receivers);
           record(`paced p50 ms (${receivers} receivers)`, kind, latency.p50);
           record(`paced p99 ms (${receivers} receivers)`, kind, latency.p99);
           record(`paced max ms (${receivers} receivers)`, kind, latency.max);
         }
-        record('join storm ms (1,000 clients, 50 messages history)', kind, await joinStorm(relay.url));
+        if (runs('storm')) record('join storm ms (1,000 clients, 50 messages history)', kind, await joinStorm(relay.url));
       } finally {
         await relay.stop();
       }
       process.stderr.write(`round ${round + 1}/${ROUNDS}: ${kind} done\n`);
     }
   }
-  for (const kind of kinds) {
+  for (const kind of runs('memory') ? kinds : []) {
     const relay = await start(kind);
     try {
       record('idle memory KB per joined connection (5,000, rooms of 50)', kind, await idleMemory(relay));
@@ -314,8 +347,8 @@ async function main(): Promise<void> {
       await relay.stop();
     }
   }
-  process.stderr.write('cross-relay latency…\n');
-  const cross = await crossRelay();
+  if (runs('cross')) process.stderr.write('cross-relay latency…\n');
+  const cross = runs('cross') ? await crossRelay() : undefined;
 
   const targets: Record<string, string> = {
     'fan-out deliveries/s (100 receivers, 5 senders)': '≥ 0.9× bare',

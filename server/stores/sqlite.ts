@@ -112,7 +112,7 @@ export function openSqliteStore(url: string): Store {
 
   const lastSeq = (room: string) => maxSeq.get(room)?.seq ?? 0;
 
-  const append = db.transaction((input: NewMessage): AppendResult => {
+  const appendOne = (input: NewMessage): AppendResult => {
     const existing = findByClientMsgId.get(input.room, input.author.id, input.clientMsgId);
     if (existing) return { message: toMessage(existing), duplicate: true };
     const message: Message = {
@@ -130,10 +130,32 @@ export function openSqliteStore(url: string): Store {
       author: JSON.stringify(input.author),
     });
     return { message, duplicate: false };
-  });
+  };
+
+  /**
+   * Appends that arrive together (sends read from several sockets in one turn
+   * of the event loop) share one transaction, since the commit, not the
+   * insert, is most of an append's cost. Each still gets its own result; a
+   * failure fails the whole batch, and every sender's retry is idempotent.
+   */
+  const appendAll = db.transaction((inputs: NewMessage[]) => inputs.map(appendOne));
+  let waiting: { input: NewMessage; resolve: (result: AppendResult) => void; reject: (error: unknown) => void }[] = [];
+  const flush = () => {
+    const batch = waiting;
+    waiting = [];
+    guard(() => appendAll.immediate(batch.map((w) => w.input))).then(
+      (results) => batch.forEach((w, i) => w.resolve(results[i]!)),
+      (error: unknown) => batch.forEach((w) => w.reject(error)),
+    );
+  };
+  const append = (input: NewMessage) =>
+    new Promise<AppendResult>((resolve, reject) => {
+      if (waiting.length === 0) setImmediate(flush);
+      waiting.push({ input, resolve, reject });
+    });
 
   return {
-    append: (input) => guard(() => append.immediate(input)),
+    append,
     latest: (room, limit) => guard(() => latest.all(room, limit).map(toMessage)),
     after: (room, since, limit) =>
       guard(() => {

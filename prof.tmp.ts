@@ -1,0 +1,14 @@
+import { fork } from 'node:child_process';
+import { io } from 'socket.io-client';
+const url = process.env.URL ?? 'http://127.0.0.1:3999';
+const room = 'fan';
+const kids = [0,1].map(() => fork('bench/receivers.ts', [url, '50', room], { execArgv: ['--import','tsx'] }));
+await Promise.all(kids.map(k => new Promise(r => k.once('message', r))));
+const senders = await Promise.all(Array.from({length:5}, async (_, i) => { const s = io(url, {transports:['websocket'], forceNew:true, auth:{name:'s'+i}}); await new Promise(r=>s.once('connect', r)); await s.emitWithAck('join',{room}); return s; }));
+kids.forEach(k=>k.send('start'));
+const until = performance.now()+8000; let n=0; const t0=performance.now();
+await Promise.all(senders.map(async s => { while (performance.now()<until) { await s.emitWithAck('send',{room,text:'x'.repeat(40),clientMsgId:'m'+(++n)+'-'+Math.random().toString(36).slice(2,10)}); }}));
+const el=(performance.now()-t0)/1000;
+const counts = await Promise.all(kids.map(k => new Promise<any>(r => { k.once('message', r); k.send('stop'); })));
+console.log('sends/s', n/el, 'deliveries/s', counts.reduce((a,c)=>a+c.deliveries,0)/el);
+senders.forEach(s=>s.disconnect()); process.exit(0);
