@@ -5,12 +5,6 @@ import rollupReplace from '@rollup/plugin-replace';
 import { fromRollup } from '@web/dev-server-rollup';
 import { compileScript, parse } from 'vue/compiler-sfc';
 
-/**
- * What the framework tests need from the dev server, as a bundler (Vite,
- * webpack) gives it to an app: React's CommonJS packages as modules, the
- * production builds picked by NODE_ENV, and Vue single-file components
- * compiled with <live-chat> declared a custom element.
- */
 const reactBuilds = {
   react: 'react/cjs/react.production.js',
   'react/jsx-runtime': 'react/cjs/react-jsx-runtime.production.js',
@@ -19,6 +13,12 @@ const reactBuilds = {
   scheduler: 'scheduler/cjs/scheduler.production.js',
 };
 
+/**
+ * What the framework tests need from the dev server, as a bundler (Vite,
+ * webpack) gives it to an app: React's CommonJS packages as modules, the
+ * production builds picked by NODE_ENV, and Vue single-file components
+ * compiled with <live-chat> declared a custom element.
+ */
 export function frameworkPlugins() {
   const replace = fromRollup(rollupReplace);
   const commonjs = fromRollup(rollupCommonjs);
