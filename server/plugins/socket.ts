@@ -61,6 +61,8 @@ export default fp(
       cors: { origin: config.allowedOrigins },
       // An Engine.IO connection must open a Socket.IO session within this.
       connectTimeout: 10_000,
+      pingInterval: config.pingIntervalMs,
+      pingTimeout: config.pingTimeoutMs,
       // Short drops resume with rooms and missed events; middlewares still run,
       // so identity, origin and bans are checked again.
       connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
