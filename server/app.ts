@@ -1,6 +1,7 @@
 import cors from '@fastify/cors';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
+import backpressure from './plugins/backpressure.js';
 import configPlugin from './plugins/config.js';
 import httpApi from './plugins/http-api.js';
 import metrics from './plugins/metrics.js';
@@ -30,6 +31,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(store);
   await app.register(redis);
   await app.register(socket);
+  await app.register(backpressure);
   await app.register(httpApi);
   await app.register(widget);
   await app.register(pages);

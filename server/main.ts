@@ -6,8 +6,9 @@ import { demoDir, widgetDir } from './paths.js';
 async function main(): Promise<void> {
   const config = loadConfig(process.env, { widgetDir, demoDir });
   const app = await buildApp(config);
-  await app.listen({ port: config.port, host: config.host });
 
+  // Installed before listening: a SIGTERM right after the "listening" line
+  // (a supervisor stopping a relay it just started) still drains and exits 0.
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+  await app.listen({ port: config.port, host: config.host });
 }
 
 main().catch((error: unknown) => {

@@ -61,6 +61,8 @@ export default fp(
       cors: { origin: config.allowedOrigins },
       // An Engine.IO connection must open a Socket.IO session within this.
       connectTimeout: 10_000,
+      pingInterval: config.pingIntervalMs,
+      pingTimeout: config.pingTimeoutMs,
       // Short drops resume with rooms and missed events; middlewares still run,
       // so identity, origin and bans are checked again.
       connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
@@ -148,11 +150,13 @@ export default fp(
     });
 
     // Close every client first, so the HTTP server can finish closing and the
-    // store (closed after) is no longer written to.
+    // store (closed after) is no longer written to. Their connections are
+    // closed, not their Socket.IO sessions: a client sees a dropped transport
+    // and reconnects by itself (to another relay, or this one restarted) and
+    // catches up, where a server-side disconnect would tell it to stay away.
     app.addHook('preClose', async () => {
-      io.local.disconnectSockets(true);
-      relay.presence.close();
       io.engine.close();
+      relay.presence.close();
     });
   },
   { name: 'socket', dependencies: ['config', 'store', 'metrics', 'redis'] },
