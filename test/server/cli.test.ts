@@ -2,13 +2,12 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { helpText } from '../../server/cli.js';
 import { loadConfig } from '../../server/config.js';
 import { root } from '../../server/paths.js';
-import { tempDir } from './helpers.js';
+import { freePort, tempDir } from './helpers.js';
 
 const main = join(root, 'dist/server/main.js');
 
@@ -21,15 +20,6 @@ async function run(args: string[], env: Record<string, string> = {}) {
   child.stderr.on('data', (chunk) => (stderr += chunk));
   const [code] = await once(child, 'exit');
   return { code, stdout, stderr };
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 test('--help lists the flags and every variable the configuration reads, with its default', async () => {
