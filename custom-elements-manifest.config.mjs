@@ -1,5 +1,5 @@
 // `npm run build:package` writes custom-elements.json (the package.json
-// "customElements" field) from the element's JSDoc and Lit decorators, for
+// "customElements" field) from the element's JSDoc and Lit's `static properties`, for
 // editors, Storybook and linters. Paths point at the shipped dist/esm files,
 // not at the TypeScript sources, which the package does not contain.
 
@@ -44,11 +44,29 @@ function typedEvents() {
   };
 }
 
+/**
+ * Lit's internal state (`static properties` entries with `state: true`, the
+ * element's private fields) is no attribute; the analyzer lists it anyway.
+ */
+function publicAttributes() {
+  return {
+    name: 'live-chat-public-attributes',
+    packageLinkPhase({ customElementsManifest }) {
+      for (const module of customElementsManifest.modules) {
+        for (const element of (module.declarations ?? []).filter((declaration) => declaration.tagName)) {
+          const hidden = new Set((element.members ?? []).filter((m) => m.privacy === 'private').map((m) => m.name));
+          element.attributes = (element.attributes ?? []).filter((a) => !hidden.has(a.fieldName ?? a.name));
+        }
+      }
+    },
+  };
+}
+
 export default {
   globs: ['widget/module.ts', 'widget/live-chat.ts', 'widget/events.ts'],
   outdir: '.',
   litelement: true,
   // The field is written once in package.json, not rewritten on every build.
   packagejson: false,
-  plugins: [typedEvents(), shippedPaths()],
+  plugins: [typedEvents(), publicAttributes(), shippedPaths()],
 };
