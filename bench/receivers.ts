@@ -1,15 +1,18 @@
 /**
  * A bench helper process: joins `count` receivers to one room and counts the
- * messages they get between the parent's "start" and "stop". The fan-out bench
- * spreads its receivers over a few of these, so that decoding on the client
- * side is not one thread that bounds what either relay can show.
+ * messages they get between the parent's "start" and "stop", and, for
+ * messages whose text is a send time (ms on the machine's clock, as
+ * `performance.timeOrigin + performance.now()` gives in every process), how
+ * long each took to arrive. The benches spread their receivers over a few of
+ * these, so that decoding on the client side is not one thread that bounds
+ * or delays what either relay can show.
  *
  * Usage (through fork): receivers.ts <url> <count> <room>
  */
 import { io, type Socket } from 'socket.io-client';
 
 const [url, countArg, room] = process.argv.slice(2) as [string, string, string];
-const send = (message: object) => process.send!(message);
+const send = (message: object, then?: () => void) => process.send!(message, undefined, {}, () => then?.());
 
 async function receiver(i: number): Promise<Socket> {
   const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { name: `r${process.pid}-${i}` } });
@@ -25,16 +28,26 @@ async function receiver(i: number): Promise<Socket> {
 const sockets = await Promise.all(Array.from({ length: Number(countArg) }, (_, i) => receiver(i)));
 let counting = false;
 let deliveries = 0;
-for (const socket of sockets) socket.on('message', () => counting && deliveries++);
+const latencies: number[] = [];
+const now = () => performance.timeOrigin + performance.now();
+for (const socket of sockets) {
+  socket.on('message', (message: { text: string }) => {
+    if (!counting) return;
+    deliveries++;
+    const sentAt = Number(message.text);
+    if (sentAt > 0) latencies.push(now() - sentAt);
+  });
+}
 process.on('message', (command) => {
   if (command === 'start') {
     deliveries = 0;
+    latencies.length = 0;
     counting = true;
   } else if (command === 'stop') {
     counting = false;
     for (const socket of sockets) socket.disconnect();
-    send({ deliveries });
-    process.disconnect();
+    // Disconnect once the (possibly large) reply has gone out, not before.
+    send({ deliveries, latencies }, () => process.disconnect());
   }
 });
 send({ ready: true });

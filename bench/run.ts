@@ -71,17 +71,18 @@ async function receiverProcess(url: string, count: number, room: string) {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const next = () =>
-    new Promise<Record<string, number | boolean>>((resolve, reject) => {
+    new Promise<{ ready?: true; deliveries?: number; latencies?: number[] }>((resolve, reject) => {
       child.once('message', resolve);
       child.once('exit', (code) => reject(new Error(`receivers exited with ${code}`)));
     });
   await next(); // ready
   return {
     start: () => child.send('start'),
-    async stop(): Promise<number> {
+    async stop(): Promise<{ deliveries: number; latencies: number[] }> {
       const reply = next();
       child.send('stop');
-      return Number((await reply).deliveries);
+      const { deliveries = 0, latencies = [] } = await reply;
+      return { deliveries, latencies };
     },
   };
 }
@@ -108,32 +109,32 @@ async function fanOut(url: string, seconds = 5): Promise<number> {
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
-  const deliveries = (await Promise.all(groups.map((g) => g.stop()))).reduce((a, b) => a + b, 0);
+  const deliveries = (await Promise.all(groups.map((g) => g.stop()))).reduce((sum, g) => sum + g.deliveries, 0);
   closeAll(senders);
   return deliveries / elapsed;
 }
 
-/** One sender at a fixed rate; latency from send to every receiver. */
+/** One sender at a fixed rate; latency from send to every receiver (held by other processes). */
 async function paced(url: string, receiverCount: number, rate = 20, seconds = 3, receiverUrls: string[] = [url]): Promise<Latency> {
   const room = `paced-${receiverCount}-${++ids}`;
-  // Receivers spread evenly over the relays given (the cross-relay case).
-  const n = receiverUrls.length;
-  const receivers = (
-    await Promise.all(receiverUrls.map((u, k) => joinedClients(u, Math.floor(receiverCount / n) + (k < receiverCount % n ? 1 : 0), () => room)))
-  ).flat();
+  // Receivers in two processes per relay given (several: the cross-relay case), evenly.
+  const urls = receiverUrls.flatMap((u) => [u, u]);
+  const share = (k: number) => Math.floor(receiverCount / urls.length) + (k < receiverCount % urls.length ? 1 : 0);
+  const groups = await Promise.all(urls.filter((_, k) => share(k) > 0).map((u, k) => receiverProcess(u, share(k), room)));
   const [sender] = await joinedClients(url, 1, () => room);
   await sleep(500);
-  const latencies: number[] = [];
-  for (const r of receivers) r.on('message', (m: { text: string }) => latencies.push(performance.now() - Number(m.text)));
+  groups.forEach((g) => g.start());
   const total = rate * seconds;
   for (let i = 0; i < total; i++) {
-    sender!.emit('send', { room, text: String(performance.now()), clientMsgId: clientMsgId() }, () => {});
+    const sentAt = performance.timeOrigin + performance.now();
+    sender!.emit('send', { room, text: String(sentAt), clientMsgId: clientMsgId() }, () => {});
     await sleep(1000 / rate);
   }
   await sleep(1000);
-  closeAll([...receivers, sender!]);
+  const latencies = (await Promise.all(groups.map((g) => g.stop()))).flatMap((g) => g.latencies);
+  closeAll([sender!]);
   const sorted = latencies.sort((a, b) => a - b);
-  return { p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: sorted.at(-1)!, delivered: sorted.length / (total * receivers.length) };
+  return { p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: sorted.at(-1)!, delivered: sorted.length / (total * receiverCount) };
 }
 
 /** 5,000 joined connections in rooms of 50: the relay's memory per connection. */
