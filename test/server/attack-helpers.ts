@@ -228,7 +228,7 @@ export class PollingSession {
   async post(body: string | Buffer, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
     const response = await fetch(this.endpoint, {
       method: 'POST',
-      body,
+      body: typeof body === 'string' ? body : new Uint8Array(body),
       headers: { 'content-type': 'text/plain;charset=UTF-8', ...headers },
     });
     return { status: response.status, body: await response.text() };
