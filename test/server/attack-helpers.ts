@@ -33,6 +33,8 @@ export function client(
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', reject);
+    // A transport cut before the CONNECT is answered (a packet over the limit) ends here.
+    socket.once('disconnect', (reason) => reject(new Error(reason)));
   });
 }
 
