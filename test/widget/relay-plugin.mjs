@@ -37,6 +37,9 @@ export function relayPlugin() {
       await start('main', { rateLimit: { points: 50, windowMs: 10_000 } });
       // A relay with a tight rate limit, for the countdown.
       await start('strict', { rateLimit: { points: 3, windowMs: 3000 } });
+      // A relay that admits one other origin only, not the test pages': a site
+      // that did not list the page's origin (cross-site WebSocket hijacking).
+      await start('closed', { allowedOrigins: ['https://allowed.example'] });
     },
     async serverStop() {
       for (const { app } of Object.values(relays)) await app.close();
@@ -45,7 +48,7 @@ export function relayPlugin() {
     async serve(context) {
       const { path, query } = context;
       if (path === '/__relay/urls.json') {
-        return { body: JSON.stringify({ url: relays.main.url, strictUrl: relays.strict.url, adminKey: ADMIN_API_KEY }), type: 'json' };
+        return { body: JSON.stringify({ url: relays.main.url, strictUrl: relays.strict.url, closedUrl: relays.closed.url, adminKey: ADMIN_API_KEY }), type: 'json' };
       }
       if (path === '/__relay/token') {
         const claims = { sub: query.sub, name: query.name, ...(query.role ? { role: query.role } : {}) };
