@@ -386,3 +386,27 @@ test('random packets over WebSocket and long-polling: the attacker is answered o
   const history = await (await fetch(`${relay.url}/api/rooms/control/messages?limit=200`)).json();
   assert.ok(history.messages.every((m: { text: string }) => /^(alice|bob): /.test(m.text)));
 });
+
+test('a raw WebSocket with a forged Origin gets origin_not_allowed and is closed; events before or instead of CONNECT are never handled', async (t) => {
+  const relay = await spawnRelay(t, { DATABASE_URL: `sqlite:${join(tempDir(t), 'chat.db')}`, ALLOWED_ORIGINS: 'https://allowed.example' });
+  const control = await controlPair(t, relay.url);
+  for (const origin of ['https://evil.example', 'null', 'https://allowed.example.evil.example', 'HTTPS://ALLOWED.EXAMPLE']) {
+    const raw = await RawSocket.open(relay.url, { headers: { origin } });
+    raw.send('40{"name":"hijacker"}');
+    assert.equal(await raw.next(), '44{"message":"origin_not_allowed"}', origin);
+    raw.send('421["join",{"room":"control"}]');
+    assert.ok(await raw.closedWithin(3000), `${origin}: still open`);
+    assert.equal(await rawAck(raw, 1, 100), undefined);
+  }
+  // An event sent before CONNECT is no way around it.
+  const early = await RawSocket.open(relay.url, { headers: { origin: 'https://evil.example' } });
+  early.send('422["join",{"room":"control"}]');
+  assert.ok(await early.closedWithin(3000));
+  assert.equal(await rawAck(early, 2, 100), undefined);
+  await stillServing(relay, control, 'forged origins');
+  // The allowed origin, by the same raw route, gets in.
+  const allowed = await RawSocket.member(relay.url, { name: 'friend' }, { origin: 'https://allowed.example' });
+  allowed.send('423["join",{"room":"control"}]');
+  assert.equal((await rawAck(allowed, 3)).ok, true);
+  allowed.close();
+});
