@@ -44,6 +44,12 @@ interface WsSeed {
   expect: Expect;
   /** For 'refused': the error code. */
   code?: string;
+  /**
+   * For 'closed': the WebSocket close code. Socket.IO and Engine.IO close a
+   * connection that sent a malformed packet without one (1005); ws names
+   * protocol errors (1002), invalid UTF-8 (1007) and messages over the limit (1009).
+   */
+  closeCode?: number;
 }
 
 const placeholder = (num: unknown) => JSON.stringify({ _placeholder: true, num });
@@ -98,19 +104,19 @@ const wsSeeds: WsSeed[] = [
   { name: 'unknown Engine.IO packet type', frames: ['9hello'], expect: 'closed' },
   { name: 'empty text frame', frames: [''], expect: 'closed' },
   // Invalid UTF-8 in a text frame: ws refuses it (1007) before anything parses it.
-  { name: 'invalid UTF-8 text frame', frames: [{ raw: frame(0x81, invalidUtf8) }], expect: 'closed' },
+  { name: 'invalid UTF-8 text frame', frames: [{ raw: frame(0x81, invalidUtf8) }], expect: 'closed', closeCode: 1007 },
   // CVE-2022-21676 (engine.io < 6.1.1): a frame ws refuses must not throw out of engine.io.
-  { name: 'frame with RSV2 and RSV3 set', source: 'CVE-2022-21676', frames: [{ raw: frame(0xb1, Buffer.from('42["x"]')) }], expect: 'closed' },
-  { name: 'unknown opcode', source: 'CVE-2022-21676', frames: [{ raw: frame(0x83, Buffer.from('x')) }], expect: 'closed' },
-  { name: 'unmasked client frame', source: 'CVE-2022-21676', frames: [{ raw: frame(0x81, Buffer.from('2'), { masked: false }) }], expect: 'closed' },
-  { name: 'continuation frame with nothing to continue', frames: [{ raw: frame(0x80, Buffer.from('x')) }], expect: 'closed' },
-  { name: 'fragmented ping', frames: [{ raw: frame(0x09, Buffer.from('x')) }], expect: 'closed' },
-  { name: 'control frame over 125 bytes', frames: [{ raw: frame(0x89, Buffer.alloc(200, 0x61)) }], expect: 'closed' },
+  { name: 'frame with RSV2 and RSV3 set', source: 'CVE-2022-21676', frames: [{ raw: frame(0xb1, Buffer.from('42["x"]')) }], expect: 'closed', closeCode: 1002 },
+  { name: 'unknown opcode', source: 'CVE-2022-21676', frames: [{ raw: frame(0x83, Buffer.from('x')) }], expect: 'closed', closeCode: 1002 },
+  { name: 'unmasked client frame', source: 'CVE-2022-21676', frames: [{ raw: frame(0x81, Buffer.from('2'), { masked: false }) }], expect: 'closed', closeCode: 1002 },
+  { name: 'continuation frame with nothing to continue', frames: [{ raw: frame(0x80, Buffer.from('x')) }], expect: 'closed', closeCode: 1002 },
+  { name: 'fragmented ping', frames: [{ raw: frame(0x09, Buffer.from('x')) }], expect: 'closed', closeCode: 1002 },
+  { name: 'control frame over 125 bytes', frames: [{ raw: frame(0x89, Buffer.alloc(200, 0x61)) }], expect: 'closed', closeCode: 1002 },
   // Oversize (CVE-2020-36048, engine.io < 4.0.0 accepted 100 MB): refused past 64 KB.
-  { name: 'text frame over 64 KB', source: 'CVE-2020-36048', frames: ['42["send",' + JSON.stringify('x'.repeat(LIMIT + 10)) + ']'], expect: 'closed' },
-  { name: 'binary frame over 64 KB', source: 'CVE-2020-36048', frames: [Buffer.alloc(LIMIT + 10)], expect: 'closed' },
-  { name: 'frame header announcing 2^63 bytes', source: 'CVE-2020-36048', frames: [{ raw: frame(0x81, Buffer.alloc(0), { length: 2n ** 63n }) }], expect: 'closed' },
-  { name: 'frame header announcing 1 GB, never sent', source: 'CVE-2020-36048', frames: [{ raw: frame(0x82, Buffer.alloc(0), { length: 2n ** 30n }) }], expect: 'closed' },
+  { name: 'text frame over 64 KB', source: 'CVE-2020-36048', frames: ['42["send",' + JSON.stringify('x'.repeat(LIMIT + 10)) + ']'], expect: 'closed', closeCode: 1009 },
+  { name: 'binary frame over 64 KB', source: 'CVE-2020-36048', frames: [Buffer.alloc(LIMIT + 10)], expect: 'closed', closeCode: 1009 },
+  { name: 'frame header announcing 2^63 bytes', source: 'CVE-2020-36048', frames: [{ raw: frame(0x81, Buffer.alloc(0), { length: 2n ** 63n }) }], expect: 'closed', closeCode: 1009 },
+  { name: 'frame header announcing 1 GB, never sent', source: 'CVE-2020-36048', frames: [{ raw: frame(0x82, Buffer.alloc(0), { length: 2n ** 30n }) }], expect: 'closed', closeCode: 1009 },
 ];
 
 async function playWs(url: string, seed: WsSeed) {
@@ -124,6 +130,7 @@ async function playWs(url: string, seed: WsSeed) {
     if (seed.expect === 'closed') {
       const closed = await raw.closedWithin(5000);
       assert.ok(closed, `${seed.name}: the relay kept the connection open`);
+      assert.equal(closed.code, seed.closeCode ?? 1005, `${seed.name}: close code`);
     } else if (seed.expect === 'refused') {
       const id = Number(/^4[56]\d*-(\d+)\[|^42(\d+)\[/.exec(String(seed.frames[0]))!.slice(1).find(Boolean));
       const ack = await rawAck(raw, id);
