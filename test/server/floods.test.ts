@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import { test } from 'node:test';
-import { client, controlPair, PollingSession, RawSocket } from './attack-helpers.js';
+import { client, controlPair, PollingSession, rawTcp, RawSocket } from './attack-helpers.js';
 import { msgId, next, request, sleep, startRelay } from './helpers.js';
 
 /**
@@ -70,8 +70,13 @@ test('connections that never open a Socket.IO session count against MAX_CONNECTI
   const refused = await Promise.allSettled(Array.from({ length: 20 }, () => RawSocket.open(relay.url, { headers })));
   for (const attempt of refused) {
     assert.equal(attempt.status, 'rejected');
-    assert.match(String(attempt.reason), /upgrade refused: 40[03]/);
+    assert.match(String(attempt.reason), /upgrade refused: 400/);
   }
+  const upgrade = await rawTcp(relay.url, [
+    'GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n' +
+      `Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nX-Forwarded-For: ${attacker}\r\n\r\n`,
+  ]);
+  assert.match(upgrade, /^HTTP\/1\.1 400 [^]*\r\n\r\ntoo_many_connections$/, 'a clear refusal');
   const polling = await fetch(`${relay.url}/socket.io/?EIO=4&transport=polling`, { headers });
   assert.equal(polling.status, 403);
   assert.deepEqual(await polling.json(), { code: 4, message: 'too_many_connections' });
