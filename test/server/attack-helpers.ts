@@ -48,7 +48,11 @@ export interface ControlPair {
 }
 
 /** Two real clients in one room, chatting on demand. */
-export async function controlPair(t: TestContext, url: string, options: { forwardedFor?: string } = {}): Promise<ControlPair> {
+export async function controlPair(
+  t: TestContext,
+  url: string,
+  options: { forwardedFor?: string; transport?: 'websocket' | 'polling' } = {},
+): Promise<ControlPair> {
   const room = 'control';
   const alice = await client(t, url, { auth: { name: 'alice', clientId: 'control-alice' }, ...options });
   const bob = await client(t, url, { auth: { name: 'bob', clientId: 'control-bob' }, ...options });

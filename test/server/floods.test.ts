@@ -159,3 +159,23 @@ test('a polling client flooding POSTs: packets past RATE_LIMIT are refused, over
   assert.deepEqual(JSON.parse(after.body), { code: 1, message: 'Session ID unknown' });
   await control.chat('after the overlapping POSTs');
 });
+
+test('a request body trickled in (slowloris) is cut off after the request timeout; the control pair is unaffected', async (t) => {
+  const relay = await startRelay(t, { ...behindProxy, joinTimeoutMs: 500 });
+  // Over long-polling, whose GETs the relay holds for far longer than the request timeout.
+  const control = await controlPair(t, relay.url, { forwardedFor: elsewhere, transport: 'polling' });
+  const session = await PollingSession.member(relay.url, { name: 'slow' });
+  const target = new URL(session.endpoint);
+  const slow = (path: string) =>
+    rawTcp(relay.url, [`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\n4`], { ms: 10_000 });
+  const [polling, api] = await Promise.all([
+    slow(`${target.pathname}${target.search}`),
+    slow('/api/rooms/control/messages'),
+    control.chat('while the bodies trickle'),
+  ]);
+  // Answered 408 and closed by the relay (rawTcp returns when the relay closes), not left hanging.
+  assert.match(polling, /^HTTP\/1\.1 408 /);
+  assert.match(api, /^HTTP\/1\.1 408 /);
+  await sleep(1500);
+  await control.chat('after an idle long-poll');
+});
