@@ -1,6 +1,7 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { chromiumArgs, chromiumPath } from './scripts/chromium.mjs';
+import { frameworkPlugins } from './test/widget/framework-plugins.mjs';
 import { relayPlugin } from './test/widget/relay-plugin.mjs';
 
 /**
@@ -14,7 +15,11 @@ export default {
   nodeResolve: { browser: true, exportConditions: ['production'] },
   concurrency: 1,
   testsFinishTimeout: 120_000,
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }), relayPlugin()],
+  plugins: [
+    ...frameworkPlugins(),
+    esbuildPlugin({ ts: true, tsx: true, target: 'es2022', tsconfig: './tsconfig.json' }),
+    relayPlugin(),
+  ],
   browsers: [chromeLauncher({ launchOptions: { executablePath: chromiumPath(), headless: true, args: chromiumArgs } })],
   testFramework: { config: { timeout: 10_000 } },
 };

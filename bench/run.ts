@@ -5,29 +5,25 @@
  * writes bench/results/latest.json and latest.svg. Never a pass/fail on time.
  *
  * BENCH_ROUNDS (default 3), BENCH_POSTGRES_URL and BENCH_REDIS_URL (default:
- * this machine's, for the cross-relay figures; "off" skips them).
+ * this machine's, for the cross-relay figures; "off" skips them), BENCH_ONLY
+ * (a comma list of fanout, paced, storm, memory, cross; default all).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { fork } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { root, widgetDir } from '../server/paths.js';
+import { type Kind, type Relay, rssKb, start } from './relay-process.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const POSTGRES = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const ONLY = process.env.BENCH_ONLY?.split(',');
+const runs = (section: string) => !ONLY || ONLY.includes(section);
 
-type Kind = 'bare' | 'live-chat';
-
-interface Relay {
-  url: string;
-  pid: number;
-  stop(): Promise<void>;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (xs: number[]) => {
@@ -35,54 +31,6 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-
-async function start(kind: Kind, env: Record<string, string> = {}): Promise<Relay> {
-  const dir = mkdtempSync(join(tmpdir(), 'live-chat-bench-'));
-  const args =
-    kind === 'bare' ? ['--import', 'tsx', join(root, 'bench/bare-relay.ts')] : [join(root, 'dist/server/main.js')];
-  const child: ChildProcess = spawn(process.execPath, args, {
-    env: {
-      ...process.env,
-      HOST: '127.0.0.1',
-      PORT: '0',
-      LOG_LEVEL: 'info',
-      DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`,
-      RATE_LIMIT: 'off',
-      MAX_CONNECTIONS_PER_IP: '0',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const onData = (chunk: Buffer) => {
-      out += chunk;
-      const match = /listening (\d+)|Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (match) {
-        child.stdout!.off('data', onData);
-        child.stdout!.resume(); // keep draining the logs
-        resolve(`http://127.0.0.1:${match[1] ?? match[2]}`);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${kind} relay exited with ${code}`)));
-  });
-  return {
-    url,
-    pid: child.pid!,
-    async stop() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
-      await exited;
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** Resident memory of a process, in KB. */
-function rssKb(pid: number): number {
-  return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
-}
 
 let names = 0;
 async function client(url: string): Promise<Socket> {
@@ -114,24 +62,54 @@ const closeAll = (sockets: Socket[]) => sockets.forEach((s) => s.disconnect());
 let ids = 0;
 const clientMsgId = () => `bench-${process.pid}-${++ids}`;
 
-/** Closed loop: 5 senders each send the next message as soon as the last is acked; deliveries/s to 100 receivers. */
+/** Processes holding the fan-out's receivers (see receivers.ts). */
+const RECEIVER_PROCESSES = 2;
+
+async function receiverProcess(url: string, count: number, room: string) {
+  const child = fork(join(root, 'bench/receivers.ts'), [url, String(count), room], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const next = () =>
+    new Promise<Record<string, number | boolean>>((resolve, reject) => {
+      child.once('message', resolve);
+      child.once('exit', (code) => reject(new Error(`receivers exited with ${code}`)));
+    });
+  await next(); // ready
+  return {
+    start: () => child.send('start'),
+    async stop(): Promise<number> {
+      const reply = next();
+      child.send('stop');
+      return Number((await reply).deliveries);
+    },
+  };
+}
+
+/**
+ * Closed loop: 5 senders each send the next message as soon as the last is
+ * acked; deliveries/s to 100 receivers, held by other processes.
+ */
 async function fanOut(url: string, seconds = 5): Promise<number> {
-  const receivers = await joinedClients(url, 100, () => 'fan');
-  const senders = await joinedClients(url, 5, () => 'fan');
+  const room = `fan-${++ids}`;
+  const groups = await Promise.all(
+    Array.from({ length: RECEIVER_PROCESSES }, () => receiverProcess(url, 100 / RECEIVER_PROCESSES, room)),
+  );
+  const senders = await joinedClients(url, 5, () => room);
   await sleep(300);
-  let deliveries = 0;
-  for (const r of receivers) r.on('message', () => deliveries++);
+  groups.forEach((g) => g.start());
   const until = performance.now() + seconds * 1000;
   const started = performance.now();
   await Promise.all(
     senders.map(async (s) => {
       while (performance.now() < until) {
-        await s.timeout(10_000).emitWithAck('send', { room: 'fan', text: 'x'.repeat(40), clientMsgId: clientMsgId() });
+        await s.timeout(10_000).emitWithAck('send', { room, text: 'x'.repeat(40), clientMsgId: clientMsgId() });
       }
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
-  closeAll([...receivers, ...senders]);
+  const deliveries = (await Promise.all(groups.map((g) => g.stop()))).reduce((a, b) => a + b, 0);
+  closeAll(senders);
   return deliveries / elapsed;
 }
 
@@ -292,21 +270,21 @@ async function main(): Promise<void> {
     for (const kind of round % 2 ? [...kinds].reverse() : kinds) {
       const relay = await start(kind);
       try {
-        record('fan-out deliveries/s (100 receivers, 5 senders)', kind, await fanOut(relay.url));
-        for (const receivers of [10, 100, 1000]) {
+        if (runs('fanout')) record('fan-out deliveries/s (100 receivers, 5 senders)', kind, await fanOut(relay.url));
+        for (const receivers of runs('paced') ? [10, 100, 1000] : []) {
           const latency = await paced(relay.url, receivers);
           record(`paced p50 ms (${receivers} receivers)`, kind, latency.p50);
           record(`paced p99 ms (${receivers} receivers)`, kind, latency.p99);
           record(`paced max ms (${receivers} receivers)`, kind, latency.max);
         }
-        record('join storm ms (1,000 clients, 50 messages history)', kind, await joinStorm(relay.url));
+        if (runs('storm')) record('join storm ms (1,000 clients, 50 messages history)', kind, await joinStorm(relay.url));
       } finally {
         await relay.stop();
       }
       process.stderr.write(`round ${round + 1}/${ROUNDS}: ${kind} done\n`);
     }
   }
-  for (const kind of kinds) {
+  for (const kind of runs('memory') ? kinds : []) {
     const relay = await start(kind);
     try {
       record('idle memory KB per joined connection (5,000, rooms of 50)', kind, await idleMemory(relay));
@@ -314,8 +292,8 @@ async function main(): Promise<void> {
       await relay.stop();
     }
   }
-  process.stderr.write('cross-relay latency…\n');
-  const cross = await crossRelay();
+  if (runs('cross')) process.stderr.write('cross-relay latency…\n');
+  const cross = runs('cross') ? await crossRelay() : undefined;
 
   const targets: Record<string, string> = {
     'fan-out deliveries/s (100 receivers, 5 senders)': '≥ 0.9× bare',

@@ -8,7 +8,7 @@ const readmeUrl = new URL('../README.md', import.meta.url);
 const START = '<!-- widget-reference:start -->';
 const END = '<!-- widget-reference:end -->';
 
-const classDoc = /\/\*\*([\s\S]*?)\*\/\s*@customElement/.exec(source)[1];
+const classDoc = /\/\*\*([\s\S]*?)\*\/\s*export class LiveChat/.exec(source)[1];
 const tags = (name) =>
   [...classDoc.matchAll(new RegExp(`@${name} (\\S+) - ([^\\n]*)`, 'g'))].map(([, key, text]) => [key, text.trim()]);
 // Public methods: a JSDoc comment, then `name(args): type {` with no modifier.

@@ -1,9 +1,11 @@
 import cors from '@fastify/cors';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
+import backpressure from './plugins/backpressure.js';
 import configPlugin from './plugins/config.js';
 import httpApi from './plugins/http-api.js';
 import metrics from './plugins/metrics.js';
+import openapi from './plugins/openapi.js';
 import pages from './plugins/pages.js';
 import redis from './plugins/redis.js';
 import socket from './plugins/socket.js';
@@ -37,10 +39,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   });
   await app.register(configPlugin, { config });
   await app.register(cors, { origin: config.allowedOrigins });
+  // Before every route, so /openapi.json describes them all.
+  await app.register(openapi);
   await app.register(metrics);
   await app.register(store);
   await app.register(redis);
   await app.register(socket);
+  await app.register(backpressure);
   await app.register(httpApi);
   await app.register(widget);
   await app.register(pages);

@@ -26,6 +26,13 @@ export interface Config {
   rateLimit?: { points: number; windowMs: number };
   /** Concurrent connections per client address; 0 disables the cap. */
   maxConnectionsPerIp: number;
+  /**
+   * Engine.IO heartbeat: the relay pings every `pingIntervalMs`, and either
+   * side drops a connection that stays silent `pingTimeoutMs` beyond that.
+   * Socket.IO's defaults; shorter values find frozen peers sooner.
+   */
+  pingIntervalMs: number;
+  pingTimeoutMs: number;
   /** A connection that has joined no room by then is closed (not an environment variable). */
   joinTimeoutMs: number;
   /** proxy-addr trust: false (direct clients), true, a hop count, or addresses/CIDRs. */
@@ -54,6 +61,8 @@ export const defaults = {
   maxMessageLength: 2000,
   rateLimit: '10/10s',
   maxConnectionsPerIp: 100,
+  pingIntervalMs: 25_000,
+  pingTimeoutMs: 20_000,
   logLevel: 'info',
 } as const;
 
@@ -164,6 +173,8 @@ export function loadConfig(env: Env, dirs: { widgetDir: string; demoDir: string 
     rateLimit: rateLimit(env),
     maxConnectionsPerIp: integer(env, 'MAX_CONNECTIONS_PER_IP', defaults.maxConnectionsPerIp, 0, 1_000_000),
     trustProxy: trustProxy(env),
+    pingIntervalMs: integer(env, 'PING_INTERVAL_MS', defaults.pingIntervalMs, 100, 3_600_000),
+    pingTimeoutMs: integer(env, 'PING_TIMEOUT_MS', defaults.pingTimeoutMs, 100, 3_600_000),
     joinTimeoutMs: 30_000,
     ...dirs,
     logLevel: env.LOG_LEVEL?.trim() || defaults.logLevel,

@@ -1,13 +1,19 @@
+#!/usr/bin/env node
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
-import { demoDir, widgetDir } from './paths.js';
+import { helpText, parseCommandLine, UsageError } from './cli.js';
+import { ConfigError } from './config.js';
+import { demoDir, packageVersion, widgetDir } from './paths.js';
 
-/** Reads the environment, starts the relay, and shuts it down gracefully on SIGTERM/SIGINT. */
+/** Reads the flags and the environment, starts the relay, and shuts it down gracefully on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
-  const config = loadConfig(process.env, { widgetDir, demoDir });
+  const command = parseCommandLine(process.argv.slice(2), process.env, { widgetDir, demoDir });
+  if (command.kind === 'help') return void process.stdout.write(helpText());
+  if (command.kind === 'version') return void process.stdout.write(`${packageVersion}\n`);
+  const { config } = command;
   const app = await buildApp(config);
-  await app.listen({ port: config.port, host: config.host });
 
+  // Installed before listening: a SIGTERM right after the "listening" line
+  // (a supervisor stopping a relay it just started) still drains and exits 0.
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
@@ -23,11 +29,16 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+  await app.listen({ port: config.port, host: config.host });
 }
 
 main().catch((error: unknown) => {
   // One clear line, never a stack, for what an operator must fix.
   const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof UsageError) {
+    process.stderr.write(`live-chat-relay: ${message}\n`);
+    process.exit(2);
+  }
   process.stderr.write(`live-chat: ${error instanceof ConfigError ? 'bad configuration: ' : ''}${message}\n`);
   process.exit(1);
 });

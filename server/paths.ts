@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,3 +16,5 @@ function findRoot(): string {
 export const root = findRoot();
 export const widgetDir = join(root, 'dist', 'widget');
 export const demoDir = join(root, 'demo');
+/** The installed package's version (`live-chat-relay --version`, /openapi.json). */
+export const packageVersion: string = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;

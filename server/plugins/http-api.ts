@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { ROOM_PATTERN, type ErrorCode } from '../../protocol/index.js';
+import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT, ROOM_PATTERN, type ErrorCode } from '../../protocol/index.js';
 import { ClientError } from '../handlers/handle.js';
 import { pageSize } from '../handlers/schemas.js';
 import { messageText } from '../handlers/send.js';
@@ -23,9 +23,93 @@ function digest(value: string): Buffer {
 
 const roomParams = {
   type: 'object',
-  properties: { room: { type: 'string' } },
+  properties: {
+    // No pattern here: a bad name must answer invalid_room, not invalid_payload (openapi.ts documents the pattern).
+    room: { type: 'string', description: 'The room, as on the socket (`join { room }`).' },
+  },
   required: ['room'],
 } as const;
+
+/** Every code an HTTP error can carry; a Record so a code added to the protocol must be added here. */
+const ERROR_CODES: Record<ErrorCode | 'unauthorized', true> = {
+  invalid_payload: true,
+  invalid_room: true,
+  not_joined: true,
+  empty: true,
+  too_long: true,
+  rate_limited: true,
+  forbidden: true,
+  banned: true,
+  not_found: true,
+  unavailable: true,
+  internal: true,
+  unauthorized: true,
+};
+
+/**
+ * The wire shapes of protocol/index.ts as shared JSON schemas: they document
+ * the responses in /openapi.json and serialize them (a field missing here
+ * would be dropped from the answer, which the HTTP tests would catch).
+ */
+const sharedSchemas = [
+  {
+    $id: 'Member',
+    type: 'object',
+    description: 'Who wrote a message. `verified` members come from a signed token or the HTTP API.',
+    properties: {
+      id: { type: 'string' },
+      name: { type: 'string' },
+      avatar: { type: 'string', description: 'An https:// image URL.' },
+      verified: { type: 'boolean' },
+      role: { type: 'string', enum: ['moderator'] },
+    },
+    required: ['id', 'name', 'verified'],
+  },
+  {
+    $id: 'Message',
+    type: 'object',
+    description: 'A stored message. Its text is plain text, never HTML.',
+    properties: {
+      id: { type: 'string', description: 'Unique across all rooms.' },
+      room: { type: 'string' },
+      seq: { type: 'integer', description: "1, 2, 3 … per room, assigned by the relay, no gaps, never reused." },
+      text: { type: 'string', description: 'As sent, trimmed; `""` once deleted.' },
+      author: { $ref: 'Member#' },
+      ts: { type: 'integer', description: 'Milliseconds since the epoch, relay clock.' },
+      clientMsgId: { type: 'string' },
+      deleted: { type: 'boolean', enum: [true] },
+    },
+    required: ['id', 'room', 'seq', 'text', 'author', 'ts'],
+  },
+  {
+    $id: 'MessagePage',
+    type: 'object',
+    description: 'Messages oldest first, and whether older ones remain (as the socket `history` answers).',
+    properties: {
+      messages: { type: 'array', items: { $ref: 'Message#' } },
+      hasMore: { type: 'boolean' },
+    },
+    required: ['messages', 'hasMore'],
+  },
+  {
+    $id: 'Error',
+    type: 'object',
+    description: 'Every HTTP error, with the codes of the socket events.',
+    properties: {
+      error: {
+        type: 'object',
+        properties: {
+          code: { type: 'string', enum: Object.keys(ERROR_CODES) },
+          message: { type: 'string', description: 'For people; match on `code`.' },
+        },
+        required: ['code', 'message'],
+      },
+    },
+    required: ['error'],
+  },
+];
+
+const error = (description: string) => ({ description, $ref: 'Error#' });
 
 /**
  * The HTTP API: read a room's messages; post into a room with
@@ -36,6 +120,7 @@ export default fp(
   async (app) => {
     const { config } = app;
     const key = config.adminApiKey ? digest(config.adminApiKey) : undefined;
+    for (const schema of sharedSchemas) app.addSchema(schema);
 
     /** Bearer ADMIN_API_KEY, compared in constant time. */
     function authorize(request: FastifyRequest): void {
@@ -77,15 +162,36 @@ export default fp(
       '/api/rooms/:room/messages',
       {
         schema: {
+          summary: "Read a room's messages",
+          description:
+            'Pages back through a room like the socket `history` event: without `before`, the newest messages. ' +
+            'Open to anyone while GUESTS=on; with GUESTS=off it needs `Authorization: Bearer <ADMIN_API_KEY>`.',
+          tags: ['api'],
+          security: [{}, { adminApiKey: [] }],
           params: roomParams,
           querystring: {
             type: 'object',
             // Strings of digits: the app validates without coercion (see app.ts).
             properties: {
-              before: { type: 'string', pattern: '^[0-9]{1,15}$' },
-              limit: { type: 'string', pattern: '^[1-9][0-9]{0,5}$' },
+              before: {
+                type: 'string',
+                pattern: '^[0-9]{1,15}$',
+                description: 'Only messages with a `seq` below this one; omit for the newest.',
+              },
+              limit: {
+                type: 'string',
+                pattern: '^[1-9][0-9]{0,5}$',
+                description: `How many messages (default ${HISTORY_DEFAULT_LIMIT}, at most ${HISTORY_MAX_LIMIT}; more is read as ${HISTORY_MAX_LIMIT}).`,
+              },
             },
             additionalProperties: false,
+          },
+          response: {
+            200: { description: 'The page of messages.', $ref: 'MessagePage#' },
+            400: error('`invalid_room` or `invalid_payload` (an unknown or malformed query parameter).'),
+            401: error('`unauthorized`: GUESTS=off and the key is missing or wrong.'),
+            503: error('`unavailable`: the database failed; retry later.'),
+            500: error('`internal`.'),
           },
         },
       },
@@ -105,25 +211,49 @@ export default fp(
       '/api/rooms/:room/messages',
       {
         schema: {
+          summary: 'Post a message into a room',
+          description:
+            'For bots and integrations: stores the message as a verified author and broadcasts it to the room like any other. ' +
+            'Needs `Authorization: Bearer <ADMIN_API_KEY>`; without ADMIN_API_KEY set, the route answers 401.',
+          tags: ['api'],
+          security: [{ adminApiKey: [] }],
           params: roomParams,
           body: {
             type: 'object',
             properties: {
-              text: { type: 'string' },
+              text: { type: 'string', description: 'Plain text; trimmed, then 1 to MAX_MESSAGE_LENGTH characters.' },
               author: {
                 type: 'object',
                 properties: {
-                  id: { type: 'string', minLength: 1, maxLength: 128, pattern: '^(?!guest:)' },
-                  name: { type: 'string' },
+                  id: {
+                    type: 'string',
+                    minLength: 1,
+                    maxLength: 128,
+                    pattern: '^(?!guest:)',
+                    description: 'The author id; never starts with `guest:`.',
+                  },
+                  name: { type: 'string', description: '1–32 characters, no control characters.' },
                   avatar: { type: 'string', pattern: '^https://', maxLength: 2048 },
                 },
                 required: ['id', 'name'],
                 additionalProperties: false,
               },
-              clientMsgId: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,64}$' },
+              clientMsgId: {
+                type: 'string',
+                pattern: '^[A-Za-z0-9_-]{8,64}$',
+                description: 'Makes retries safe: the same id again answers 200 with the original, broadcast once.',
+              },
             },
             required: ['text', 'author'],
             additionalProperties: false,
+          },
+          response: {
+            201: { description: 'Stored and broadcast.', $ref: 'Message#' },
+            200: { description: 'A repeated `clientMsgId`: the original message, not broadcast again.', $ref: 'Message#' },
+            400: error('`invalid_payload`, `invalid_room`, `empty` or `too_long`.'),
+            401: error('`unauthorized`: the key is missing or wrong, or ADMIN_API_KEY is not set.'),
+            503: error('`unavailable`: the database failed; retry later.'),
+            500: error('`internal`.'),
           },
         },
       },

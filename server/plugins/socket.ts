@@ -54,7 +54,8 @@ export default fp(
     // `perAddress` below counts sessions; without this, connections that never
     // send the Socket.IO CONNECT escaped MAX_CONNECTIONS_PER_IP altogether
     // (found by test/server/floods.test.ts). Refused at the HTTP handshake
-    // (403 too_many_connections): a client library would have sent CONNECT.
+    // (403 on polling, 400 on WebSocket, saying too_many_connections): a
+    // client library would have sent CONNECT by then.
     const unopened = new ConnectionCounter(config.maxConnectionsPerIp);
     const unopenedAddress = new WeakMap<object, string>();
     const io: RelayServer = new Server(app.server, {
@@ -75,6 +76,8 @@ export default fp(
         if (unopened.isFull(addressOf(request))) callback('too_many_connections', false);
         else callback(null, true);
       },
+      pingInterval: config.pingIntervalMs,
+      pingTimeout: config.pingTimeoutMs,
       // Short drops resume with rooms and missed events; middlewares still run,
       // so identity, origin and bans are checked again.
       connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
@@ -172,11 +175,13 @@ export default fp(
     });
 
     // Close every client first, so the HTTP server can finish closing and the
-    // store (closed after) is no longer written to.
+    // store (closed after) is no longer written to. Their connections are
+    // closed, not their Socket.IO sessions: a client sees a dropped transport
+    // and reconnects by itself (to another relay, or this one restarted) and
+    // catches up, where a server-side disconnect would tell it to stay away.
     app.addHook('preClose', async () => {
-      io.local.disconnectSockets(true);
-      relay.presence.close();
       io.engine.close();
+      relay.presence.close();
     });
   },
   { name: 'socket', dependencies: ['config', 'store', 'metrics', 'redis'] },

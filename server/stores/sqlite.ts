@@ -76,6 +76,10 @@ export function openSqliteStore(url: string): Store {
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
     db.exec(SCHEMA);
+    // From now on a locked database fails at once: better-sqlite3 is
+    // synchronous, so waiting inside SQLite would freeze the whole relay.
+    // `guard` waits instead, between attempts, with the event loop free.
+    db.pragma('busy_timeout = 0');
   } catch (error) {
     throw new ConfigError('DATABASE_URL', `cannot open SQLite database ${path}: ${(error as Error).message}`);
   }
@@ -112,7 +116,7 @@ export function openSqliteStore(url: string): Store {
 
   const lastSeq = (room: string) => maxSeq.get(room)?.seq ?? 0;
 
-  const append = db.transaction((input: NewMessage): AppendResult => {
+  const appendOne = (input: NewMessage): AppendResult => {
     const existing = findByClientMsgId.get(input.room, input.author.id, input.clientMsgId);
     if (existing) return { message: toMessage(existing), duplicate: true };
     const message: Message = {
@@ -130,10 +134,32 @@ export function openSqliteStore(url: string): Store {
       author: JSON.stringify(input.author),
     });
     return { message, duplicate: false };
-  });
+  };
+
+  /**
+   * Appends that arrive together (sends read from several sockets in one turn
+   * of the event loop) share one transaction, since the commit, not the
+   * insert, is most of an append's cost. Each still gets its own result; a
+   * failure fails the whole batch, and every sender's retry is idempotent.
+   */
+  const appendAll = db.transaction((inputs: NewMessage[]) => inputs.map(appendOne));
+  let waiting: { input: NewMessage; resolve: (result: AppendResult) => void; reject: (error: unknown) => void }[] = [];
+  const flush = () => {
+    const batch = waiting;
+    waiting = [];
+    guard(() => appendAll.immediate(batch.map((w) => w.input))).then(
+      (results) => batch.forEach((w, i) => w.resolve(results[i]!)),
+      (error: unknown) => batch.forEach((w) => w.reject(error)),
+    );
+  };
+  const append = (input: NewMessage) =>
+    new Promise<AppendResult>((resolve, reject) => {
+      if (waiting.length === 0) setImmediate(flush);
+      waiting.push({ input, resolve, reject });
+    });
 
   return {
-    append: (input) => guard(() => append.immediate(input)),
+    append,
     latest: (room, limit) => guard(() => latest.all(room, limit).map(toMessage)),
     after: (room, since, limit) =>
       guard(() => {
@@ -167,11 +193,29 @@ export function openSqliteStore(url: string): Store {
   };
 }
 
-/** Runs a synchronous SQLite call, turning its failures into StorageError (`unavailable`). */
+/**
+ * How long a call waits for a database another process holds locked (a
+ * backup, a migration, an operator's `BEGIN EXCLUSIVE`) before it answers
+ * `unavailable`. The old blocking busy_timeout was the same 5 s.
+ */
+export const LOCK_DEADLINE_MS = 5000;
+
+const locked = (error: unknown) => /^SQLITE_(BUSY|LOCKED)/.test((error as { code?: string })?.code ?? '');
+
+/**
+ * Runs a synchronous SQLite call, turning its failures into StorageError
+ * (`unavailable`). While the database is locked it tries again, 5 ms then
+ * up to 100 ms apart, until LOCK_DEADLINE_MS: a locked call has written
+ * nothing (each is one statement or one transaction), so trying again is safe.
+ */
 async function guard<T>(fn: () => T): Promise<T> {
-  try {
-    return fn();
-  } catch (error) {
-    throw new StorageError(error);
+  const deadline = Date.now() + LOCK_DEADLINE_MS;
+  for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
+    try {
+      return fn();
+    } catch (error) {
+      if (!locked(error) || Date.now() + wait > deadline) throw new StorageError(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, wait));
   }
 }

@@ -7,7 +7,10 @@ import { root } from '../../server/paths.js';
 
 export interface RelayProcess {
   url: string;
+  port: number;
   child: ChildProcess;
+  /** Everything the relay has logged so far (pino JSON lines). */
+  output(): string;
   /** Ends the process with a signal and waits for it to exit. */
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
@@ -20,8 +23,8 @@ export async function spawnRelay(t: TestContext, env: Record<string, string>): P
   });
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += chunk));
+  let out = '';
   const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
     child.stdout!.on('data', (chunk) => {
       out += chunk;
       const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
@@ -40,11 +43,16 @@ export async function spawnRelay(t: TestContext, env: Record<string, string>): P
   const orphanGuard = () => child.kill('SIGKILL');
   process.once('exit', orphanGuard);
   child.once('exit', () => process.off('exit', orphanGuard));
-  return { url, child, kill };
+  return { url, port: Number(new URL(url).port), child, kill, output: () => out };
 }
 
 export interface Proxy {
   port: number;
+  /**
+   * While muted, bytes from the service back to the client are dropped (the
+   * other way still flows): a request arrives and is acted on, its answer is lost.
+   */
+  mute(muted: boolean): void;
   /** Cuts every connection and refuses new ones, as a server going down would. */
   cut(): Promise<void>;
   /** Accepts connections again on the same port. */
@@ -60,6 +68,7 @@ export async function startProxy(t: TestContext, target: { host: string; port: n
   const sockets = new Set<Socket>();
   let server: Server;
   let port = 0;
+  let muted = false;
   const listen = async () => {
     server = createServer((client) => {
       const upstream = connect(target.port, target.host);
@@ -68,7 +77,8 @@ export async function startProxy(t: TestContext, target: { host: string; port: n
         s.on('close', () => sockets.delete(s));
         s.on('error', () => {});
       }
-      client.pipe(upstream).pipe(client);
+      client.pipe(upstream);
+      upstream.on('data', (chunk) => muted || client.write(chunk));
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
@@ -80,6 +90,9 @@ export async function startProxy(t: TestContext, target: { host: string; port: n
   const proxy: Proxy = {
     get port() {
       return port;
+    },
+    mute(on) {
+      muted = on;
     },
     async cut() {
       if (!server.listening) return;
@@ -93,4 +106,72 @@ export async function startProxy(t: TestContext, target: { host: string; port: n
   };
   t.after(() => proxy.cut());
   return proxy;
+}
+
+export interface Balancer {
+  url: string;
+  /** Which backends passed their last health check. */
+  healthy(): string[];
+}
+
+/**
+ * A TCP load balancer, as an operator puts in front of several relays: every
+ * 200 ms it asks each backend's /healthz (500 ms to answer), and sends each
+ * new connection to the first backend, in the order given, that answered
+ * (failover, like nginx's `backup`). A frozen relay still accepts TCP
+ * connections in the kernel, so only the health check can tell.
+ */
+export async function startBalancer(t: TestContext, backends: string[]): Promise<Balancer> {
+  const up = new Set<string>(backends);
+  let stopped = false;
+  const check = async () => {
+    while (!stopped) {
+      await Promise.all(
+        backends.map(async (backend) => {
+          const ok = await fetch(`${backend}/healthz`, { signal: AbortSignal.timeout(500) }).then(
+            (response) => response.ok,
+            () => false,
+          );
+          if (ok) up.add(backend);
+          else up.delete(backend);
+        }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  };
+  void check();
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const backend = backends.find((b) => up.has(b));
+    if (!backend) return void client.destroy();
+    const target = new URL(backend);
+    const upstream = connect(Number(target.port), target.hostname);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => {});
+    }
+    client.pipe(upstream).pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.after(async () => {
+    stopped = true;
+    const closed = new Promise((resolve) => server.close(resolve));
+    for (const s of sockets) s.destroy();
+    await closed;
+  });
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, healthy: () => backends.filter((b) => up.has(b)) };
+}
+
+/** Resolves once `check` holds (polled every 100 ms); fails with `message` past the deadline. */
+export async function waitFor(check: () => boolean | Promise<boolean>, message: string, ms = 10_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await Promise.resolve().then(check).catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(message);
 }

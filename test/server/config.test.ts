@@ -16,6 +16,14 @@ test('defaults are those of PROTOCOL.md', () => {
   assert.equal(config.host, '0.0.0.0');
   assert.equal(config.databaseUrl, 'sqlite:./data/live-chat.db');
   assert.equal(config.maxMessageLength, 2000);
+  // Socket.IO's own heartbeat defaults.
+  assert.deepEqual([config.pingIntervalMs, config.pingTimeoutMs], [25_000, 20_000]);
+});
+
+test('the heartbeat can be shortened, within bounds', () => {
+  const config = loadConfig({ PING_INTERVAL_MS: '1000', PING_TIMEOUT_MS: '500' }, dirs);
+  assert.deepEqual([config.pingIntervalMs, config.pingTimeoutMs], [1000, 500]);
+  assert.throws(() => loadConfig({ PING_TIMEOUT_MS: '5' }, dirs), /^ConfigError: PING_TIMEOUT_MS: expected 100–3600000, got 5$/);
 });
 
 test('variables are read', () => {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
@@ -116,4 +117,14 @@ export async function joined(t: TestContext, url: string, room: string, auth: Ha
   const ack = await request(socket, 'join', { room });
   if (!ack.ok) throw new Error(`join failed: ${JSON.stringify(ack)}`);
   return { socket, ack };
+}
+
+/** A port nothing listens on right now, for relays started as processes with --port. */
+export async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
 }

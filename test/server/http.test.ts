@@ -55,19 +55,20 @@ test('GET /live-chat.js is sent compressed to clients that accept it', async (t)
   assert.ok(body.data.length < built.length / 2);
 });
 
-test('GET / is the demo page: both modes, theme and language switches, and the embed snippet', async (t) => {
+test('GET / is the showcase: a live event (inline), an article (launcher), theme and language switches, the embed builder, metrics', async (t) => {
   const relay = await startRelay(t);
   const response = await fetch(`${relay.url}/`);
   assert.equal(response.status, 200);
   assert.match(response.headers.get('content-type')!, /^text\/html/);
   const page = await response.text();
   assert.match(page, /<script src="\/live-chat\.js" defer><\/script>/);
-  assert.match(page, /<live-chat room="lobby" name="alice"><\/live-chat>/);
-  assert.match(page, /<live-chat room="lobby" name="bob"><\/live-chat>/);
-  assert.match(page, /<live-chat room="lobby" name="carol" mode="launcher"><\/live-chat>/);
-  assert.match(page, /data-attr="theme"/);
-  assert.match(page, /data-attr="lang"/);
-  assert.match(page, /id="snippet"/);
+  assert.match(page, /<section id="page-event"[^]*<live-chat room="lobby"><\/live-chat>[^]*<\/section>/);
+  assert.match(page, /<section id="page-article"[^]*<live-chat room="lobby" mode="launcher"><\/live-chat>[^]*<\/section>/);
+  assert.match(page, /<select id="theme">/);
+  assert.match(page, /<select id="lang">/);
+  assert.match(page, /<form id="builder"/);
+  assert.match(page, /<code id="snippet">/);
+  assert.match(page, /href="\/metrics"/);
 });
 
 test('unknown routes answer 404 with a JSON error', async (t) => {

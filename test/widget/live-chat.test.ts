@@ -2,7 +2,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { io } from 'socket.io-client';
 import type { LiveChat } from '../../widget/live-chat.js';
-import { loadWidget, online, part, shows, texts, typeAndSend, uniqueRoom } from './helpers.js';
+import { loadWidget, online, part, relayInfo, shows, texts, typeAndSend, uniqueRoom } from './helpers.js';
 
 describe('<live-chat>', () => {
   let relayUrl: string;
@@ -26,6 +26,17 @@ describe('<live-chat>', () => {
     expect(part(el, 'status')!.classList.contains('online')).to.equal(false);
     el.server = relayUrl;
     await online(el);
+  });
+
+  it('falls back to HTTP polling where WebSocket is blocked', async () => {
+    const { pollingOnlyUrl } = await relayInfo();
+    const room = uniqueRoom();
+    const alice = await fixture<LiveChat>(html`<live-chat room=${room} name="alice" server=${pollingOnlyUrl}></live-chat>`);
+    const bob = await fixture<LiveChat>(html`<live-chat room=${room} name="bob" server=${pollingOnlyUrl}></live-chat>`);
+    await online(alice);
+    await online(bob);
+    await typeAndSend(alice, 'over polling');
+    await shows(bob, 'over polling');
   });
 
   it('delivers a message from one widget to another in the same room', async () => {

@@ -37,6 +37,10 @@ export function relayPlugin() {
       await start('main', { rateLimit: { points: 50, windowMs: 10_000 } });
       // A relay with a tight rate limit, for the countdown.
       await start('strict', { rateLimit: { points: 3, windowMs: 3000 } });
+      // A relay reached through a proxy that blocks WebSocket: its Engine.IO
+      // server is told to refuse the websocket transport, so only polling works.
+      await start('pollingOnly', {});
+      relays.pollingOnly.app.relay.io.engine.opts.transports = ['polling'];
       // A relay that admits one other origin only, not the test pages': a site
       // that did not list the page's origin (cross-site WebSocket hijacking).
       await start('closed', { allowedOrigins: ['https://allowed.example'] });
@@ -48,7 +52,7 @@ export function relayPlugin() {
     async serve(context) {
       const { path, query } = context;
       if (path === '/__relay/urls.json') {
-        return { body: JSON.stringify({ url: relays.main.url, strictUrl: relays.strict.url, closedUrl: relays.closed.url, adminKey: ADMIN_API_KEY }), type: 'json' };
+        return { body: JSON.stringify({ url: relays.main.url, strictUrl: relays.strict.url, pollingOnlyUrl: relays.pollingOnly.url, closedUrl: relays.closed.url, adminKey: ADMIN_API_KEY }), type: 'json' };
       }
       if (path === '/__relay/token') {
         const claims = { sub: query.sub, name: query.name, ...(query.role ? { role: query.role } : {}) };

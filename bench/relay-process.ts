@@ -1,0 +1,66 @@
+/**
+ * Starts a relay for the benchmarks as its own process: live-chat's built
+ * relay (SQLite in a temporary folder, no rate limit) or the bare Socket.IO
+ * floor of bare-relay.ts.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { root } from '../server/paths.js';
+
+export type Kind = 'bare' | 'live-chat';
+
+export interface Relay {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+export async function start(kind: Kind, env: Record<string, string> = {}): Promise<Relay> {
+  const dir = mkdtempSync(join(tmpdir(), 'live-chat-bench-'));
+  const args =
+    kind === 'bare' ? ['--import', 'tsx', join(root, 'bench/bare-relay.ts')] : [join(root, 'dist/server/main.js')];
+  const child: ChildProcess = spawn(process.execPath, args, {
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`,
+      RATE_LIMIT: 'off',
+      MAX_CONNECTIONS_PER_IP: '0',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const onData = (chunk: Buffer) => {
+      out += chunk;
+      const match = /listening (\d+)|Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+      if (match) {
+        child.stdout!.off('data', onData);
+        child.stdout!.resume(); // keep draining the logs
+        resolve(`http://127.0.0.1:${match[1] ?? match[2]}`);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${kind} relay exited with ${code}`)));
+  });
+  return {
+    url,
+    pid: child.pid!,
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Resident memory of a process, in KB. */
+export function rssKb(pid: number): number {
+  return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+}
