@@ -22,6 +22,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     logger: options.logger ?? { level: config.logLevel },
     // Clients keep WebSockets open; close must not wait on idle keep-alive HTTP ones.
     forceCloseConnections: 'idle',
+    // A request must arrive whole within the join timeout (30 s): a body
+    // trickled in byte by byte (slowloris, say a long-polling POST) held its
+    // connection forever, as Fastify sets no request timeout by default
+    // (found by test/server/floods.test.ts). Long-polling GETs and WebSocket
+    // upgrades have no body to wait for, so they are not affected. Node only
+    // enforces it with a headers timeout no longer than it.
+    requestTimeout: config.joinTimeoutMs,
+    http: {
+      headersTimeout: config.joinTimeoutMs,
+      connectionsCheckingInterval: Math.min(30_000, Math.ceil(config.joinTimeoutMs / 2)),
+    },
     // Validate as written: no silent type coercion, no silent dropping of
     // unknown fields (they are refused, as on the socket).
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },

@@ -39,6 +39,11 @@ export class ConnectionCounter {
     return true;
   }
 
+  /** Whether `address` is at the cap (never with the cap disabled). */
+  isFull(address: string): boolean {
+    return this.max > 0 && (this.counts.get(address) ?? 0) >= this.max;
+  }
+
   remove(address: string): void {
     const count = (this.counts.get(address) ?? 1) - 1;
     if (count > 0) this.counts.set(address, count);

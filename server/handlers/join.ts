@@ -1,7 +1,15 @@
 import type { JoinResult, Message } from '../../protocol/index.js';
-import type { HandlerContext } from './context.js';
+import { chatRooms, type HandlerContext } from './context.js';
 import { ClientError, handle } from './handle.js';
 import { joinSchema, pageSize } from './schemas.js';
+
+/**
+ * Chat rooms one connection may be in at once. Each costs presence and
+ * broadcast work; a page of widgets shares one connection, and 50 is far more
+ * than any page holds. Past it, `forbidden` (waiting would not help, so not
+ * `rate_limited`; the payload is fine, so not `invalid_payload`).
+ */
+export const MAX_ROOMS_PER_CONNECTION = 50;
 
 /**
  * `join`: enters a room and answers with its history. Joining again is how a
@@ -19,6 +27,10 @@ export function joinHandler(ctx: HandlerContext) {
     // arrives both ways, and the client keeps one copy by seq, rather than
     // falling between the two and being missed.
     if (socket.connected && !socket.rooms.has(room)) {
+      // Checked right before joining (no await between), so concurrent joins cannot all pass it.
+      if (chatRooms(socket).length >= MAX_ROOMS_PER_CONNECTION) {
+        throw new ClientError('forbidden', `a connection may be in at most ${MAX_ROOMS_PER_CONNECTION} rooms; leave one first`);
+      }
       await socket.join(room);
       await presence.arrived(room, member, socket.id);
     }

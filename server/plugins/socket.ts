@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import fp from 'fastify-plugin';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
@@ -48,6 +49,15 @@ export default fp(
   async (app) => {
     const { config, metrics, log } = app;
     const { redis } = app;
+    const addressOf = addressResolver(config.trustProxy);
+    // Engine.IO connections that have not opened a Socket.IO session (yet).
+    // `perAddress` below counts sessions; without this, connections that never
+    // send the Socket.IO CONNECT escaped MAX_CONNECTIONS_PER_IP altogether
+    // (found by test/server/floods.test.ts). Refused at the HTTP handshake
+    // (403 on polling, 400 on WebSocket, saying too_many_connections): a
+    // client library would have sent CONNECT by then.
+    const unopened = new ConnectionCounter(config.maxConnectionsPerIp);
+    const unopenedAddress = new WeakMap<object, string>();
     const io: RelayServer = new Server(app.server, {
       // Several relays: every broadcast, room query and recovered session goes
       // through a Redis stream, which survives short Redis outages.
@@ -59,8 +69,13 @@ export default fp(
       // Same list as @fastify/cors; the relay also checks Origin itself below,
       // since CORS binds only browsers, and only for polling.
       cors: { origin: config.allowedOrigins },
-      // An Engine.IO connection must open a Socket.IO session within this.
-      connectTimeout: 10_000,
+      // An Engine.IO connection must open a Socket.IO session within this
+      // (never later than the join timeout, which follows it).
+      connectTimeout: Math.min(10_000, config.joinTimeoutMs),
+      allowRequest: (request, callback) => {
+        if (unopened.isFull(addressOf(request))) callback('too_many_connections', false);
+        else callback(null, true);
+      },
       pingInterval: config.pingIntervalMs,
       pingTimeout: config.pingTimeoutMs,
       // Short drops resume with rooms and missed events; middlewares still run,
@@ -77,8 +92,16 @@ export default fp(
     };
     app.decorate('relay', relay);
 
+    io.engine.on('connection', (conn: { request: IncomingMessage; close(): void; once(event: 'close', listener: () => void): void }) => {
+      const address = addressOf(conn.request);
+      if (!unopened.tryAdd(address)) return conn.close();
+      unopenedAddress.set(conn, address);
+      conn.once('close', () => {
+        if (unopenedAddress.delete(conn)) unopened.remove(address);
+      });
+    });
+
     const identify = createIdentify(config);
-    const addressOf = addressResolver(config.trustProxy);
     const perAddress = new ConnectionCounter(config.maxConnectionsPerIp);
     const addresses = new WeakMap<RelaySocket, string>();
 
@@ -102,6 +125,8 @@ export default fp(
         // Counted until the underlying connection closes, which it does even
         // when the client leaves before its session opens.
         socket.conn.once('close', () => perAddress.remove(address));
+        // Now counted as a session, no longer as an unopened connection.
+        if (unopenedAddress.delete(socket.conn)) unopened.remove(address);
         addresses.set(socket, address);
         socket.data.member = identity.member;
         next();

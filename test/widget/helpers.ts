@@ -8,6 +8,8 @@ export interface RelayInfo {
   url: string;
   strictUrl: string;
   pollingOnlyUrl: string;
+  /** A relay whose ALLOWED_ORIGINS does not include the test pages' origin. */
+  closedUrl: string;
   adminKey: string;
 }
 

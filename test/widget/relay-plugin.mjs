@@ -41,6 +41,9 @@ export function relayPlugin() {
       // server is told to refuse the websocket transport, so only polling works.
       await start('pollingOnly', {});
       relays.pollingOnly.app.relay.io.engine.opts.transports = ['polling'];
+      // A relay that admits one other origin only, not the test pages': a site
+      // that did not list the page's origin (cross-site WebSocket hijacking).
+      await start('closed', { allowedOrigins: ['https://allowed.example'] });
     },
     async serverStop() {
       for (const { app } of Object.values(relays)) await app.close();
@@ -49,7 +52,7 @@ export function relayPlugin() {
     async serve(context) {
       const { path, query } = context;
       if (path === '/__relay/urls.json') {
-        return { body: JSON.stringify({ url: relays.main.url, strictUrl: relays.strict.url, pollingOnlyUrl: relays.pollingOnly.url, adminKey: ADMIN_API_KEY }), type: 'json' };
+        return { body: JSON.stringify({ url: relays.main.url, strictUrl: relays.strict.url, pollingOnlyUrl: relays.pollingOnly.url, closedUrl: relays.closed.url, adminKey: ADMIN_API_KEY }), type: 'json' };
       }
       if (path === '/__relay/token') {
         const claims = { sub: query.sub, name: query.name, ...(query.role ? { role: query.role } : {}) };
