@@ -16,6 +16,7 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { root, widgetDir } from '../server/paths.js';
+import { type Row, svg } from './chart.js';
 import { type Kind, type Relay, rssKb, start } from './relay-process.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -224,40 +225,6 @@ function widgetSize() {
   return { raw: bundle.length, gzip: gzipSync(bundle, { level: 9 }).length, brotli: brotliCompressSync(bundle).length };
 }
 
-interface Row {
-  metric: string;
-  bare: number;
-  ours: number;
-  unit: string;
-  better: 'higher' | 'lower';
-  target: string;
-}
-
-function svg(rows: Row[]): string {
-  const width = 760;
-  const barHeight = 22;
-  const top = 40;
-  const left = 300;
-  const scale = (width - left - 80) / 2; // ratio 2.0 fills the width
-  const bars = rows
-    .map((row, i) => {
-      const ratio = row.ours / row.bare;
-      const y = top + i * (barHeight + 10);
-      const good = row.better === 'higher' ? ratio >= 0.9 : ratio <= 1.2;
-      return `<text x="${left - 10}" y="${y + 16}" text-anchor="end">${row.metric}</text>
-<rect x="${left}" y="${y}" width="${Math.max(1, Math.min(2, ratio) * scale)}" height="${barHeight}" fill="${good ? '#1a7f37' : '#cf222e'}"/>
-<text x="${left + Math.min(2, ratio) * scale + 6}" y="${y + 16}">${ratio.toFixed(2)}×</text>`;
-    })
-    .join('\n');
-  const height = top + rows.length * (barHeight + 10) + 20;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="system-ui, sans-serif" font-size="13">
-<rect width="100%" height="100%" fill="#fff"/>
-<text x="10" y="22" font-size="15" font-weight="600">live-chat relay ÷ bare Socket.IO relay (same run; 1.00× = as fast / as small as bare)</text>
-<line x1="${left + scale}" y1="${top - 6}" x2="${left + scale}" y2="${height - 14}" stroke="#57606a" stroke-dasharray="4 3"/>
-${bars}
-</svg>`;
-}
-
 async function main(): Promise<void> {
   const kinds: Kind[] = ['bare', 'live-chat'];
   const samples: Record<string, Record<Kind, number[]>> = {};
@@ -296,27 +263,37 @@ async function main(): Promise<void> {
   if (runs('cross')) process.stderr.write('cross-relay latency…\n');
   const cross = runs('cross') ? await crossRelay() : undefined;
 
-  const targets: Record<string, string> = {
-    'fan-out deliveries/s (100 receivers, 5 senders)': '≥ 0.9× bare',
-    'paced p99 ms (100 receivers)': '≤ bare + 3 ms',
-    'paced p99 ms (1000 receivers)': '≤ 50 ms',
-    'idle memory KB per joined connection (5,000, rooms of 50)': '≤ 1.2× bare',
+  // The issue's targets: the text shown, and the test of (bare, ours).
+  const targets: Record<string, [string, (bare: number, ours: number) => boolean]> = {
+    'fan-out deliveries/s (100 receivers, 5 senders)': ['≥ 0.9× bare', (bare, ours) => ours >= 0.9 * bare],
+    'paced p99 ms (100 receivers)': ['≤ bare + 3 ms', (bare, ours) => ours <= bare + 3],
+    'paced p99 ms (1000 receivers)': ['≤ 50 ms', (_, ours) => ours <= 50],
+    'idle memory KB per joined connection (5,000, rooms of 50)': ['≤ 1.2× bare', (bare, ours) => ours <= 1.2 * bare],
   };
-  const rows: Row[] = Object.entries(samples).map(([metric, byKind]) => ({
-    metric,
-    bare: median(byKind.bare),
-    ours: median(byKind['live-chat']),
-    unit: metric.includes('ms') ? 'ms' : metric.includes('KB') ? 'KB' : '/s',
-    better: metric.startsWith('fan-out') ? 'higher' : 'lower',
-    target: targets[metric] ?? '',
-  }));
+  const rows: Row[] = Object.entries(samples).map(([metric, byKind]) => {
+    const bare = median(byKind.bare);
+    const ours = median(byKind['live-chat']);
+    const [target = '', meets] = targets[metric] ?? [];
+    return {
+      metric,
+      bare,
+      ours,
+      unit: metric.includes('ms') ? 'ms' : metric.includes('KB') ? 'KB' : '/s',
+      better: metric.startsWith('fan-out') ? 'higher' : 'lower',
+      target,
+      met: meets?.(bare, ours),
+    };
+  });
   const size = widgetSize();
   const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(2));
   const lines = [
-    `| metric (median of ${ROUNDS} rounds) | bare Socket.IO | live-chat | ratio | target |`,
-    '|---|---:|---:|---:|---|',
-    ...rows.map((r) => `| ${r.metric} | ${fmt(r.bare)} | ${fmt(r.ours)} | ${(r.ours / r.bare).toFixed(2)}× | ${r.target} |`),
-    `| widget /live-chat.js | | ${size.raw} B raw, ${size.gzip} B gzip, ${size.brotli} B brotli | | ≤ 25 KB gzip |`,
+    `| metric (median of ${ROUNDS} rounds) | bare Socket.IO | live-chat | ratio | target | met |`,
+    '|---|---:|---:|---:|---|---|',
+    ...rows.map(
+      (r) =>
+        `| ${r.metric} | ${fmt(r.bare)} | ${fmt(r.ours)} | ${(r.ours / r.bare).toFixed(2)}× | ${r.target} | ${r.met === undefined ? '' : r.met ? 'yes' : 'no'} |`,
+    ),
+    `| widget /live-chat.js | | ${size.raw} B raw, ${size.gzip} B gzip, ${size.brotli} B brotli | | ≤ 25 KB gzip | ${size.gzip <= 25_000 ? 'yes' : size.gzip <= 25_600 ? 'under 25 KiB, not 25,000 B' : 'no'} |`,
   ];
   if (cross) {
     lines.push(
