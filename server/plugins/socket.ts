@@ -53,9 +53,14 @@ export default fp(
     // Engine.IO connections that have not opened a Socket.IO session (yet).
     // `perAddress` below counts sessions; without this, connections that never
     // send the Socket.IO CONNECT escaped MAX_CONNECTIONS_PER_IP altogether
-    // (found by test/server/floods.test.ts). Refused at the HTTP handshake
-    // (403 on polling, 400 on WebSocket, saying too_many_connections): a
-    // client library would have sent CONNECT by then.
+    // (found by test/server/floods.test.ts). Past the cap they are refused at
+    // the HTTP handshake (403 on polling, 400 on WebSocket, with
+    // too_many_connections in the body, which client libraries do not show):
+    // a client library sends CONNECT at once, so only a flood gets there.
+    // They are counted apart from sessions, so that a client merely at the
+    // cap reaches the session check and its `too_many_connections`, as the
+    // contract says; an address may thus hold the cap in sessions and, for
+    // at most `connectTimeout`, the cap again in connections without one.
     const unopened = new ConnectionCounter(config.maxConnectionsPerIp);
     const unopenedAddress = new WeakMap<object, string>();
     const io: RelayServer = new Server(app.server, {

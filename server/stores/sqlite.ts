@@ -141,21 +141,32 @@ export function openSqliteStore(url: string): Store {
    * of the event loop) share one transaction, since the commit, not the
    * insert, is most of an append's cost. Each still gets its own result; a
    * failure fails the whole batch, and every sender's retry is idempotent.
+   * One batch is written at a time, in order: while one waits out a lock,
+   * the next gathers behind it, so one member's messages keep their order.
    */
   const appendAll = db.transaction((inputs: NewMessage[]) => inputs.map(appendOne));
   let waiting: { input: NewMessage; resolve: (result: AppendResult) => void; reject: (error: unknown) => void }[] = [];
-  const flush = () => {
-    const batch = waiting;
-    waiting = [];
-    guard(() => appendAll.immediate(batch.map((w) => w.input))).then(
-      (results) => batch.forEach((w, i) => w.resolve(results[i]!)),
-      (error: unknown) => batch.forEach((w) => w.reject(error)),
-    );
+  let draining = false;
+  const drain = async () => {
+    while (waiting.length > 0) {
+      const batch = waiting;
+      waiting = [];
+      try {
+        const results = await guard(() => appendAll.immediate(batch.map((w) => w.input)));
+        batch.forEach((w, i) => w.resolve(results[i]!));
+      } catch (error) {
+        batch.forEach((w) => w.reject(error));
+      }
+    }
+    draining = false;
   };
   const append = (input: NewMessage) =>
     new Promise<AppendResult>((resolve, reject) => {
-      if (waiting.length === 0) setImmediate(flush);
       waiting.push({ input, resolve, reject });
+      if (!draining) {
+        draining = true;
+        setImmediate(drain);
+      }
     });
 
   return {

@@ -148,6 +148,29 @@ describe('faults between clients and a relay', () => {
     assertClean(await checker.verify(relay.config.databaseUrl));
     assert.deepEqual((await storedMessages(relay.config.databaseUrl, 'lobby')).map((m) => m.seq), [1, 2, 3]);
   });
+
+  test('sends queued behind a SQLite lock are stored in the order they were sent', async (t) => {
+    const relay = await startRelay(t);
+    const checker = new Checker('lobby');
+    const alice = await checker.join(t, relay.url, 'alice');
+    const holder = new Database(join(relay.dir, 'chat.db'));
+    t.after(() => holder.open && holder.close());
+    holder.exec('BEGIN EXCLUSIVE');
+    // One member sends five messages, 150 ms apart, without waiting for acks
+    // (as the widget sends what it queued offline), all while the file is locked.
+    const sends = [];
+    for (let i = 1; i <= 5; i++) {
+      sends.push(alice.send(`queued ${i}`, msgId(), 15_000));
+      await sleep(150);
+    }
+    holder.exec('COMMIT');
+    const outcomes = await Promise.all(sends);
+    assert.ok(outcomes.every((o) => o.ok), JSON.stringify(outcomes));
+    const stored = await storedMessages(relay.config.databaseUrl, 'lobby');
+    assert.deepEqual(stored.map((m) => m.text), ['queued 1', 'queued 2', 'queued 3', 'queued 4', 'queued 5']);
+    await checker.settle();
+    assertClean(await checker.verify(relay.config.databaseUrl));
+  });
 });
 
 /** Keeps `participant` sending, one message after another, until `stop()`; resolves with how many it sent. */
