@@ -10,20 +10,34 @@ import type { RelaySocket } from '../handlers/context.js';
  *
  * So every CHECK_EVERY_MS the relay looks at what each connection has
  * waiting to go out (Engine.IO's write buffer, plus the WebSocket's
- * `bufferedAmount`) and drops a connection past MAX_QUEUED_BYTES. A client
- * that comes back joins with `since` and gets what it missed from storage,
- * as after any drop. Memory per stalled connection is thus bounded by
- * MAX_QUEUED_BYTES plus what its rooms send in one CHECK_EVERY_MS.
+ * `bufferedAmount`) and drops a connection that is past MAX_QUEUED_BYTES and
+ * has taken nothing since the last check, or past HARD_MAX_QUEUED_BYTES at all.
+ * A client on a slow link that is still reading a large answer (a `join`
+ * with 200 long messages can be several MB) is left alone: dropping it would
+ * only make it ask for the same answer again. A client that comes back joins
+ * with `since` and gets what it missed from storage, as after any drop.
  */
 export const MAX_QUEUED_BYTES = 1024 * 1024;
+export const HARD_MAX_QUEUED_BYTES = 32 * 1024 * 1024;
 const CHECK_EVERY_MS = 500;
 
 type Connection = RelaySocket['conn'];
 
-/** What Engine.IO keeps internally (typed private there): the packets waiting for the transport. */
+/**
+ * What Engine.IO, ws and Node keep internally (typed private there): the
+ * packets waiting for the transport; for a WebSocket, its TCP socket, the
+ * bytes Node has handed to libuv, and how many of those libuv still holds.
+ */
 interface Internals {
   writeBuffer?: { data?: string | ArrayBufferLike | ArrayBufferView }[];
-  transport: { name: string; socket?: { bufferedAmount?: number; terminate?: () => void } };
+  transport: {
+    name: string;
+    socket?: {
+      bufferedAmount?: number;
+      terminate?: () => void;
+      _socket?: { _bytesDispatched?: number; _handle?: { writeQueueSize?: number } | null };
+    };
+  };
 }
 
 /** Bytes waiting to go out on a connection (string lengths for text frames: close enough for a bound). */
@@ -37,19 +51,41 @@ export function queuedBytes(conn: Connection): number {
   return bytes;
 }
 
+/**
+ * A figure that grows whenever the client takes data. Over WebSocket: the
+ * bytes its TCP connection's kernel buffer has accepted (handed to libuv,
+ * less what libuv still holds), which moves even while one large frame, say
+ * a multi-MB `join` answer, is still going out. Over polling, where each
+ * request drains the queue: minus what is queued.
+ */
+function taken(conn: Connection, queued: number): number {
+  const tcp = (conn as unknown as Internals).transport.socket?._socket;
+  if (tcp?._bytesDispatched === undefined) return -queued;
+  return tcp._bytesDispatched - (tcp._handle?.writeQueueSize ?? 0);
+}
+
 export default fp(
   async (app) => {
     const { io } = app.relay;
-    const connections = new Set<Connection>();
+    // Each connection, with how much it had taken at the last check if it
+    // was over the limit then.
+    const connections = new Map<Connection, number | undefined>();
     io.engine.on('connection', (conn: Connection) => {
-      connections.add(conn);
+      connections.set(conn, undefined);
       conn.once('close', () => connections.delete(conn));
     });
 
     const timer = setInterval(() => {
-      for (const conn of connections) {
+      for (const [conn, before] of connections) {
         const bytes = queuedBytes(conn);
-        if (bytes <= MAX_QUEUED_BYTES) continue;
+        const over = bytes > MAX_QUEUED_BYTES;
+        const now = over ? taken(conn, bytes) : undefined;
+        // Over the limit at the last look too, and it has taken nothing since.
+        const stalled = now !== undefined && before !== undefined && now <= before;
+        if (!stalled && bytes <= HARD_MAX_QUEUED_BYTES) {
+          connections.set(conn, now);
+          continue;
+        }
         app.log.warn({ queuedBytes: bytes, address: conn.remoteAddress }, 'closed: slow consumer');
         connections.delete(conn);
         const { transport } = conn as unknown as Internals;

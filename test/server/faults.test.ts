@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import Database from 'better-sqlite3';
@@ -324,6 +325,66 @@ describe('faults of the relay process', () => {
     assertClean(await checker.verify(databaseUrl));
   });
 });
+
+describe('a slow link', () => {
+  test('a client on a slow link still reading a large join answer is not dropped as a slow consumer', async (t) => {
+    const databaseUrl = sqliteFile(t);
+    const relay = await spawnRelay(t, { DATABASE_URL: databaseUrl, MAX_MESSAGE_LENGTH: '20000' });
+    const checker = new Checker('long');
+    const writer = await checker.join(t, relay.url, 'writer');
+    // 200 messages of 20,000 three-byte characters: a 12 MB join answer, far
+    // more than loopback's kernel buffers hold, so most of it waits in the relay.
+    for (let i = 0; i < 200; i++) await writer.deliver(`${i} ${'中'.repeat(19_990)}`);
+    // A link of 3 MB/s: about 4 s for the answer, so the relay looks at this
+    // connection several times while more than 1 MiB is still queued for it.
+    const link = await slowLink(t, relay.port, 3 * 2 ** 20);
+    const started = Date.now();
+    const reader = new WebSocket(`ws://127.0.0.1:${link}/socket.io/?EIO=4&transport=websocket`, { maxPayload: 64 * 2 ** 20 });
+    t.after(() => reader.terminate());
+    const answer = await new Promise<{ ok: boolean; messages: unknown[] }>((resolve, reject) => {
+      reader.on('message', (data) => {
+        const packet = String(data);
+        if (packet.startsWith('0')) reader.send(`40${JSON.stringify({ name: 'far away' })}`);
+        else if (packet.startsWith('40')) reader.send(`420${JSON.stringify(['join', { room: 'long', limit: 200 }])}`);
+        else if (packet.startsWith('430')) resolve(JSON.parse(packet.slice(3))[0]);
+        else if (packet === '2') reader.send('3');
+      });
+      reader.once('close', () => {
+        const log = relay.output().split('\n').filter((line) => line.includes('slow consumer'));
+        reject(new Error(`the relay dropped a client that was still reading: ${log.join(' ')}`));
+      });
+    });
+    t.diagnostic(`a ${(200 * 60_000 / 2 ** 20).toFixed(0)} MB join answer over a 3 MB/s link took ${Date.now() - started} ms`);
+    assert.equal(answer.ok, true);
+    assert.equal(answer.messages.length, 200);
+    assert.doesNotMatch(relay.output(), /closed: slow consumer/);
+  });
+});
+
+/**
+ * A TCP proxy to the relay on `port` that passes the relay's bytes to the
+ * client at `bytesPerSecond` (and the client's at full speed): a slow link.
+ */
+async function slowLink(t: TestContext, port: number, bytesPerSecond: number): Promise<number> {
+  const { createServer, connect: tcp } = await import('node:net');
+  const server = createServer((client) => {
+    const upstream = tcp(port, '127.0.0.1');
+    for (const s of [client, upstream]) s.on('error', () => {});
+    client.pipe(upstream);
+    upstream.on('data', (chunk: Buffer) => {
+      client.write(chunk);
+      // Read no more from the relay until this chunk has had its time on the link.
+      upstream.pause();
+      setTimeout(() => upstream.resume(), (chunk.length / bytesPerSecond) * 1000);
+    });
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.after(() => server.close());
+  return (server.address() as { port: number }).port;
+}
 
 /**
  * 6,000 messages of 16 KB (96 MB) through a room with a client that reads
