@@ -62,7 +62,7 @@ test('random events and payloads get a clear ack, the relay stays up, and a cont
       const sent = await request(control.socket, 'send', { room: 'lobby', text: `control ${++controlSent}`, clientMsgId: msgId() });
       assert.equal(sent.ok, true);
     }),
-    { numRuns: 300 },
+    { numRuns: 300, includeErrorInReport: true },
   );
   assert.equal((await fetch(`${relay.url}/healthz`)).status, 200);
   await new Promise((resolve) => setTimeout(resolve, 100));
