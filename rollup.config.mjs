@@ -5,8 +5,9 @@ import typescript from '@rollup/plugin-typescript';
 import { dirname } from 'node:path';
 
 /**
- * Every byte of the widget is paid by every visitor, so two parts of
- * socket.io-client it never uses are swapped for smaller ones at bundle time:
+ * Every byte of the widget is paid by every visitor, so the parts of
+ * socket.io-client it never uses are swapped for smaller ones at bundle time
+ * (if a new version moves them, the size test in test/server says so):
  *
  * - engine.io-client imports every transport it knows (WebTransport, fetch
  *   polling…) through one table, so none can be tree-shaken. The widget uses
