@@ -9,23 +9,12 @@
  *
  * Usage (through fork): receivers.ts <url> <count> <room>
  */
-import { io, type Socket } from 'socket.io-client';
+import { joined } from './clients.js';
 
 const [url, countArg, room] = process.argv.slice(2) as [string, string, string];
 const send = (message: object, then?: () => void) => process.send!(message, undefined, {}, () => then?.());
 
-async function receiver(i: number): Promise<Socket> {
-  const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { name: `r${process.pid}-${i}` } });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', reject);
-  });
-  const ack = await socket.timeout(30_000).emitWithAck('join', { room });
-  if (!ack.ok) throw new Error(`join failed: ${JSON.stringify(ack)}`);
-  return socket;
-}
-
-const sockets = await Promise.all(Array.from({ length: Number(countArg) }, (_, i) => receiver(i)));
+const sockets = await Promise.all(Array.from({ length: Number(countArg) }, (_, i) => joined(url, room, `r${process.pid}-${i}`)));
 let counting = false;
 let deliveries = 0;
 const latencies: number[] = [];

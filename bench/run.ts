@@ -14,9 +14,10 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import pg from 'pg';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { root, widgetDir } from '../server/paths.js';
 import { type Row, svg } from './chart.js';
+import { connected, joined } from './clients.js';
 import { type Kind, type Relay, rssKb, start } from './relay-process.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -34,25 +35,13 @@ const median = (xs: number[]) => {
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 
 let names = 0;
-async function client(url: string): Promise<Socket> {
-  const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { name: `b${++names}` } });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', reject);
-  });
-  return socket;
-}
+const client = (url: string) => connected(url, `b${++names}`);
 
 async function joinedClients(url: string, count: number, room: (i: number) => string): Promise<Socket[]> {
   const sockets: Socket[] = [];
   for (let i = 0; i < count; i += 100) {
     const batch = await Promise.all(
-      Array.from({ length: Math.min(100, count - i) }, async (_, j) => {
-        const socket = await client(url);
-        const ack = await socket.timeout(30_000).emitWithAck('join', { room: room(i + j) });
-        if (!ack.ok) throw new Error(`join failed: ${JSON.stringify(ack)}`);
-        return socket;
-      }),
+      Array.from({ length: Math.min(100, count - i) }, (_, j) => joined(url, room(i + j), `b${++names}`)),
     );
     sockets.push(...batch);
   }

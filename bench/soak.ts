@@ -18,8 +18,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { root } from '../server/paths.js';
+import { joined } from './clients.js';
 import { start } from './relay-process.js';
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
@@ -37,14 +38,9 @@ let ids = 0;
 const rooms = new Map<Socket, string>();
 const roomOf = (i: number) => `soak-${i % Math.ceil(CONNECTIONS / ROOM_SIZE)}`;
 
-async function joined(url: string, room: string): Promise<Socket> {
-  const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { name: `s${++names}` } });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', reject);
-  });
-  const ack = await socket.timeout(30_000).emitWithAck('join', { room });
-  if (!ack.ok) throw new Error(`join failed: ${JSON.stringify(ack)}`);
+/** A new member of `room`, remembered with it (senders send into their own room). */
+async function member(url: string, room: string): Promise<Socket> {
+  const socket = await joined(url, room, `s${++names}`);
   rooms.set(socket, room);
   return socket;
 }
@@ -83,15 +79,15 @@ async function main(): Promise<void> {
   console.log(row(baseline));
 
   // The control pair: every message alice sends must reach bob once, in order.
-  const alice = await joined(relay.url, 'soak-control');
-  const bob = await joined(relay.url, 'soak-control');
+  const alice = await member(relay.url, 'soak-control');
+  const bob = await member(relay.url, 'soak-control');
   const got: number[] = [];
   bob.on('message', (m: { room: string; text: string }) => m.room === 'soak-control' && got.push(Number(m.text)));
   let controlSent = 0;
 
   const clients: Socket[] = [];
   for (let i = 0; i < CONNECTIONS; i += 100) {
-    clients.push(...(await Promise.all(Array.from({ length: Math.min(100, CONNECTIONS - i) }, (_, j) => joined(relay.url, roomOf(i + j))))));
+    clients.push(...(await Promise.all(Array.from({ length: Math.min(100, CONNECTIONS - i) }, (_, j) => member(relay.url, roomOf(i + j))))));
   }
 
   const samples: Sample[] = [];
@@ -108,7 +104,7 @@ async function main(): Promise<void> {
       s.disconnect();
       rooms.delete(s);
     });
-    const arriving = await Promise.allSettled(leaving.map(() => joined(relay.url, roomOf(replaced++))));
+    const arriving = await Promise.allSettled(leaving.map(() => member(relay.url, roomOf(replaced++))));
     for (const r of arriving) r.status === 'fulfilled' ? clients.push(r.value) : failures++;
     // Traffic: RATE messages from random members into their rooms, and one on the control pair.
     for (let i = 0; i < RATE; i++) {
