@@ -62,9 +62,14 @@ export interface Proxy {
 /**
  * A TCP proxy in front of a real service (PostgreSQL, Redis), to take it away
  * from the relays and give it back without touching the service itself,
- * which other suites and developers share.
+ * which other suites and developers share. With `bytesPerSecond`, the
+ * service's bytes reach the client no faster than that: a slow link.
  */
-export async function startProxy(t: TestContext, target: { host: string; port: number }): Promise<Proxy> {
+export async function startProxy(
+  t: TestContext,
+  target: { host: string; port: number },
+  options: { bytesPerSecond?: number } = {},
+): Promise<Proxy> {
   const sockets = new Set<Socket>();
   let server: Server;
   let port = 0;
@@ -78,7 +83,14 @@ export async function startProxy(t: TestContext, target: { host: string; port: n
         s.on('error', () => {});
       }
       client.pipe(upstream);
-      upstream.on('data', (chunk) => muted || client.write(chunk));
+      upstream.on('data', (chunk: Buffer) => {
+        if (muted) return;
+        client.write(chunk);
+        if (!options.bytesPerSecond) return;
+        // Read no more from the service until this chunk has had its time on the link.
+        upstream.pause();
+        setTimeout(() => upstream.resume(), (chunk.length / options.bytesPerSecond) * 1000);
+      });
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import Database from 'better-sqlite3';
@@ -337,9 +336,9 @@ describe('a slow link', () => {
     for (let i = 0; i < 200; i++) await writer.deliver(`${i} ${'中'.repeat(19_990)}`);
     // A link of 3 MB/s: about 4 s for the answer, so the relay looks at this
     // connection several times while more than 1 MiB is still queued for it.
-    const link = await slowLink(t, relay.port, 3 * 2 ** 20);
+    const link = await startProxy(t, { host: '127.0.0.1', port: relay.port }, { bytesPerSecond: 3 * 2 ** 20 });
     const started = Date.now();
-    const reader = new WebSocket(`ws://127.0.0.1:${link}/socket.io/?EIO=4&transport=websocket`, { maxPayload: 64 * 2 ** 20 });
+    const reader = new WebSocket(`ws://127.0.0.1:${link.port}/socket.io/?EIO=4&transport=websocket`, { maxPayload: 64 * 2 ** 20 });
     t.after(() => reader.terminate());
     const answer = await new Promise<{ ok: boolean; messages: unknown[] }>((resolve, reject) => {
       reader.on('message', (data) => {
@@ -360,31 +359,6 @@ describe('a slow link', () => {
     assert.doesNotMatch(relay.output(), /closed: slow consumer/);
   });
 });
-
-/**
- * A TCP proxy to the relay on `port` that passes the relay's bytes to the
- * client at `bytesPerSecond` (and the client's at full speed): a slow link.
- */
-async function slowLink(t: TestContext, port: number, bytesPerSecond: number): Promise<number> {
-  const { createServer, connect: tcp } = await import('node:net');
-  const server = createServer((client) => {
-    const upstream = tcp(port, '127.0.0.1');
-    for (const s of [client, upstream]) s.on('error', () => {});
-    client.pipe(upstream);
-    upstream.on('data', (chunk: Buffer) => {
-      client.write(chunk);
-      // Read no more from the relay until this chunk has had its time on the link.
-      upstream.pause();
-      setTimeout(() => upstream.resume(), (chunk.length / bytesPerSecond) * 1000);
-    });
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  t.after(() => server.close());
-  return (server.address() as { port: number }).port;
-}
 
 /**
  * 6,000 messages of 16 KB (96 MB) through a room with a client that reads
