@@ -47,7 +47,12 @@ export type ErrorCode =
   | 'banned'
   | 'not_found'
   | 'unavailable'
-  | 'internal';
+  | 'internal'
+  // v2
+  | 'slow_mode'
+  | 'members_only'
+  | 'paused'
+  | 'blocked';
 
 /** Codes a refused handshake carries as `connect_error`'s `err.message`. */
 export type HandshakeErrorCode =
@@ -165,3 +170,7 @@ export const CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 export const HISTORY_DEFAULT_LIMIT = 50;
 export const HISTORY_MAX_LIMIT = 200;
 export const MAX_NAME_LENGTH = 32;
+/** A typist's `typing: true` is relayed at most this often; clients repeat it this often while typing. */
+export const TYPING_THROTTLE_MS = 2000;
+/** MAX_MESSAGE_LENGTH's default, in characters (code points). */
+export const DEFAULT_MAX_MESSAGE_LENGTH = 2000;

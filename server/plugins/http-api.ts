@@ -43,6 +43,10 @@ const ERROR_CODES: Record<ErrorCode | 'unauthorized', true> = {
   not_found: true,
   unavailable: true,
   internal: true,
+  slow_mode: true,
+  members_only: true,
+  paused: true,
+  blocked: true,
   unauthorized: true,
 };
 
