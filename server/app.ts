@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import backpressure from './plugins/backpressure.js';
 import configPlugin from './plugins/config.js';
 import httpApi from './plugins/http-api.js';
+import limits from './plugins/limits.js';
 import metrics from './plugins/metrics.js';
 import openapi from './plugins/openapi.js';
 import pages from './plugins/pages.js';
@@ -44,6 +45,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(metrics);
   await app.register(store);
   await app.register(redis);
+  await app.register(limits);
   await app.register(socket);
   await app.register(backpressure);
   await app.register(httpApi);

@@ -66,6 +66,11 @@ export const defaults = {
   logLevel: 'info',
 } as const;
 
+/** A URL without its password, for messages and logs. */
+export function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@').replace(/^([^:/@]*):[^:@/]*@/, '$1:***@');
+}
+
 type Env = Record<string, string | undefined>;
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
@@ -81,7 +86,7 @@ function databaseUrl(env: Env): string {
   const raw = env.DATABASE_URL?.trim() || defaults.databaseUrl;
   if (raw.startsWith('sqlite:') && raw.length > 'sqlite:'.length) return raw;
   if (/^postgres(ql)?:\/\/./.test(raw)) return raw;
-  throw new ConfigError('DATABASE_URL', `expected sqlite:<file>, sqlite::memory: or postgres://…, got "${raw.replace(/:[^:@/]*@/, ':***@')}"`);
+  throw new ConfigError('DATABASE_URL', `expected sqlite:<file>, sqlite::memory: or postgres://…, got "${redact(raw)}"`);
 }
 
 function redisPrefix(env: Env): string {

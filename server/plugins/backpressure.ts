@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import type { RelaySocket } from '../handlers/context.js';
+import type { ChatSocket } from '../socket/types.js';
 
 /**
  * A client that stops reading (a stalled phone, a bot that never reads, a
@@ -21,7 +21,7 @@ export const MAX_QUEUED_BYTES = 1024 * 1024;
 export const HARD_MAX_QUEUED_BYTES = 32 * 1024 * 1024;
 const CHECK_EVERY_MS = 500;
 
-type Connection = RelaySocket['conn'];
+type Connection = ChatSocket['conn'];
 
 /**
  * What Engine.IO, ws and Node keep internally (typed private there): the
@@ -66,7 +66,7 @@ function taken(conn: Connection, queued: number): number {
 
 export default fp(
   async (app) => {
-    const { io } = app.relay;
+    const { io } = app.sockets;
     // Each connection, with how much it had taken at the last check if it
     // was over the limit then.
     const connections = new Map<Connection, number | undefined>();

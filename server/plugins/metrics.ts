@@ -1,14 +1,6 @@
 import fp from 'fastify-plugin';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-
-export interface Metrics {
-  registry: Registry;
-  connections: Gauge;
-  rooms: Gauge;
-  messagesSent: Counter;
-  errors: Counter<'code'>;
-  sendAckSeconds: Histogram;
-}
+import type { Metrics } from '../chat/metrics.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -29,7 +21,7 @@ export default fp(
         help: 'Open Socket.IO connections',
         registers: [registry],
         collect() {
-          if (app.hasDecorator('relay')) this.set(app.relay.io.of('/').sockets.size);
+          if (app.hasDecorator('sockets')) this.set(app.sockets.io.of('/').sockets.size);
         },
       }),
       rooms: new Gauge({
@@ -37,7 +29,7 @@ export default fp(
         help: 'Rooms with at least one member online',
         registers: [registry],
         collect() {
-          if (app.hasDecorator('relay')) this.set(app.relay.presence.localRoomCount());
+          if (app.hasDecorator('sockets')) this.set(app.sockets.presence.localRoomCount());
         },
       }),
       messagesSent: new Counter({

@@ -1,6 +1,5 @@
 import swagger from '@fastify/swagger';
 import fp from 'fastify-plugin';
-import { ROOM_PATTERN } from '../../protocol/index.js';
 import { packageVersion } from '../paths.js';
 
 type Doc = { summary: string; description?: string; tags: string[]; response: Record<string, unknown> };
@@ -115,17 +114,7 @@ export default fp(
       },
       // Shared schemas keep their names (components/schemas/Message), not def-0, def-1 ….
       refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
-      transform: ({ schema, url }) => {
-        const documented = { ...schema, ...DOCS[url] } as Record<string, any>;
-        // The room's pattern is documented, not validated by the schema: a bad name answers invalid_room (http-api.ts).
-        if (documented.params?.properties?.room) {
-          documented.params = {
-            ...documented.params,
-            properties: { ...documented.params.properties, room: { ...documented.params.properties.room, pattern: ROOM_PATTERN.source } },
-          };
-        }
-        return { schema: documented, url };
-      },
+      transform: ({ schema, url }) => ({ schema: { ...schema, ...DOCS[url] }, url }),
     });
     app.get('/openapi.json', async () => app.swagger());
   },

@@ -1,7 +1,6 @@
 import fp from 'fastify-plugin';
 import { createClient } from 'redis';
-import { ConfigError } from '../config.js';
-import { redact } from '../stores/index.js';
+import { ConfigError, redact } from '../config.js';
 
 export type Redis = ReturnType<typeof createClient>;
 

@@ -1,48 +1,33 @@
 import type { IncomingMessage } from 'node:http';
 import fp from 'fastify-plugin';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
-import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { Server } from 'socket.io';
-import { banHandler } from '../handlers/ban.js';
-import { chatRooms, memberRoom, type HandlerContext, type Relay, type RelayServer, type RelaySocket } from '../handlers/context.js';
-import { deleteHandler } from '../handlers/delete.js';
-import { historyHandler } from '../handlers/history.js';
-import { joinHandler } from '../handlers/join.js';
-import { leaveHandler } from '../handlers/leave.js';
-import { sendHandler } from '../handlers/send.js';
-import { stopTyping, typingHandler } from '../handlers/typing.js';
-import { addressResolver, ConnectionCounter, originAllowed } from '../handshake.js';
-import { createIdentify } from '../identity.js';
-import { Presence } from '../presence.js';
-import type { Redis } from './redis.js';
+import { Chat } from '../chat/chat.js';
+import { createIdentify } from '../chat/identity.js';
+import { banHandler } from '../socket/ban.js';
+import { socketBroadcaster } from '../socket/broadcaster.js';
+import type { HandlerContext, SocketLayer } from '../socket/context.js';
+import { deleteHandler } from '../socket/delete.js';
+import { addressResolver, ConnectionCounter, originAllowed } from '../socket/handshake.js';
+import { historyHandler } from '../socket/history.js';
+import { joinHandler } from '../socket/join.js';
+import { leaveHandler } from '../socket/leave.js';
+import { Presence } from '../socket/presence.js';
+import { sendHandler } from '../socket/send.js';
+import { stopTyping, typingHandler } from '../socket/typing.js';
+import { chatRooms, memberRoom, type ChatServer, type ChatSocket } from '../socket/types.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    relay: Relay;
+    /** Socket.IO and who is online through it. */
+    sockets: SocketLayer;
+    /** The chat core, which the socket handlers and the HTTP routes both call. */
+    chat: Chat;
   }
 }
 
 /** A chat message is small: 64 KB per packet is plenty and bounds what one client can make us parse. */
 const MAX_PACKET_BYTES = 64 * 1024;
-
-/**
- * Messages per member: in Redis when relays share it, so the limit holds
- * whichever relay a member reaches; in memory otherwise, and as the fallback
- * while Redis is down.
- */
-function rateLimiter({ points, windowMs }: { points: number; windowMs: number }, redis: Redis | undefined, prefix: string) {
-  const duration = windowMs / 1000;
-  const memory = new RateLimiterMemory({ points, duration });
-  if (!redis) return memory;
-  return new RateLimiterRedis({
-    storeClient: redis,
-    useRedisPackage: true,
-    keyPrefix: `${prefix}:rate`,
-    points,
-    duration,
-    insuranceLimiter: memory,
-  });
-}
 
 /** Socket.IO on Fastify's own HTTP server: the handshake checks, then one handler per event. */
 export default fp(
@@ -63,7 +48,7 @@ export default fp(
     // at most `connectTimeout`, the cap again in connections without one.
     const unopened = new ConnectionCounter(config.maxConnectionsPerIp);
     const unopenedAddress = new WeakMap<object, string>();
-    const io: RelayServer = new Server(app.server, {
+    const io: ChatServer = new Server(app.server, {
       // Several relays: every broadcast, room query and recovered session goes
       // through a Redis stream, which survives short Redis outages.
       ...(redis
@@ -87,15 +72,10 @@ export default fp(
       // so identity, origin and bans are checked again.
       connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
     });
-    const relay: Relay = {
-      io,
-      store: app.store,
-      config,
-      metrics,
-      presence: new Presence(io),
-      limiter: config.rateLimit ? rateLimiter(config.rateLimit, redis?.direct, config.redisPrefix) : undefined,
-    };
-    app.decorate('relay', relay);
+    const presence = new Presence(io);
+    const chat = new Chat({ store: app.store, config, metrics, limits: app.limits, broadcast: socketBroadcaster(io, presence) });
+    app.decorate('sockets', { io, presence });
+    app.decorate('chat', chat);
 
     io.engine.on('connection', (conn: { request: IncomingMessage; close(): void; once(event: 'close', listener: () => void): void }) => {
       const address = addressOf(conn.request);
@@ -108,7 +88,7 @@ export default fp(
 
     const identify = createIdentify(config);
     const perAddress = new ConnectionCounter(config.maxConnectionsPerIp);
-    const addresses = new WeakMap<RelaySocket, string>();
+    const addresses = new WeakMap<ChatSocket, string>();
 
     io.use((socket, next) => {
       const refuse = (code: string) => {
@@ -138,11 +118,11 @@ export default fp(
       }, next);
     });
 
-    io.on('connection', async (socket: RelaySocket) => {
+    io.on('connection', async (socket: ChatSocket) => {
       const member = socket.data.member;
       const connectionLog = log.child({ socket: socket.id, member: member.id });
       connectionLog.info({ address: addresses.get(socket), recovered: socket.recovered }, 'connected');
-      const ctx: HandlerContext = { ...relay, socket, log: connectionLog, typing: new Map() };
+      const ctx: HandlerContext = { io, presence, chat, metrics, socket, log: connectionLog, typing: new Map() };
       socket.on('join', joinHandler(ctx));
       socket.on('leave', leaveHandler(ctx));
       socket.on('send', sendHandler(ctx));
@@ -155,7 +135,7 @@ export default fp(
         // for recovery; here the others only learn that it stopped typing and left.
         for (const room of chatRooms(socket)) {
           stopTyping(ctx, room);
-          void relay.presence.departed(room, member, socket.id);
+          void presence.departed(room, member, socket.id);
         }
         connectionLog.info({ reason }, 'disconnected');
       });
@@ -172,10 +152,9 @@ export default fp(
       await socket.join(memberRoom(member.id));
       // A recovered session comes back in its rooms: count it present again,
       // unless it was banned from one meanwhile (or has gone again).
-      const now = Date.now();
       for (const room of chatRooms(socket)) {
-        if ((await relay.store.bannedUntil(room, member.id, now).catch(() => 0)) > 0) await socket.leave(room);
-        else if (socket.connected) await relay.presence.arrived(room, member, socket.id);
+        if (await chat.isBanned(room, member.id).catch(() => false)) await socket.leave(room);
+        else if (socket.connected) await presence.arrived(room, member, socket.id);
       }
     });
 
@@ -186,8 +165,8 @@ export default fp(
     // catches up, where a server-side disconnect would tell it to stay away.
     app.addHook('preClose', async () => {
       io.engine.close();
-      relay.presence.close();
+      presence.close();
     });
   },
-  { name: 'socket', dependencies: ['config', 'store', 'metrics', 'redis'] },
+  { name: 'socket', dependencies: ['config', 'store', 'metrics', 'redis', 'limits'] },
 );

@@ -111,7 +111,12 @@ export async function openPostgresStore(url: string): Promise<Store> {
   });
   // An idle client losing its connection must not crash the relay; the next query reconnects.
   pool.on('error', () => {});
-  await migrate(pool);
+  try {
+    await migrate(pool);
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw new StorageError(error);
+  }
 
   async function query<R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<R[]> {
     try {

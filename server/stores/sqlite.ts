@@ -3,7 +3,6 @@ import { dirname } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { Member, Message } from '../../protocol/index.js';
-import { ConfigError } from '../config.js';
 import { StorageError, type AppendResult, type NewMessage, type Store } from './store.js';
 
 interface Row {
@@ -81,7 +80,7 @@ export function openSqliteStore(url: string): Store {
     // `guard` waits instead, between attempts, with the event loop free.
     db.pragma('busy_timeout = 0');
   } catch (error) {
-    throw new ConfigError('DATABASE_URL', `cannot open SQLite database ${path}: ${(error as Error).message}`);
+    throw new StorageError(error);
   }
 
   const findByClientMsgId = db.prepare<[string, string, string], Row>(

@@ -27,7 +27,7 @@ describe('faults between clients and a relay', () => {
     readers[0]!.socket.on('disconnect', (reason) => drops.push(`reader: ${reason}`));
 
     const serverSide = (name: string) =>
-      [...relay.app.relay.io.of('/').sockets.values()].find((s) => s.data.member.name === name)!;
+      [...relay.app.sockets.io.of('/').sockets.values()].find((s) => s.data.member.name === name)!;
     // Right after a send goes out: the relay closes the sender's connection
     // under it; later the sender's own transport dies; later a reader's.
     const faults = new Map<number, () => void>([

@@ -118,7 +118,7 @@ test('one connection joining many rooms: forbidden past 50, rejoining is still a
   const refusedRoom = acks.findIndex((a) => !a.ok);
   assert.equal((await request(hoarder, 'leave', { room: `room-${joinedRoom}` })).ok, true);
   assert.equal((await request(hoarder, 'join', { room: `room-${refusedRoom}` })).ok, true, 'leaving one frees a place');
-  assert.equal(relay.app.relay.io.of('/').adapter.rooms.size < 60 + 10, true, 'the relay holds no room for the refused joins');
+  assert.equal(relay.app.sockets.io.of('/').adapter.rooms.size < 60 + 10, true, 'the relay holds no room for the refused joins');
 });
 
 test('a polling client flooding POSTs: packets past RATE_LIMIT are refused, overlapping POSTs end only its session', async (t) => {

@@ -129,7 +129,7 @@ test('a ban holds through connection-state recovery', async (t) => {
 
   // Drop the transport (not a clean disconnect): the session waits for recovery.
   const dropped = next(troll as any, 'disconnect');
-  relay.app.relay.io.sockets.sockets.get(troll.id!)!.conn.close();
+  relay.app.sockets.io.sockets.sockets.get(troll.id!)!.conn.close();
   await dropped;
   await request(mod.socket, 'ban', { room: 'lobby', memberId: ack.self.id, minutes: 1 });
   await next(troll as any, 'connect', 5000);

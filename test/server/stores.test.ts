@@ -3,7 +3,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import type { Member } from '../../protocol/index.js';
-import { openStore, type Store } from '../../server/stores/index.js';
+import { buildApp } from '../../server/app.js';
+import { loadConfig } from '../../server/config.js';
+import { demoDir, widgetDir } from '../../server/paths.js';
+import { openStore, StorageError, type Store } from '../../server/stores/index.js';
 import { tempDir } from './helpers.js';
 import { freshPostgres, skipWithoutPostgres } from './services.js';
 
@@ -150,5 +153,8 @@ test('a file store keeps its messages when reopened', async (t) => {
 test('an unopenable SQLite path is a DATABASE_URL error', async (t) => {
   const file = join(tempDir(t), 'a-file');
   writeFileSync(file, '');
-  await assert.rejects(openStore(`sqlite:${file}/chat.db`), /^ConfigError: DATABASE_URL: cannot open SQLite database .*a-file/);
+  // The store says storage failed; the relay that opens it names the variable to fix.
+  await assert.rejects(openStore(`sqlite:${file}/chat.db`), StorageError);
+  const config = { ...loadConfig({}, { widgetDir, demoDir }), databaseUrl: `sqlite:${file}/chat.db` };
+  await assert.rejects(buildApp(config, { logger: false }), /^ConfigError: DATABASE_URL: cannot open SQLite database .*a-file/);
 });

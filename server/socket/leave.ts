@@ -1,5 +1,5 @@
 import type { HandlerContext } from './context.js';
-import { handle } from './handle.js';
+import { defineHandler } from './define-handler.js';
 import { leaveSchema } from './schemas.js';
 import { stopTyping } from './typing.js';
 
@@ -12,7 +12,7 @@ export async function leaveRoom(ctx: HandlerContext, room: string): Promise<void
 
 /** `leave`: leaving a room one never joined is harmless, so it is not an error. */
 export function leaveHandler(ctx: HandlerContext) {
-  return handle(ctx, 'leave', leaveSchema, async ({ room }) => {
+  return defineHandler(ctx, 'leave', leaveSchema, async ({ room }) => {
     if (ctx.socket.rooms.has(room)) await leaveRoom(ctx, room);
     return {};
   });

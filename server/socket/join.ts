@@ -1,7 +1,9 @@
-import type { JoinResult, Message } from '../../protocol/index.js';
-import { chatRooms, type HandlerContext } from './context.js';
-import { ClientError, handle } from './handle.js';
-import { joinSchema, pageSize } from './schemas.js';
+import type { JoinResult } from '../../protocol/index.js';
+import { ClientError } from '../chat/errors.js';
+import type { HandlerContext } from './context.js';
+import { defineHandler } from './define-handler.js';
+import { joinSchema } from './schemas.js';
+import { chatRooms } from './types.js';
 
 /**
  * Chat rooms one connection may be in at once. Each costs presence and
@@ -16,12 +18,10 @@ export const MAX_ROOMS_PER_CONNECTION = 50;
  * client resyncs after a reconnect, so it is answered the same way.
  */
 export function joinHandler(ctx: HandlerContext) {
-  const { socket, store, presence } = ctx;
-  return handle(ctx, 'join', joinSchema, async ({ room, since, limit: asked }): Promise<JoinResult> => {
+  const { socket, chat, presence } = ctx;
+  return defineHandler(ctx, 'join', joinSchema, async ({ room, since, limit }): Promise<JoinResult> => {
     const member = socket.data.member;
-    const now = Date.now();
-    const bannedUntil = await store.bannedUntil(room, member.id, now);
-    if (bannedUntil > 0) throw new ClientError('banned', `you are banned from ${room}`, bannedUntil - now);
+    await chat.checkNotBanned(room, member.id);
 
     // Enter the room before reading history: a message sent in between then
     // arrives both ways, and the client keeps one copy by seq, rather than
@@ -34,15 +34,7 @@ export function joinHandler(ctx: HandlerContext) {
       await socket.join(room);
       await presence.arrived(room, member, socket.id);
     }
-    const limit = pageSize(asked);
-    let messages: Message[];
-    let truncated = false;
-    if (since === undefined) {
-      messages = await store.latest(room, limit);
-    } else {
-      ({ messages, truncated } = await store.after(room, since, limit));
-    }
-    const lastSeq = await store.lastSeq(room);
+    const { messages, truncated, lastSeq } = await chat.recent(room, since, limit);
     const { count, members } = await presence.snapshot(room);
     const result: JoinResult = { room, messages, members, count, self: member, lastSeq };
     if (truncated) result.truncated = true;

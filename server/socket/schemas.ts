@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CLIENT_ID_PATTERN, HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT } from '../../protocol/index.js';
+import { CLIENT_ID_PATTERN } from '../../protocol/index.js';
 
 /** One schema per client event; strict objects, so unknown fields are refused. */
 
@@ -24,8 +24,3 @@ export const banSchema = z.strictObject({
   // Up to a year; a longer ban is a matter for the host site's accounts.
   minutes: z.number().positive().max(525_600),
 });
-
-/** How many messages a page holds: the asked limit (default 50), at most 200. */
-export function pageSize(asked?: number): number {
-  return Math.min(asked ?? HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT);
-}

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import proxyaddr from 'proxy-addr';
-import type { Config } from './config.js';
+import type { Config } from '../config.js';
 
 /**
  * Whether a browser page of `origin` may open a connection. No Origin header

@@ -1,5 +1,5 @@
-import type { Member } from '../protocol/index.js';
-import { memberRoom, type RelayServer } from './handlers/context.js';
+import type { Member } from '../../protocol/index.js';
+import { memberRoom, type ChatServer } from './types.js';
 
 const MEMBERS_IN_JOIN_ACK = 100;
 /** Joins and leaves within this window go out as one `presence` event per room. */
@@ -24,7 +24,7 @@ export class Presence {
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
 
-  constructor(private readonly io: RelayServer) {}
+  constructor(private readonly io: ChatServer) {}
 
   /** The members online in a room, everywhere (one entry per member). */
   async online(room: string): Promise<Map<string, Member>> {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { jwtVerify, type JWTPayload } from 'jose';
-import { CLIENT_ID_PATTERN, MAX_NAME_LENGTH, type HandshakeErrorCode, type Member } from '../protocol/index.js';
+import { CLIENT_ID_PATTERN, MAX_NAME_LENGTH, type HandshakeErrorCode, type Member } from '../../protocol/index.js';
 
 const GUEST_PREFIX = 'guest:';
 

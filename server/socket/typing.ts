@@ -1,11 +1,10 @@
-import { memberRoom, type HandlerContext } from './context.js';
-import { handle, requireJoined } from './handle.js';
+import { TYPING_THROTTLE_MS } from '../../protocol/index.js';
+import type { HandlerContext } from './context.js';
+import { defineHandler, requireJoined } from './define-handler.js';
 import { typingSchema } from './schemas.js';
+import { memberRoom } from './types.js';
 
-/** A typist's `typing: true` is relayed at most this often; clients repeat it while typing. */
-export const TYPING_THROTTLE_MS = 2000;
-
-function relay(ctx: HandlerContext, room: string, typing: boolean): void {
+function tellOthers(ctx: HandlerContext, room: string, typing: boolean): void {
   const member = ctx.socket.data.member;
   // Never to the typist: not this socket, nor their other tabs.
   ctx.socket.to(room).except(memberRoom(member.id)).emit('typing', { room, member, typing });
@@ -13,12 +12,12 @@ function relay(ctx: HandlerContext, room: string, typing: boolean): void {
 
 /** Tells the room this socket stopped typing, if it had said it was (on send, leave, disconnect). */
 export function stopTyping(ctx: HandlerContext, room: string): void {
-  if (ctx.typing.delete(room)) relay(ctx, room, false);
+  if (ctx.typing.delete(room)) tellOthers(ctx, room, false);
 }
 
 /** `typing`: relayed to the others in the room, throttled. */
 export function typingHandler(ctx: HandlerContext) {
-  return handle(ctx, 'typing', typingSchema, async ({ room, typing }) => {
+  return defineHandler(ctx, 'typing', typingSchema, async ({ room, typing }) => {
     requireJoined(ctx, room);
     if (!typing) {
       stopTyping(ctx, room);
@@ -28,7 +27,7 @@ export function typingHandler(ctx: HandlerContext) {
     const last = ctx.typing.get(room);
     if (last === undefined || now - last >= TYPING_THROTTLE_MS) {
       ctx.typing.set(room, now);
-      relay(ctx, room, true);
+      tellOthers(ctx, room, true);
     }
     return {};
   });

@@ -1,0 +1,14 @@
+import type { Message } from '../../protocol/index.js';
+
+/**
+ * How the chat core tells people what happened, whatever carries it (the
+ * socket layer implements it over Socket.IO rooms, on every relay).
+ */
+export interface Broadcaster {
+  /** A new message, to everyone in its room. */
+  message(message: Message): void;
+  /** A message was blanked, to everyone in its room. */
+  deleted(room: string, seq: number): void;
+  /** Takes every connection of a member out of a room and tells them, until when. */
+  banned(room: string, memberId: string, until: number): Promise<void>;
+}

@@ -1,0 +1,48 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ClientError, errorBody } from '../chat/errors.js';
+import { invalidRoom } from '../chat/rules.js';
+import type { HttpErrorCode } from './schemas.js';
+
+const STATUS: Partial<Record<HttpErrorCode, number>> = {
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
+};
+
+/** A refusal at the HTTP door (no or wrong key), which the socket side answers at the handshake instead. */
+export class HttpError extends Error {
+  constructor(
+    readonly code: 'unauthorized',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type FastifyError = Error & { validation?: unknown; validationContext?: string; statusCode?: number };
+
+/**
+ * Every HTTP error as `{ error: { code, message } }` with the socket events'
+ * codes: the chat core's refusals through the same mapping as the acks,
+ * Fastify's own validation as `invalid_payload` (or `invalid_room` for the path).
+ */
+export function installErrorHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    let code: HttpErrorCode;
+    let message = error.message;
+    if (error instanceof HttpError) code = error.code;
+    else if (error.validation && error.validationContext === 'params') {
+      ({ code, message } = invalidRoom().body);
+    } else if (error.validation || (error.statusCode && error.statusCode < 500 && !(error instanceof ClientError))) {
+      code = 'invalid_payload';
+    } else ({ code, message } = errorBody(error, request.log));
+    app.metrics.errors.inc({ code });
+    return reply.code(STATUS[code] ?? error.statusCode ?? 400).send({ error: { code, message } });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url}` } }),
+  );
+}

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { ClientError } from '../chat/errors.js';
+import { cleanName } from '../chat/identity.js';
+import { adminGuard } from './auth.js';
+import { errorResponse, pageQuery, postBody, roomParams } from './schemas.js';
+
+interface RoomRoute {
+  Params: { room: string };
+}
+
+/**
+ * GET and POST /api/rooms/:room/messages: read a room's messages; post into
+ * it with ADMIN_API_KEY (a bot, an integration), which members see live.
+ * Both go through the chat core, as the socket events do.
+ */
+export function messageRoutes(app: FastifyInstance): void {
+  const { config, chat } = app;
+  const admin = adminGuard(config.adminApiKey);
+
+  app.get<RoomRoute & { Querystring: { before?: string; limit?: string } }>(
+    '/api/rooms/:room/messages',
+    {
+      // With guests off, history is for signed members only: the API then needs the key too.
+      preValidation: config.guests ? [] : [admin],
+      schema: {
+        summary: "Read a room's messages",
+        description:
+          'Pages back through a room like the socket `history` event: without `before`, the newest messages. ' +
+          'Open to anyone while GUESTS=on; with GUESTS=off it needs `Authorization: Bearer <ADMIN_API_KEY>`.',
+        tags: ['api'],
+        security: [{}, { adminApiKey: [] }],
+        params: roomParams,
+        querystring: pageQuery,
+        response: {
+          200: { description: 'The page of messages.', $ref: 'MessagePage#' },
+          400: errorResponse('`invalid_room` or `invalid_payload` (an unknown or malformed query parameter).'),
+          401: errorResponse('`unauthorized`: GUESTS=off and the key is missing or wrong.'),
+          503: errorResponse('`unavailable`: the database failed; retry later.'),
+          500: errorResponse('`internal`.'),
+        },
+      },
+    },
+    async (request) => {
+      const { before, limit } = request.query;
+      return chat.page(
+        request.params.room,
+        before === undefined ? Number.MAX_SAFE_INTEGER : Number(before),
+        limit === undefined ? undefined : Number(limit),
+      );
+    },
+  );
+
+  app.post<RoomRoute & { Body: { text: string; author: { id: string; name: string; avatar?: string }; clientMsgId?: string } }>(
+    '/api/rooms/:room/messages',
+    {
+      preValidation: [admin],
+      schema: {
+        summary: 'Post a message into a room',
+        description:
+          'For bots and integrations: stores the message as a verified author and broadcasts it to the room like any other. ' +
+          'Needs `Authorization: Bearer <ADMIN_API_KEY>`; without ADMIN_API_KEY set, the route answers 401.',
+        tags: ['api'],
+        security: [{ adminApiKey: [] }],
+        params: roomParams,
+        body: postBody,
+        response: {
+          201: { description: 'Stored and broadcast.', $ref: 'Message#' },
+          200: { description: 'A repeated `clientMsgId`: the original message, not broadcast again.', $ref: 'Message#' },
+          400: errorResponse('`invalid_payload`, `invalid_room`, `empty` or `too_long`.'),
+          401: errorResponse('`unauthorized`: the key is missing or wrong, or ADMIN_API_KEY is not set.'),
+          503: errorResponse('`unavailable`: the database failed; retry later.'),
+          500: errorResponse('`internal`.'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { author, text, clientMsgId } = request.body;
+      const name = cleanName(author.name);
+      if (name === null) throw new ClientError('invalid_payload', 'author.name must be 1–32 characters, no control characters');
+      const { message, duplicate } = await chat.post(
+        { id: author.id, name, ...(author.avatar ? { avatar: author.avatar } : {}), verified: true },
+        { room: request.params.room, text, clientMsgId: clientMsgId ?? `api-${randomUUID()}` },
+        { limited: false },
+      );
+      return reply.code(duplicate ? 200 : 201).send(message);
+    },
+  );
+}

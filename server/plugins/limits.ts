@@ -1,0 +1,31 @@
+import fp from 'fastify-plugin';
+import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import { Limits } from '../chat/limits.js';
+import type { Redis } from './redis.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    limits: Limits;
+  }
+}
+
+/**
+ * An allowance of `points` per `windowMs`: in Redis when relays share it, so
+ * the limit holds whichever relay a member reaches; in memory otherwise, and
+ * as the fallback while Redis is down.
+ */
+export function rateLimiter({ points, windowMs }: { points: number; windowMs: number }, redis: Redis | undefined, keyPrefix: string) {
+  const duration = windowMs / 1000;
+  const memory = new RateLimiterMemory({ points, duration });
+  if (!redis) return memory;
+  return new RateLimiterRedis({ storeClient: redis, useRedisPackage: true, keyPrefix, points, duration, insuranceLimiter: memory });
+}
+
+/** The rate limits of RATE_LIMIT, for the chat core. */
+export default fp(
+  async (app) => {
+    const { rateLimit, redisPrefix } = app.config;
+    app.decorate('limits', new Limits(rateLimit ? rateLimiter(rateLimit, app.redis?.direct, `${redisPrefix}:rate`) : undefined));
+  },
+  { name: 'limits', dependencies: ['config', 'redis'] },
+);

@@ -1,0 +1,11 @@
+import type { HandlerContext } from './context.js';
+import { defineHandler } from './define-handler.js';
+import { deleteSchema } from './schemas.js';
+
+/** `delete`: the author or a moderator blanks a message; everyone in the room is told with `deleted`. */
+export function deleteHandler(ctx: HandlerContext) {
+  return defineHandler(ctx, 'delete', deleteSchema, async ({ room, seq }) => {
+    await ctx.chat.remove(ctx.socket.data.member, room, seq);
+    return {};
+  });
+}
