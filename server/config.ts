@@ -4,6 +4,7 @@
  */
 
 import proxyaddr from 'proxy-addr';
+import { DEFAULT_MAX_MESSAGE_LENGTH } from '../protocol/index.js';
 
 export interface Config {
   port: number;
@@ -58,7 +59,7 @@ export const defaults = {
   port: 3000,
   host: '0.0.0.0',
   databaseUrl: 'sqlite:./data/live-chat.db',
-  maxMessageLength: 2000,
+  maxMessageLength: DEFAULT_MAX_MESSAGE_LENGTH,
   rateLimit: '10/10s',
   maxConnectionsPerIp: 100,
   pingIntervalMs: 25_000,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { MAX_NAME_LENGTH } from '../../protocol/index.js';
 import { ClientError } from '../chat/errors.js';
 import { cleanName } from '../chat/identity.js';
 import { adminGuard } from './auth.js';
@@ -77,7 +78,7 @@ export function messageRoutes(app: FastifyInstance): void {
     async (request, reply) => {
       const { author, text, clientMsgId } = request.body;
       const name = cleanName(author.name);
-      if (name === null) throw new ClientError('invalid_payload', 'author.name must be 1–32 characters, no control characters');
+      if (name === null) throw new ClientError('invalid_payload', `author.name must be 1–${MAX_NAME_LENGTH} characters, no control characters`);
       const { message, duplicate } = await chat.post(
         { id: author.id, name, ...(author.avatar ? { avatar: author.avatar } : {}), verified: true },
         { room: request.params.room, text, clientMsgId: clientMsgId ?? `api-${randomUUID()}` },
