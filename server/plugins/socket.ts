@@ -49,11 +49,9 @@ export default fp(
     const unopened = new ConnectionCounter(config.maxConnectionsPerIp);
     const unopenedAddress = new WeakMap<object, string>();
     const io: ChatServer = new Server(app.server, {
-      // Several relays: every broadcast, room query and recovered session goes
-      // through a Redis stream, which survives short Redis outages.
-      ...(redis
-        ? { adapter: createAdapter(redis.adapter, { streamName: config.redisPrefix, sessionKeyPrefix: `${config.redisPrefix}:session:` }) }
-        : {}),
+      // Several relays: every broadcast and room query goes through a Redis
+      // stream, which survives short Redis outages.
+      ...(redis ? { adapter: createAdapter(redis.adapter, { streamName: config.redisPrefix }) } : {}),
       serveClient: false,
       maxHttpBufferSize: MAX_PACKET_BYTES,
       // Same list as @fastify/cors; the relay also checks Origin itself below,
@@ -68,9 +66,12 @@ export default fp(
       },
       pingInterval: config.pingIntervalMs,
       pingTimeout: config.pingTimeoutMs,
-      // Short drops resume with rooms and missed events; middlewares still run,
-      // so identity, origin and bans are checked again.
-      connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+      // No connection-state recovery: it replays missed packets before the
+      // relay's own checks run (a member banned or a token expired while away
+      // still got them), appends an offset argument to every broadcast (which
+      // breaks clients that take exactly one, as the contract says), and keeps
+      // every broadcast in memory for its window. A client that reconnects
+      // joins again with `since`, and the store answers what it missed.
     });
     const presence = new Presence(io);
     const chat = new Chat({ store: app.store, config, metrics, limits: app.limits, broadcast: socketBroadcaster(io, presence) });
@@ -121,7 +122,7 @@ export default fp(
     io.on('connection', async (socket: ChatSocket) => {
       const member = socket.data.member;
       const connectionLog = log.child({ socket: socket.id, member: member.id });
-      connectionLog.info({ address: addresses.get(socket), recovered: socket.recovered }, 'connected');
+      connectionLog.info({ address: addresses.get(socket) }, 'connected');
       const ctx: HandlerContext = { io, presence, chat, metrics, socket, log: connectionLog, typing: new Map() };
       socket.on('join', joinHandler(ctx));
       socket.on('leave', leaveHandler(ctx));
@@ -131,8 +132,8 @@ export default fp(
       socket.on('delete', deleteHandler(ctx));
       socket.on('ban', banHandler(ctx));
       socket.on('disconnecting', (reason) => {
-        // Socket.IO takes the socket out of its rooms itself, after saving them
-        // for recovery; here the others only learn that it stopped typing and left.
+        // Socket.IO takes the socket out of its rooms itself; here the others
+        // only learn that it stopped typing and left.
         for (const room of chatRooms(socket)) {
           stopTyping(ctx, room);
           void presence.departed(room, member, socket.id);
@@ -150,12 +151,6 @@ export default fp(
       socket.once('disconnect', () => clearTimeout(timer));
 
       await socket.join(memberRoom(member.id));
-      // A recovered session comes back in its rooms: count it present again,
-      // unless it was banned from one meanwhile (or has gone again).
-      for (const room of chatRooms(socket)) {
-        if (await chat.isBanned(room, member.id).catch(() => false)) await socket.leave(room);
-        else if (socket.connected) await presence.arrived(room, member, socket.id);
-      }
     });
 
     // Close every client first, so the HTTP server can finish closing and the
