@@ -76,6 +76,8 @@ test('the tarball holds the built relay, widget, types and manifest, and no sour
     'README.md',
     'custom-elements.json',
     'demo/index.html',
+    'demo/demo.css',
+    'demo/demo.js',
     'dist/server/main.js',
     'dist/widget/live-chat.js',
     'dist/widget/live-chat.js.map',
