@@ -70,8 +70,8 @@ function build() {
     if (value) preview.setAttribute(name, value);
     else preview.removeAttribute(name);
   }
-  if (server !== location.origin) preview.setAttribute('server', server);
-  else preview.removeAttribute('server');
+  // The preview stays on this relay whatever the URL says: this page's
+  // Content-Security-Policy lets it connect to its own origin only.
   preview.style.setProperty('--live-chat-accent', data.accent);
   preview.style.setProperty('--live-chat-radius', `${data.radius || 0}px`);
   preview.style.height = data.mode === 'inline' ? `${data.height || defaults.height}px` : '';
