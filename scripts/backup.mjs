@@ -3,7 +3,7 @@
 // the copy. Usage:
 //   npm run backup -- <destination file>        (DATABASE_URL as the relay's)
 //   node scripts/backup.mjs <destination file> [sqlite:<source file>]
-// PostgreSQL: use pg_dump (see the README's "Deploy").
+// PostgreSQL: use pg_dump (see docs/deploy.md, "Backups").
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';

@@ -1,5 +1,5 @@
 // Opens the showcase page of a running relay in headless Chromium, has alice
-// and bob talk on its live-event page (two tabs), and saves the README's
+// and bob talk on its live-event page (two tabs), and saves the docs'
 // screenshots: the live event (inline, light), the same in the dark theme in
 // French, the article page with its launcher open, and that on a phone.
 // Usage: node scripts/screenshot.mjs [url] [folder]

@@ -1,10 +1,12 @@
-// Writes the README's widget reference from the JSDoc of widget/live-chat.ts
-// (attributes, events, methods, parts, custom properties), so the two never
-// drift. `--check` only compares, and fails when the README is out of date.
+// Writes the widget reference of docs/widget.md from the JSDoc of
+// widget/live-chat.ts (attributes, events, methods, parts, custom properties),
+// so the two never drift. `--check` only compares, and fails when the page is
+// out of date.
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const source = readFileSync(new URL('../widget/live-chat.ts', import.meta.url), 'utf8');
-const readmeUrl = new URL('../README.md', import.meta.url);
+const pageUrl = new URL('../docs/widget.md', import.meta.url);
+const PAGE = 'docs/widget.md';
 const START = '<!-- widget-reference:start -->';
 const END = '<!-- widget-reference:end -->';
 
@@ -50,16 +52,16 @@ const reference = [
   END,
 ].join('\n');
 
-const readme = readFileSync(readmeUrl, 'utf8');
-const from = readme.indexOf(START);
-const to = readme.indexOf(END);
-if (from < 0 || to < 0) throw new Error(`README.md needs ${START} and ${END}`);
-const updated = readme.slice(0, from) + reference + readme.slice(to + END.length);
+const page = readFileSync(pageUrl, 'utf8');
+const from = page.indexOf(START);
+const to = page.indexOf(END);
+if (from < 0 || to < 0) throw new Error(`${PAGE} needs ${START} and ${END}`);
+const updated = page.slice(0, from) + reference + page.slice(to + END.length);
 if (process.argv.includes('--check')) {
-  if (updated !== readme) {
-    console.error('README.md: the widget reference is out of date; run npm run docs');
+  if (updated !== page) {
+    console.error(`${PAGE}: the widget reference is out of date; run npm run docs`);
     process.exit(1);
   }
 } else {
-  writeFileSync(readmeUrl, updated);
+  writeFileSync(pageUrl, updated);
 }

@@ -3,11 +3,12 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 import backpressure from './plugins/backpressure.js';
 import configPlugin from './plugins/config.js';
+import demo from './plugins/demo.js';
+import health from './plugins/health.js';
 import httpApi from './plugins/http-api.js';
 import limits from './plugins/limits.js';
 import metrics from './plugins/metrics.js';
 import openapi from './plugins/openapi.js';
-import pages from './plugins/pages.js';
 import redis from './plugins/redis.js';
 import socket from './plugins/socket.js';
 import store from './plugins/store.js';
@@ -50,6 +51,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(backpressure);
   await app.register(httpApi);
   await app.register(widget);
-  await app.register(pages);
+  await app.register(health);
+  await app.register(demo);
   return app;
 }

@@ -1,16 +1,21 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import test from 'node:test';
+import test, { after } from 'node:test';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { root } from '../../server/paths.js';
-import { joined, msgId, request, startRelay, tempDir } from './helpers.js';
+import { childEnv, joined, msgId, request, startRelay, tempDir } from './helpers.js';
 
 const run = promisify(execFile);
-const backup = (...args: string[]) =>
-  run(process.execPath, [join(root, 'scripts/backup.mjs'), ...args], { env: { ...process.env, DATABASE_URL: '' } });
+// The script runs in an empty folder of its own with no DATABASE_URL: its
+// default database (./data/live-chat.db) is then never the one `npm start`
+// left in the developer's working folder.
+const cwd = mkdtempSync(join(tmpdir(), 'live-chat-backup-cwd-'));
+after(() => rmSync(cwd, { recursive: true, force: true }));
+const backup = (...args: string[]) => run(process.execPath, [join(root, 'scripts/backup.mjs'), ...args], { cwd, env: childEnv() });
 
 test('npm run backup copies a live relay’s SQLite database while messages are being sent', async (t) => {
   const relay = await startRelay(t);

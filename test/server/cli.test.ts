@@ -1,19 +1,23 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { helpText } from '../../server/cli.js';
 import { loadConfig } from '../../server/config.js';
 import { root } from '../../server/paths.js';
-import { freePort, tempDir } from './helpers.js';
+import { childEnv, freePort, tempDir } from './helpers.js';
 
 const main = join(root, 'dist/server/main.js');
+// An empty working folder: nothing here depends on (or writes to) the developer's.
+const cwd = mkdtempSync(join(tmpdir(), 'live-chat-cli-cwd-'));
+after(() => rmSync(cwd, { recursive: true, force: true }));
 
 /** Runs the built `live-chat-relay` to its end. */
 async function run(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [main, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [main, ...args], { cwd, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -63,7 +67,8 @@ test('--port and --db win over PORT and DATABASE_URL', async (t) => {
   const dir = tempDir(t);
   const [envPort, flagPort] = [await freePort(), await freePort()];
   const child = spawn(process.execPath, [main, '--port', String(flagPort), '--db', join(dir, 'flag.db')], {
-    env: { ...process.env, PORT: String(envPort), HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(dir, 'env.db')}`, LOG_LEVEL: 'info' },
+    cwd: dir,
+    env: childEnv({ PORT: String(envPort), HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(dir, 'env.db')}`, LOG_LEVEL: 'info' }),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   t.after(() => child.kill('SIGKILL'));

@@ -4,6 +4,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { root } from '../../server/paths.js';
+import { childEnv, tempDir } from './helpers.js';
 
 export interface RelayProcess {
   url: string;
@@ -18,7 +19,8 @@ export interface RelayProcess {
 /** Starts the built relay (dist/server/main.js) as its own process on a free port. */
 export async function spawnRelay(t: TestContext, env: Record<string, string>): Promise<RelayProcess> {
   const child = spawn(process.execPath, [join(root, 'dist/server/main.js')], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', RATE_LIMIT: 'off', ...env },
+    cwd: tempDir(t),
+    env: childEnv({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', RATE_LIMIT: 'off', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

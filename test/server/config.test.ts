@@ -3,10 +3,10 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { loadConfig } from '../../server/config.js';
 import { root } from '../../server/paths.js';
-import { tempDir } from './helpers.js';
+import { childEnv, tempDir } from './helpers.js';
 
 const dirs = { widgetDir: 'w', demoDir: 'd' };
 
@@ -50,10 +50,11 @@ test('a bad value names its variable', () => {
   }
 });
 
-/** Runs the built relay (dist/server/main.js) and returns its exit code and stderr. */
-async function runRelay(env: Record<string, string>) {
+/** Runs the built relay (dist/server/main.js) in an empty folder and returns its exit code and stderr. */
+async function runRelay(t: TestContext, env: Record<string, string>) {
   const child = spawn(process.execPath, [join(root, 'dist/server/main.js')], {
-    env: { ...process.env, ...env },
+    cwd: tempDir(t),
+    env: childEnv(env),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -62,8 +63,8 @@ async function runRelay(env: Record<string, string>) {
   return { code, stderr };
 }
 
-test('the relay refuses to start on a bad value, with one line and a non-zero exit', async () => {
-  const { code, stderr } = await runRelay({ PORT: '-1' });
+test('the relay refuses to start on a bad value, with one line and a non-zero exit', async (t) => {
+  const { code, stderr } = await runRelay(t, { PORT: '-1' });
   assert.equal(code, 1);
   assert.equal(stderr, 'live-chat: bad configuration: PORT: expected a whole number, got "-1"\n');
 });
@@ -71,7 +72,7 @@ test('the relay refuses to start on a bad value, with one line and a non-zero ex
 test('the relay refuses to start on an unopenable SQLite path, with one line', async (t) => {
   const file = join(tempDir(t), 'a-file');
   writeFileSync(file, '');
-  const { code, stderr } = await runRelay({ PORT: '0', DATABASE_URL: `sqlite:${file}/chat.db` });
+  const { code, stderr } = await runRelay(t, { PORT: '0', DATABASE_URL: `sqlite:${file}/chat.db` });
   assert.equal(code, 1);
   assert.match(stderr, /^live-chat: bad configuration: DATABASE_URL: cannot open SQLite database .*\n$/);
   assert.equal(stderr.split('\n').length, 2, 'one line');
@@ -80,7 +81,8 @@ test('the relay refuses to start on an unopenable SQLite path, with one line', a
 test('SIGTERM closes the relay and exits 0', async (t) => {
   const dir = tempDir(t);
   const child = spawn(process.execPath, [join(root, 'dist/server/main.js')], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(dir, 'chat.db')}` },
+    cwd: dir,
+    env: childEnv({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(dir, 'chat.db')}` }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // Wait until it listens (pino logs one JSON line).

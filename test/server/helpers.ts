@@ -28,6 +28,24 @@ export function tempDir(t: TestContext): string {
   return dir;
 }
 
+/** The variables the relay reads (PORT, DATABASE_URL …), as loadConfig looks them up. */
+const relayVariables = (() => {
+  const read = new Set<string>(['INIT_CWD']);
+  loadConfig(new Proxy({}, { get: (_, name) => (typeof name === 'string' && read.add(name), undefined) }), { widgetDir, demoDir });
+  return read;
+})();
+
+/**
+ * The environment for a process a test starts (the relay, scripts/backup.mjs):
+ * the tests' own, minus any relay variable the shell that ran them set (and
+ * npm's INIT_CWD), plus `env`. With `cwd: tempDir(t)`, what the child sees
+ * never depends on the developer's shell or working folder (`npm start`
+ * leaves ./data/live-chat.db there).
+ */
+export function childEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !relayVariables.has(name))), ...env };
+}
+
 /** A real relay on port 0 with a real SQLite file, closed after the test. */
 export async function startRelay(
   t: TestContext,

@@ -1,6 +1,6 @@
 // The package as a consumer gets it: `npm pack` (which builds through
 // prepack), then `npm install ./live-chat-*.tgz` in an empty folder, as the
-// README's "Install from npm" says, including the install-script approval
+// manual's docs/install.md says, including the install-script approval
 // better-sqlite3 needs. Slow by nature (better-sqlite3's addon is compiled).
 // Needs the npm registry (or the npm cache) and nothing else from the network.
 import { nodeResolve } from '@rollup/plugin-node-resolve';
@@ -54,7 +54,7 @@ before(
     const report = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('[\n'))) as [{ filename: string; files: { path: string }[] }];
     files = report[0].files.map((file) => file.path);
 
-    // An empty project that approves better-sqlite3's install script, as the README says.
+    // An empty project that approves better-sqlite3's install script, as docs/install.md says.
     mkdirSync(consumer);
     writeFileSync(
       join(consumer, 'package.json'),
@@ -76,6 +76,8 @@ test('the tarball holds the built relay, widget, types and manifest, and no sour
     'README.md',
     'custom-elements.json',
     'demo/index.html',
+    'demo/demo.css',
+    'demo/demo.js',
     'dist/server/main.js',
     'dist/widget/live-chat.js',
     'dist/widget/live-chat.js.map',

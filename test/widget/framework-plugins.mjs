@@ -47,7 +47,7 @@ export function frameworkPlugins() {
     },
     {
       // The snippet files as written (served files are compiled), for the test
-      // that the README quotes them.
+      // that docs/frameworks.md quotes them.
       name: 'raw-snippets',
       serve({ path, query }) {
         if (path !== '/__raw' || !/^[\w-]+\.[\w.]+$/.test(query.file)) return undefined;
@@ -72,7 +72,7 @@ export function frameworkPlugins() {
         if (!context.path.endsWith('.vue')) return undefined;
         const { descriptor, errors } = parse(context.body, { filename: context.path });
         if (errors.length > 0) throw errors[0];
-        // The same option an app gives @vitejs/plugin-vue (see the README).
+        // The same option an app gives @vitejs/plugin-vue (see docs/frameworks.md).
         const script = compileScript(descriptor, {
           id: context.path,
           inlineTemplate: true,

@@ -9,7 +9,7 @@ import SupportChatVue from './frameworks/SupportChat.vue';
 import { loadWidget, online, shows, uniqueRoom } from './helpers.js';
 
 /**
- * The README's "With React and Vue" snippets, run as written (the files in
+ * The snippets of docs/frameworks.md, run as written (the files in
  * frameworks/ are quoted there verbatim), against the real relay: attributes
  * set through the framework, a live-chat-message event through the
  * framework's own listener syntax, and send() through a ref.
@@ -93,11 +93,11 @@ describe('<live-chat> in React, Vue and plain HTML', () => {
     await sayHello(room, 'Camille');
   });
 
-  it('the README shows exactly these snippets', async () => {
-    const readme = await (await fetch('/README.md')).text();
+  it('docs/frameworks.md shows exactly these snippets', async () => {
+    const page = await (await fetch('/docs/frameworks.md')).text();
     for (const file of ['SupportChat.tsx', 'SupportChat.vue', 'support-chat.html', 'live-chat.d.ts']) {
       const text = (await (await fetch(`/__raw?file=${file}`)).text()).trim();
-      expect(readme.includes(text), `README.md quotes frameworks/${file} as it is`).to.equal(true);
+      expect(page.includes(text), `docs/frameworks.md quotes frameworks/${file} as it is`).to.equal(true);
     }
   });
 });

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fp from 'fastify-plugin';
 
 /** 'ok' when the check answers within a second, 'down' otherwise. */
@@ -10,13 +8,9 @@ function answers(check: Promise<unknown>): Promise<'ok' | 'down'> {
   ]);
 }
 
-/** GET / (the demo page), GET /healthz (the process runs), GET /readyz (storage, and Redis if set, answer). */
+/** GET /healthz (the process runs), GET /readyz (storage, and Redis if set, answer). */
 export default fp(
   async (app) => {
-    const demo = readFileSync(join(app.config.demoDir, 'index.html'));
-    app.get('/', async (_request, reply) =>
-      reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-cache').send(demo),
-    );
     app.get('/healthz', async () => ({ status: 'ok' }));
     app.get('/readyz', async (_request, reply) => {
       const [storage, redis] = await Promise.all([
@@ -27,5 +21,5 @@ export default fp(
       return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', storage, ...(redis ? { redis } : {}) });
     });
   },
-  { name: 'pages', dependencies: ['config', 'store'] },
+  { name: 'health', dependencies: ['config', 'store'] },
 );
