@@ -8,14 +8,14 @@ const text = (description: string, type: string) => ({ description, content: { [
 
 /**
  * What the document says of the routes that have no schema of their own
- * (pages.ts, widget.ts, metrics.ts): described here so those plugins stay
+ * (demo.ts, health.ts, widget.ts, metrics.ts): described here so those plugins stay
  * as they are; the OpenAPI test fails when a route is left undescribed.
  */
 const DOCS: Record<string, Doc> = {
   '/': {
     summary: 'The demo page',
     tags: ['widget'],
-    response: { 200: text('Two widgets side by side, and the embed snippet for this relay.', 'text/html') },
+    response: { 200: text('The demo page: the chat live, and the embed snippet for this relay.', 'text/html') },
   },
   '/live-chat.js': {
     summary: 'The widget script',
