@@ -1,21 +1,24 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { jwtVerify, type JWTPayload } from 'jose';
 import { CLIENT_ID_PATTERN, MAX_NAME_LENGTH, type HandshakeErrorCode, type Member } from '../../protocol/index.js';
+import { isVisible } from './rules.js';
 
 const GUEST_PREFIX = 'guest:';
 
 export type IdentityResult = { member: Member } | { refuse: HandshakeErrorCode };
 
 // Control characters (C0, DEL, C1) and the invisible format characters that
-// let one name impersonate another (bidi overrides, zero-width joiners).
+// let one name impersonate another (bidi overrides and isolates, zero-width
+// spaces and joiners); and a name must show something (isVisible).
 const FORBIDDEN_IN_NAME = /[\p{Cc}\p{Cf}]/u;
 
 /** A display name after trim and NFC, or null when it breaks the rules. */
 export function cleanName(raw: unknown): string | null {
   if (typeof raw !== 'string') return null;
+  if (!raw.isWellFormed()) return null;
   const name = raw.normalize('NFC').trim();
   const length = [...name].length;
-  if (length < 1 || length > MAX_NAME_LENGTH || FORBIDDEN_IN_NAME.test(name)) return null;
+  if (length < 1 || length > MAX_NAME_LENGTH || FORBIDDEN_IN_NAME.test(name) || !isVisible(name)) return null;
   return name;
 }
 
@@ -61,7 +64,7 @@ async function verify(token: unknown, key: Uint8Array): Promise<IdentityResult> 
   }
   const { sub, name, avatar, role } = claims as JWTPayload & Record<string, unknown>;
   const displayName = cleanName(name);
-  if (typeof sub !== 'string' || sub.length === 0 || sub.length > 128 || sub.startsWith(GUEST_PREFIX)) {
+  if (typeof sub !== 'string' || sub.length === 0 || sub.length > 128 || sub.startsWith(GUEST_PREFIX) || /[\p{Cc}]/u.test(sub) || !sub.isWellFormed()) {
     return { refuse: 'unauthorized' };
   }
   if (displayName === null) return { refuse: 'invalid_name' };

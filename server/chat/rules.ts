@@ -16,12 +16,45 @@ export function checkRoom(room: string): string {
 }
 
 /**
- * A message's text as stored: trimmed, not empty, at most `max` characters.
- * Characters are code points, so an emoji counts once, as a person counts it.
+ * Refuses a payload holding a string that cannot be stored verbatim: a lone
+ * surrogate (UTF-8 storage would turn it into U+FFFD, three bytes, past the
+ * length it was checked at) or U+0000 (which PostgreSQL cannot store in
+ * text). Every string anywhere in the payload, for every event and route, so
+ * both stores keep exactly what was acknowledged.
+ */
+export function checkPlainStrings(value: unknown, depth = 0): void {
+  if (typeof value === 'string') {
+    if (!value.isWellFormed()) throw new ClientError('invalid_payload', 'text must be well-formed Unicode (a lone surrogate was sent)');
+    if (value.includes('\0')) throw new ClientError('invalid_payload', 'text must not contain U+0000');
+  } else if (value !== null && typeof value === 'object' && depth < 8) {
+    for (const [key, item] of Object.entries(value)) {
+      checkPlainStrings(key, depth + 1);
+      checkPlainStrings(item, depth + 1);
+    }
+  }
+}
+
+/**
+ * What draws nothing: white space, format characters (zero-width spaces and
+ * joiners, bidi controls, word joiner), fillers that are letters only in name
+ * (Hangul U+115F, U+1160, U+3164, U+FFA0), the blank Braille pattern U+2800,
+ * the grapheme joiner U+034F and variation selectors.
+ */
+const INVISIBLE = /[\s\p{Cf}\u034F\u115F\u1160\u17B4\u17B5\u180B-\u180F\u2800\u3164\uFE00-\uFE0F\uFFA0\u{E0100}-\u{E01EF}]/gu;
+
+/** Whether a text shows anything at all. */
+export function isVisible(text: string): boolean {
+  return text.replace(INVISIBLE, '') !== '';
+}
+
+/**
+ * A message's text as stored: trimmed, not empty (nor made only of
+ * invisible characters), at most `max` characters. Characters are code
+ * points, so an emoji counts once, as a person counts it.
  */
 export function messageText(raw: string, max: number): string {
   const text = raw.trim();
-  if (text.length === 0) throw new ClientError('empty', 'text is empty');
+  if (!isVisible(text)) throw new ClientError('empty', 'text is empty');
   if (text.length > max) {
     let length = 0;
     for (const _ of text) {

@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import { checkPlainStrings } from '../chat/rules.js';
 import { installErrorHandlers } from '../http/errors.js';
 import { messageRoutes } from '../http/messages.js';
 import { sharedSchemas } from '../http/schemas.js';
@@ -8,6 +9,8 @@ export default fp(
   async (app) => {
     for (const schema of sharedSchemas) app.addSchema(schema);
     installErrorHandlers(app);
+    // After validation, before any route: what cannot be stored verbatim is refused.
+    app.addHook('preHandler', async (request) => checkPlainStrings(request.body));
     messageRoutes(app);
   },
   { name: 'http-api', dependencies: ['config', 'store', 'metrics', 'socket'] },

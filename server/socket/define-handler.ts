@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Ack } from '../../protocol/index.js';
 import { ClientError, errorBody } from '../chat/errors.js';
-import { checkRoom } from '../chat/rules.js';
+import { checkPlainStrings, checkRoom } from '../chat/rules.js';
 import type { HandlerContext } from './context.js';
 
 /** Refuses an event from a socket that has not joined the room. */
@@ -42,6 +42,7 @@ export function defineHandler<S extends z.ZodType<{ room: string }>, R extends o
   async function run(payload: unknown[]): Promise<Ack<R>> {
     try {
       if (payload.length !== 1) throw new ClientError('invalid_payload', `${event} takes one payload object and an ack callback`);
+      checkPlainStrings(payload[0]);
       const parsed = schema.safeParse(payload[0]);
       if (!parsed.success) throw new ClientError('invalid_payload', describe(parsed.error));
       checkRoom(parsed.data.room);
