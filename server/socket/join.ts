@@ -32,6 +32,13 @@ export function joinHandler(ctx: HandlerContext) {
         throw new ClientError('forbidden', `a connection may be in at most ${MAX_ROOMS_PER_CONNECTION} rooms; leave one first`);
       }
       await socket.join(room);
+      // Checked again once in the room: a ban written between the first check
+      // and the join evicted nobody, but is seen here. The ban is stored
+      // before its eviction is sent, so one of the two always catches a join.
+      if (await chat.isBanned(room, member.id)) {
+        await socket.leave(room);
+        await chat.checkNotBanned(room, member.id);
+      }
       await presence.arrived(room, member, socket.id);
     }
     const { messages, truncated, lastSeq } = await chat.recent(room, since, limit);

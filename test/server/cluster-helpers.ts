@@ -65,12 +65,13 @@ export interface Proxy {
  * A TCP proxy in front of a real service (PostgreSQL, Redis), to take it away
  * from the relays and give it back without touching the service itself,
  * which other suites and developers share. With `bytesPerSecond`, the
- * service's bytes reach the client no faster than that: a slow link.
+ * service's bytes reach the client no faster than that: a slow link. With
+ * `delayMs`, each of them reaches it that much later: a distant one.
  */
 export async function startProxy(
   t: TestContext,
   target: { host: string; port: number },
-  options: { bytesPerSecond?: number } = {},
+  options: { bytesPerSecond?: number; delayMs?: number } = {},
 ): Promise<Proxy> {
   const sockets = new Set<Socket>();
   let server: Server;
@@ -87,6 +88,7 @@ export async function startProxy(
       client.pipe(upstream);
       upstream.on('data', (chunk: Buffer) => {
         if (muted) return;
+        if (options.delayMs) return void setTimeout(() => client.write(chunk), options.delayMs);
         client.write(chunk);
         if (!options.bytesPerSecond) return;
         // Read no more from the service until this chunk has had its time on the link.
