@@ -8,11 +8,13 @@ import { banHandler } from '../socket/ban.js';
 import { socketBroadcaster } from '../socket/broadcaster.js';
 import type { HandlerContext, SocketLayer } from '../socket/context.js';
 import { deleteHandler } from '../socket/delete.js';
+import { editHandler } from '../socket/edit.js';
 import { addressResolver, ConnectionCounter, originAllowed } from '../socket/handshake.js';
 import { historyHandler } from '../socket/history.js';
 import { joinHandler } from '../socket/join.js';
 import { leaveHandler } from '../socket/leave.js';
 import { Presence } from '../socket/presence.js';
+import { reactHandler } from '../socket/react.js';
 import { sendHandler } from '../socket/send.js';
 import { stopTyping, typingHandler } from '../socket/typing.js';
 import { chatRooms, memberRoom, type ChatServer, type ChatSocket } from '../socket/types.js';
@@ -73,7 +75,7 @@ export default fp(
       connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
     });
     const presence = new Presence(io);
-    const chat = new Chat({ store: app.store, config, metrics, limits: app.limits, broadcast: socketBroadcaster(io, presence) });
+    const chat = new Chat({ store: app.store, config, metrics, limits: app.limits, broadcast: socketBroadcaster(io, presence), roster: presence });
     app.decorate('sockets', { io, presence });
     app.decorate('chat', chat);
 
@@ -130,6 +132,8 @@ export default fp(
       socket.on('typing', typingHandler(ctx));
       socket.on('delete', deleteHandler(ctx));
       socket.on('ban', banHandler(ctx));
+      socket.on('edit', editHandler(ctx));
+      socket.on('react', reactHandler(ctx));
       socket.on('disconnecting', (reason) => {
         // Socket.IO takes the socket out of its rooms itself, after saving them
         // for recovery; here the others only learn that it stopped typing and left.
