@@ -246,8 +246,10 @@ export async function openPostgresStore(url: string): Promise<Store> {
       await client.query('ROLLBACK').catch(() => {});
       // The same retry raced us on another relay and won: return its message.
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
-        const original = await findOriginal(pool, input.room, input.author.id, input.clientMsgId).catch(() => undefined);
-        if (original?.rows[0]) return { message: (await load(pool, original.rows).catch(() => [toMessage(original.rows[0]!)]))[0]!, duplicate: true };
+        const original = await findOriginal(pool, input.room, input.author.id, input.clientMsgId)
+          .then(({ rows }) => load(pool, rows))
+          .catch(() => []);
+        if (original[0]) return { message: original[0], duplicate: true };
       }
       throw new StorageError(error);
     } finally {
