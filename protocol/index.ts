@@ -27,6 +27,33 @@ export interface Message {
   ts: number;
   clientMsgId?: string;
   deleted?: true;
+  /** The room's revision at this message's last change (sent, edited, deleted, reacted to). */
+  rev: number;
+  /** Set by `edit`: when the text last changed, ms since epoch. */
+  editedAt?: number;
+  /** The parent as it is now: its text cut to REPLY_PREVIEW_LENGTH characters, `""` once deleted. */
+  replyTo?: ReplyPreview;
+  /** The members the sender named (at most MAX_MENTIONS). */
+  mentions?: Member[];
+  /** Each emoji reacted with (count ≥ 1), in first-reacted order. */
+  reactions?: ReactionCount[];
+}
+
+export interface ReplyPreview {
+  seq: number;
+  author: Member;
+  text: string;
+}
+
+export interface ReactionCount {
+  emoji: string;
+  count: number;
+}
+
+/** One of the member's own reactions, as the join ack and `history` list them. */
+export interface OwnReaction {
+  seq: number;
+  emoji: string;
 }
 
 /** The `auth` option of the Socket.IO client. */
@@ -75,6 +102,8 @@ export interface JoinRequest {
   room: string;
   since?: number;
   limit?: number;
+  /** The highest `rev` the client has seen: the ack's `changed` then holds what changed after it. */
+  sinceRev?: number;
 }
 export interface JoinResult {
   room: string;
@@ -84,6 +113,17 @@ export interface JoinResult {
   self: Member;
   lastSeq: number;
   truncated?: true;
+  /** The room's current revision. */
+  rev: number;
+  /** With `sinceRev`: the older messages (below the returned ones) changed after it, by ascending rev. */
+  changed?: Message[];
+  /**
+   * An addition to PROTOCOL.md: more than CHANGED_MAX_LIMIT messages changed;
+   * join again with `sinceRev` = the highest `rev` in `changed` for the rest.
+   */
+  changedTruncated?: true;
+  /** The joiner's own reactions on the returned messages (`messages` and `changed`). */
+  myReactions: OwnReaction[];
 }
 
 export interface LeaveRequest {
@@ -94,6 +134,10 @@ export interface SendRequest {
   room: string;
   text: string;
   clientMsgId: string;
+  /** The seq of the message of the same room this one answers. */
+  replyTo?: number;
+  /** Member ids (at most MAX_MENTIONS); ids the relay does not know in the room are dropped. */
+  mentions?: string[];
 }
 export interface SendResult {
   message: Message;
@@ -107,6 +151,8 @@ export interface HistoryRequest {
 export interface HistoryResult {
   messages: Message[];
   hasMore: boolean;
+  /** The member's own reactions on the returned messages. */
+  myReactions: OwnReaction[];
 }
 
 export interface TypingRequest {
@@ -122,6 +168,24 @@ export interface BanRequest {
   memberId: string;
   minutes: number;
 }
+export interface EditRequest {
+  room: string;
+  seq: number;
+  text: string;
+}
+export interface EditResult {
+  message: Message;
+}
+export interface ReactRequest {
+  room: string;
+  seq: number;
+  emoji: string;
+  /** true adds the member's reaction (once per emoji), false removes it. */
+  on: boolean;
+}
+export interface ReactResult {
+  message: Message;
+}
 
 type Callback<T extends object = object> = (ack: Ack<T>) => void;
 
@@ -133,6 +197,8 @@ export interface ClientToServerEvents {
   typing: (req: TypingRequest, ack: Callback) => void;
   delete: (req: DeleteRequest, ack: Callback) => void;
   ban: (req: BanRequest, ack: Callback) => void;
+  edit: (req: EditRequest, ack: Callback<EditResult>) => void;
+  react: (req: ReactRequest, ack: Callback<ReactResult>) => void;
 }
 
 export interface PresenceEvent {
@@ -163,6 +229,8 @@ export interface ServerToClientEvents {
   typing: (event: TypingEvent) => void;
   deleted: (event: DeletedEvent) => void;
   banned: (event: BannedEvent) => void;
+  /** A message after an edit, a deletion or a reaction, whole. */
+  updated: (message: Message) => void;
 }
 
 export const ROOM_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
@@ -174,3 +242,13 @@ export const MAX_NAME_LENGTH = 32;
 export const TYPING_THROTTLE_MS = 2000;
 /** MAX_MESSAGE_LENGTH's default, in characters (code points). */
 export const DEFAULT_MAX_MESSAGE_LENGTH = 2000;
+/** A send names at most this many members. */
+export const MAX_MENTIONS = 10;
+/** A reply carries at most this many characters (code points) of its parent's text. */
+export const REPLY_PREVIEW_LENGTH = 140;
+/** A join's `changed` holds at most this many messages (then `changedTruncated`). */
+export const CHANGED_MAX_LIMIT = 500;
+/** EDIT_WINDOW_MINUTES's default. */
+export const DEFAULT_EDIT_WINDOW_MINUTES = 15;
+/** REACTIONS's default: the emoji members may react with. */
+export const DEFAULT_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🎉'] as const;

@@ -31,6 +31,8 @@ export const VARIABLES: [name: string, fallback: string, meaning: string][] = [
   ['ADMIN_API_KEY', 'unset', 'enables POST /api/rooms/{room}/messages (at least 16 characters)'],
   ['RATE_LIMIT', defaults.rateLimit, 'messages per member per window (30/1m, 100/1h) or off'],
   ['MAX_MESSAGE_LENGTH', String(defaults.maxMessageLength), 'characters per message'],
+  ['EDIT_WINDOW_MINUTES', String(defaults.editWindowMinutes), 'how long an author may edit a message; 0 disables editing'],
+  ['REACTIONS', defaults.reactions, 'comma-separated emoji members may react with; empty disables reactions'],
   ['MAX_CONNECTIONS_PER_IP', String(defaults.maxConnectionsPerIp), 'concurrent connections per address; 0 disables'],
   ['TRUST_PROXY', 'unset', 'behind a reverse proxy: true, a hop count, or addresses/CIDRs'],
   ['LOG_LEVEL', defaults.logLevel, 'debug, info, warn, error or silent'],

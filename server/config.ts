@@ -4,7 +4,7 @@
  */
 
 import proxyaddr from 'proxy-addr';
-import { DEFAULT_MAX_MESSAGE_LENGTH } from '../protocol/index.js';
+import { DEFAULT_EDIT_WINDOW_MINUTES, DEFAULT_MAX_MESSAGE_LENGTH, DEFAULT_REACTIONS } from '../protocol/index.js';
 
 export interface Config {
   port: number;
@@ -16,6 +16,10 @@ export interface Config {
   /** Prefix of every Redis key of this cluster (stream, sessions, rate limits), so clusters can share a Redis. */
   redisPrefix: string;
   maxMessageLength: number;
+  /** How long after sending an author may edit a message; 0 disables `edit`. */
+  editWindowMinutes: number;
+  /** The emoji members may react with; empty disables `react`. */
+  reactions: string[];
   /** `'*'` or exact origins (`https://example.com`), for CORS and the Socket.IO handshake. */
   allowedOrigins: '*' | string[];
   /** HS256 secret for signed identities; undefined disables tokens. */
@@ -60,6 +64,8 @@ export const defaults = {
   host: '0.0.0.0',
   databaseUrl: 'sqlite:./data/live-chat.db',
   maxMessageLength: DEFAULT_MAX_MESSAGE_LENGTH,
+  editWindowMinutes: DEFAULT_EDIT_WINDOW_MINUTES,
+  reactions: DEFAULT_REACTIONS.join(','),
   rateLimit: '10/10s',
   maxConnectionsPerIp: 100,
   pingIntervalMs: 25_000,
@@ -142,6 +148,26 @@ function rateLimit(env: Env): Config['rateLimit'] {
   return { points, windowMs };
 }
 
+/** Most emoji (flags, skin tones, families joined by ZWJ) are 1–10 code points; 16 leaves room. */
+const MAX_REACTION_LENGTH = 16;
+const MAX_REACTIONS = 50;
+
+/** REACTIONS: comma-separated emoji. Unset: the default; set but empty: reactions are off. */
+function reactions(env: Env): string[] {
+  const raw = env.REACTIONS ?? defaults.reactions;
+  if (raw.trim() === '') return [];
+  const list = raw.split(',').map((entry) => entry.trim());
+  for (const emoji of list) {
+    const length = [...emoji].length;
+    if (length === 0 || length > MAX_REACTION_LENGTH || /[\s\p{Cc}]/u.test(emoji)) {
+      throw new ConfigError('REACTIONS', `expected comma-separated emoji like 👍,❤️ (each 1–${MAX_REACTION_LENGTH} characters, no spaces), got "${raw}"`);
+    }
+  }
+  if (new Set(list).size !== list.length) throw new ConfigError('REACTIONS', `lists an emoji twice: "${raw}"`);
+  if (list.length > MAX_REACTIONS) throw new ConfigError('REACTIONS', `at most ${MAX_REACTIONS} emoji, got ${list.length}`);
+  return list;
+}
+
 function trustProxy(env: Env): Config['trustProxy'] {
   const raw = env.TRUST_PROXY?.trim();
   if (!raw || raw === 'false') return false;
@@ -172,6 +198,8 @@ export function loadConfig(env: Env, dirs: { widgetDir: string; demoDir: string 
     redisUrl: redisUrl(env),
     redisPrefix: redisPrefix(env),
     maxMessageLength: integer(env, 'MAX_MESSAGE_LENGTH', defaults.maxMessageLength, 1, 100_000),
+    editWindowMinutes: integer(env, 'EDIT_WINDOW_MINUTES', defaults.editWindowMinutes, 0, 525_600),
+    reactions: reactions(env),
     allowedOrigins: origins(env),
     jwtSecret: secret(env, 'JWT_SECRET', 32),
     guests: onOff(env, 'GUESTS', true),

@@ -9,6 +9,8 @@ export interface Broadcaster {
   message(message: Message): void;
   /** A message was blanked, to everyone in its room. */
   deleted(room: string, seq: number): void;
+  /** A message after an edit, a deletion or a reaction, whole, to everyone in its room. */
+  updated(message: Message): void;
   /** Takes every connection of a member out of a room and tells them, until when. */
   banned(room: string, memberId: string, until: number): Promise<void>;
 }

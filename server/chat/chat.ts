@@ -1,11 +1,12 @@
-import type { Member, Message } from '../../protocol/index.js';
+import { CHANGED_MAX_LIMIT, type Member, type Message, type OwnReaction } from '../../protocol/index.js';
 import type { Config } from '../config.js';
 import type { Store } from '../stores/store.js';
 import type { Broadcaster } from './broadcaster.js';
 import { ClientError } from './errors.js';
 import type { Limits } from './limits.js';
 import type { Metrics } from './metrics.js';
-import { messageText, pageSize } from './rules.js';
+import type { Roster } from './roster.js';
+import { checkReaction, mentionIds, messageText, pageSize } from './rules.js';
 
 export interface ChatDeps {
   store: Store;
@@ -13,12 +14,17 @@ export interface ChatDeps {
   metrics: Metrics;
   limits: Limits;
   broadcast: Broadcaster;
+  roster: Roster;
 }
 
 export interface PostRequest {
   room: string;
   text: string;
   clientMsgId: string;
+  /** The seq of the message of the same room this one answers. */
+  replyTo?: number;
+  /** Member ids to mention. */
+  mentions?: string[];
 }
 
 export interface PostOptions {
@@ -27,7 +33,7 @@ export interface PostOptions {
 }
 
 /**
- * The chat's rules, one place each: who may post, read, delete and ban, and
+ * The chat's rules, one place each: who may post, read, edit, react, delete and ban, and
  * what is stored and told. It knows nothing of Socket.IO or HTTP: the socket
  * handlers and the HTTP routes validate what arrives, call these, and answer.
  * Room names are checked by the callers (schemas and routes), once.
@@ -49,16 +55,37 @@ export class Chat {
 
   /**
    * What a joiner is sent: without `since`, the newest page; with it, every
-   * message after it (up to a page, `truncated` when more were missed).
+   * message after it (up to a page, `truncated` when more were missed). With
+   * `sinceRev`, also the older messages changed since that revision
+   * (`changed`, at most CHANGED_MAX_LIMIT of them, oldest change first). With
+   * a `viewer`, their own reactions on all of these.
    */
-  async recent(room: string, since: number | undefined, asked: number | undefined) {
+  async recent(room: string, since: number | undefined, asked: number | undefined, sinceRev?: number, viewer?: string) {
     const { store } = this.deps;
+    // Read first: a change after this read is either in what is read next or
+    // reaches the joiner live, and the joiner's next sinceRev (at most this
+    // rev) asks for it again rather than missing it.
+    const rev = await store.revision(room);
     const limit = pageSize(asked);
     let messages: Message[];
     let truncated = false;
     if (since === undefined) messages = await store.latest(room, limit);
     else ({ messages, truncated } = await store.after(room, since, limit));
-    return { messages, truncated, lastSeq: await store.lastSeq(room) };
+    let changed: Message[] | undefined;
+    let changedTruncated = false;
+    if (sinceRev !== undefined) {
+      // Everything at or below `since`, or else below the first message returned.
+      const below = since !== undefined ? since + 1 : (messages[0]?.seq ?? 0);
+      ({ messages: changed, truncated: changedTruncated } = await store.changed(room, sinceRev, below, CHANGED_MAX_LIMIT));
+    }
+    const myReactions = viewer === undefined ? [] : await this.reactionsOn(room, viewer, [...(changed ?? []), ...messages]);
+    return { messages, truncated, lastSeq: await store.lastSeq(room), rev, changed, changedTruncated, myReactions };
+  }
+
+  /** A member's own reactions on some messages (none on a message without reactions, so those are not asked). */
+  private async reactionsOn(room: string, memberId: string, messages: Message[]): Promise<OwnReaction[]> {
+    const seqs = messages.filter((m) => m.reactions?.length).map((m) => m.seq);
+    return seqs.length === 0 ? [] : this.deps.store.reactionsBy(room, memberId, seqs);
   }
 
   /** Older messages, for scrolling up. */
@@ -66,14 +93,21 @@ export class Chat {
     return this.deps.store.before(room, before, pageSize(asked));
   }
 
+  /** Older messages for a member, with their own reactions on them. */
+  async history(viewer: Member, room: string, before: number, asked: number | undefined) {
+    const { messages, hasMore } = await this.page(room, before, asked);
+    return { messages, hasMore, myReactions: await this.reactionsOn(room, viewer.id, messages) };
+  }
+
   /**
    * Stores a message with the room's next seq and tells the room (the author
    * included). A retried clientMsgId returns the stored original and tells
    * nobody, so a retry is never a duplicate, and is never refused.
    */
-  async post(author: Member, { room, text: raw, clientMsgId }: PostRequest, { limited }: PostOptions) {
+  async post(author: Member, { room, text: raw, clientMsgId, replyTo, mentions: ids }: PostRequest, { limited }: PostOptions) {
     const { store, config, metrics, limits, broadcast } = this.deps;
     const text = messageText(raw, config.maxMessageLength);
+    const mentionedIds = mentionIds(ids);
     if (limited) {
       try {
         await limits.spend(author.id);
@@ -83,7 +117,22 @@ export class Chat {
         throw refusal;
       }
     }
-    const result = await store.append({ room, text, author, clientMsgId, ts: Date.now() });
+    if (replyTo !== undefined && !(await store.get(room, replyTo))) {
+      // A retry of a reply is answered by append with the original; the parent was checked then.
+      const original = await store.find(room, author.id, clientMsgId);
+      if (original) return { message: original, duplicate: true };
+      throw new ClientError('not_found', `${room} has no message ${replyTo} to reply to`);
+    }
+    const mentions = await this.resolveMentions(room, mentionedIds);
+    const result = await store.append({
+      room,
+      text,
+      author,
+      clientMsgId,
+      ts: Date.now(),
+      ...(replyTo !== undefined ? { replyTo } : {}),
+      ...(mentions.length > 0 ? { mentions } : {}),
+    });
     if (!result.duplicate) {
       broadcast.message(result.message);
       metrics.messagesSent.inc();
@@ -99,10 +148,62 @@ export class Chat {
     if (message.author.id !== actor.id && actor.role !== 'moderator') {
       throw new ClientError('forbidden', 'only the author or a moderator may delete a message');
     }
-    if (!message.deleted) {
-      await store.markDeleted(room, seq);
+    // Undefined when it was deleted already (here or on another relay): told once.
+    const blanked = message.deleted ? undefined : await store.markDeleted(room, seq);
+    if (blanked) {
       broadcast.deleted(room, seq);
+      broadcast.updated(blanked);
     }
+  }
+
+  /**
+   * The author changes a message's text, within EDIT_WINDOW_MINUTES of
+   * sending and while it is not deleted; the room gets it whole (`updated`).
+   */
+  async edit(actor: Member, room: string, seq: number, raw: string): Promise<Message> {
+    const { store, config, broadcast } = this.deps;
+    const window = config.editWindowMinutes;
+    if (window === 0) throw new ClientError('forbidden', 'editing is disabled on this relay');
+    const message = await store.get(room, seq);
+    if (!message || message.deleted) throw new ClientError('not_found', `${room} has no message ${seq}`);
+    if (message.author.id !== actor.id) throw new ClientError('forbidden', 'only the author may edit a message');
+    if (Date.now() - message.ts > window * 60_000) {
+      throw new ClientError('forbidden', `a message can be edited for ${window} minutes after it is sent`);
+    }
+    const text = messageText(raw, config.maxMessageLength);
+    const edited = await store.edit(room, seq, text, Date.now());
+    // Deleted since it was read.
+    if (!edited) throw new ClientError('not_found', `${room} has no message ${seq}`);
+    broadcast.updated(edited);
+    return edited;
+  }
+
+  /**
+   * A member adds (`on`) or takes back their reaction to a message, once per
+   * emoji: the database counts, so a member is counted once whichever relays
+   * their tabs are on. The room gets the message whole (`updated`) when its
+   * counts changed; asking for what already is answers the message as it is.
+   */
+  async react(actor: Member, room: string, seq: number, emoji: string, on: boolean): Promise<Message> {
+    const { store, config, broadcast } = this.deps;
+    checkReaction(emoji, config.reactions);
+    const result = await store.react(room, seq, actor.id, emoji, on);
+    if (!result) throw new ClientError('not_found', `${room} has no message ${seq}`);
+    if (result.changed) broadcast.updated(result.message);
+    return result.message;
+  }
+
+  /**
+   * The members a message names, as the relay knows them in the room: online
+   * there now (on any relay), or else the author of one of its messages (as
+   * on their latest). Other ids are dropped; the order is the sender's.
+   */
+  private async resolveMentions(room: string, ids: string[]): Promise<Member[]> {
+    if (ids.length === 0) return [];
+    const known = await this.deps.roster.online(room);
+    const absent = ids.filter((id) => !known.has(id));
+    if (absent.length > 0) for (const member of await this.deps.store.authors(room, absent)) known.set(member.id, member);
+    return ids.flatMap((id) => known.get(id) ?? []);
   }
 
   /**

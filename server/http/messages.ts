@@ -52,7 +52,9 @@ export function messageRoutes(app: FastifyInstance): void {
     },
   );
 
-  app.post<RoomRoute & { Body: { text: string; author: { id: string; name: string; avatar?: string }; clientMsgId?: string } }>(
+  app.post<
+    RoomRoute & { Body: { text: string; author: { id: string; name: string; avatar?: string }; clientMsgId?: string; replyTo?: number } }
+  >(
     '/api/rooms/:room/messages',
     {
       preValidation: [admin],
@@ -70,18 +72,19 @@ export function messageRoutes(app: FastifyInstance): void {
           200: { description: 'A repeated `clientMsgId`: the original message, not broadcast again.', $ref: 'Message#' },
           400: errorResponse('`invalid_payload`, `invalid_room`, `empty` or `too_long`.'),
           401: errorResponse('`unauthorized`: the key is missing or wrong, or ADMIN_API_KEY is not set.'),
+          404: errorResponse('`not_found`: `replyTo` names no message of the room.'),
           503: errorResponse('`unavailable`: the database failed; retry later.'),
           500: errorResponse('`internal`.'),
         },
       },
     },
     async (request, reply) => {
-      const { author, text, clientMsgId } = request.body;
+      const { author, text, clientMsgId, replyTo } = request.body;
       const name = cleanName(author.name);
       if (name === null) throw new ClientError('invalid_payload', `author.name must be 1–${MAX_NAME_LENGTH} characters, no control characters`);
       const { message, duplicate } = await chat.post(
         { id: author.id, name, ...(author.avatar ? { avatar: author.avatar } : {}), verified: true },
-        { room: request.params.room, text, clientMsgId: clientMsgId ?? `api-${randomUUID()}` },
+        { room: request.params.room, text, clientMsgId: clientMsgId ?? `api-${randomUUID()}`, ...(replyTo !== undefined ? { replyTo } : {}) },
         { limited: false },
       );
       return reply.code(duplicate ? 200 : 201).send(message);

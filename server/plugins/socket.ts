@@ -8,11 +8,13 @@ import { banHandler } from '../socket/ban.js';
 import { socketBroadcaster } from '../socket/broadcaster.js';
 import type { HandlerContext, SocketLayer } from '../socket/context.js';
 import { deleteHandler } from '../socket/delete.js';
+import { editHandler } from '../socket/edit.js';
 import { addressResolver, ConnectionCounter, originAllowed } from '../socket/handshake.js';
 import { historyHandler } from '../socket/history.js';
 import { joinHandler } from '../socket/join.js';
 import { leaveHandler } from '../socket/leave.js';
 import { Presence } from '../socket/presence.js';
+import { reactHandler } from '../socket/react.js';
 import { sendHandler } from '../socket/send.js';
 import { stopTyping, typingHandler } from '../socket/typing.js';
 import { chatRooms, memberRoom, type ChatServer, type ChatSocket } from '../socket/types.js';
@@ -74,7 +76,7 @@ export default fp(
       // joins again with `since`, and the store answers what it missed.
     });
     const presence = new Presence(io);
-    const chat = new Chat({ store: app.store, config, metrics, limits: app.limits, broadcast: socketBroadcaster(io, presence) });
+    const chat = new Chat({ store: app.store, config, metrics, limits: app.limits, broadcast: socketBroadcaster(io, presence), roster: presence });
     app.decorate('sockets', { io, presence });
     app.decorate('chat', chat);
 
@@ -131,6 +133,8 @@ export default fp(
       socket.on('typing', typingHandler(ctx));
       socket.on('delete', deleteHandler(ctx));
       socket.on('ban', banHandler(ctx));
+      socket.on('edit', editHandler(ctx));
+      socket.on('react', reactHandler(ctx));
       socket.on('disconnecting', (reason) => {
         // Socket.IO takes the socket out of its rooms itself; here the others
         // only learn that it stopped typing and left.

@@ -7,6 +7,7 @@ export function socketBroadcaster(io: ChatServer, presence: Presence): Broadcast
   return {
     message: (message) => io.to(message.room).emit('message', message),
     deleted: (room, seq) => io.to(room).emit('deleted', { room, seq }),
+    updated: (message) => io.to(message.room).emit('updated', message),
     async banned(room, memberId, until) {
       // Every tab of the member, on whichever relay it is connected to, through
       // broadcasts that need no answer (a relay that just died cannot stall a ban).

@@ -7,6 +7,6 @@ import { historySchema } from './schemas.js';
 export function historyHandler(ctx: HandlerContext) {
   return defineHandler(ctx, 'history', historySchema, async ({ room, before, limit }): Promise<HistoryResult> => {
     requireJoined(ctx, room);
-    return ctx.chat.page(room, before, limit);
+    return ctx.chat.history(ctx.socket.data.member, room, before, limit);
   });
 }

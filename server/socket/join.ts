@@ -19,7 +19,7 @@ export const MAX_ROOMS_PER_CONNECTION = 50;
  */
 export function joinHandler(ctx: HandlerContext) {
   const { socket, chat, presence } = ctx;
-  return defineHandler(ctx, 'join', joinSchema, async ({ room, since, limit }): Promise<JoinResult> => {
+  return defineHandler(ctx, 'join', joinSchema, async ({ room, since, limit, sinceRev }): Promise<JoinResult> => {
     const member = socket.data.member;
     await chat.checkNotBanned(room, member.id);
 
@@ -41,10 +41,13 @@ export function joinHandler(ctx: HandlerContext) {
       }
       await presence.arrived(room, member, socket.id);
     }
-    const { messages, truncated, lastSeq } = await chat.recent(room, since, limit);
+    const recent = await chat.recent(room, since, limit, sinceRev, member.id);
+    const { messages, truncated, lastSeq, rev, changed, changedTruncated, myReactions } = recent;
     const { count, members } = await presence.snapshot(room);
-    const result: JoinResult = { room, messages, members, count, self: member, lastSeq };
+    const result: JoinResult = { room, messages, members, count, self: member, lastSeq, rev, myReactions };
     if (truncated) result.truncated = true;
+    if (changed) result.changed = changed;
+    if (changedTruncated) result.changedTruncated = true;
     return result;
   });
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Member, Message } from '../../protocol/index.js';
+import { attachReactions, replyPreview } from './shape.js';
 import { StorageError, type AppendResult, type NewMessage, type Store } from './store.js';
 
 interface Row {
@@ -12,6 +13,12 @@ interface Row {
   ts: string;
   client_msg_id: string | null;
   deleted: boolean;
+  rev: string;
+  edited_at: string | null;
+  reply_to: string | null;
+  mentions: Member[] | null;
+  parent_author: Member | null;
+  parent_text: string | null;
 }
 
 /**
@@ -44,6 +51,27 @@ const MIGRATIONS = [
      until     BIGINT NOT NULL,
      PRIMARY KEY (room, member_id)
    );`,
+  // Conversation v2: revisions, edits, replies, mentions, reactions. Existing
+  // messages take rev = seq and their rooms rev = last_seq, so every rev a
+  // client holds stays below what comes next.
+  `ALTER TABLE rooms ADD COLUMN rev BIGINT NOT NULL DEFAULT 0;
+   UPDATE rooms SET rev = last_seq;
+   ALTER TABLE messages
+     ADD COLUMN rev       BIGINT NOT NULL DEFAULT 0,
+     ADD COLUMN edited_at BIGINT,
+     ADD COLUMN reply_to  BIGINT,  -- the parent's seq, same room
+     ADD COLUMN mentions  JSONB;   -- Member[]
+   UPDATE messages SET rev = seq;
+   CREATE INDEX messages_rev ON messages (room, rev);
+   CREATE INDEX messages_author ON messages (room, author_id, seq);
+   CREATE TABLE reactions (
+     room      TEXT   NOT NULL,
+     seq       BIGINT NOT NULL,
+     member_id TEXT   NOT NULL,
+     emoji     TEXT   NOT NULL,
+     rev       BIGINT NOT NULL, -- the room's rev when reacted: orders emoji by first reaction
+     PRIMARY KEY (room, seq, member_id, emoji)
+   );`,
 ];
 
 const MIGRATION_LOCK = 7_231_994; // any constant shared by all relays
@@ -56,10 +84,41 @@ function toMessage(row: Row): Message {
     text: row.text,
     author: row.author,
     ts: Number(row.ts),
+    rev: Number(row.rev),
   };
   if (row.client_msg_id !== null) message.clientMsgId = row.client_msg_id;
   if (row.deleted) message.deleted = true;
+  if (row.edited_at !== null) message.editedAt = Number(row.edited_at);
+  const replyTo = replyPreview(row.reply_to === null ? null : Number(row.reply_to), row.parent_author, row.parent_text);
+  if (replyTo) message.replyTo = replyTo;
+  if (row.mentions !== null) message.mentions = row.mentions;
   return message;
+}
+
+/** Reads `inner`'s messages with their parent (for `replyTo`) joined in. */
+const withParent = (inner: string, order = 'm.seq') =>
+  `SELECT m.*, p.author AS parent_author, p.text AS parent_text
+   FROM (${inner}) m LEFT JOIN messages p ON p.room = m.room AND p.seq = m.reply_to
+   ORDER BY ${order}`;
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+/** Rows as messages, with their reaction counts. */
+async function load(db: Queryable, rows: Row[]): Promise<Message[]> {
+  const messages = rows.map(toMessage);
+  if (messages.length === 0) return messages;
+  const counts = await db.query<{ seq: string; emoji: string; count: string }>(
+    `SELECT seq, emoji, COUNT(*) AS count FROM reactions
+     WHERE room = $1 AND seq = ANY($2::bigint[])
+     GROUP BY seq, emoji ORDER BY seq, MIN(rev)`,
+    [messages[0]!.room, messages.map((m) => m.seq)],
+  );
+  return attachReactions(messages, counts.rows.map((r) => ({ seq: Number(r.seq), emoji: r.emoji, count: Number(r.count) })));
+}
+
+async function loadOne(db: Queryable, room: string, seq: number): Promise<Message | undefined> {
+  const { rows } = await db.query<Row>(withParent('SELECT * FROM messages WHERE room = $1 AND seq = $2'), [room, seq]);
+  return (await load(db, rows))[0];
 }
 
 async function migrate(pool: pg.Pool): Promise<void> {
@@ -126,8 +185,16 @@ export async function openPostgresStore(url: string): Promise<Store> {
     }
   }
 
-  const findOriginal = (client: pg.PoolClient | pg.Pool, room: string, authorId: string, clientMsgId: string) =>
-    client.query<Row>('SELECT * FROM messages WHERE room = $1 AND author_id = $2 AND client_msg_id = $3', [
+  async function loaded(rows: Row[]): Promise<Message[]> {
+    try {
+      return await load(pool, rows);
+    } catch (error) {
+      throw new StorageError(error);
+    }
+  }
+
+  const findOriginal = (client: Queryable, room: string, authorId: string, clientMsgId: string) =>
+    client.query<Row>(withParent('SELECT * FROM messages WHERE room = $1 AND author_id = $2 AND client_msg_id = $3'), [
       room,
       authorId,
       clientMsgId,
@@ -146,36 +213,43 @@ export async function openPostgresStore(url: string): Promise<Store> {
     client.on('error', ignore);
     try {
       const existing = await findOriginal(client, input.room, input.author.id, input.clientMsgId);
-      if (existing.rows[0]) return { message: toMessage(existing.rows[0]), duplicate: true };
+      if (existing.rows[0]) return { message: (await load(client, existing.rows))[0]!, duplicate: true };
       await client.query('BEGIN');
-      const { rows } = await client.query<{ last_seq: string }>(
-        `INSERT INTO rooms (room, last_seq) VALUES ($1, 1)
-         ON CONFLICT (room) DO UPDATE SET last_seq = rooms.last_seq + 1
-         RETURNING last_seq`,
+      const { rows } = await client.query<{ last_seq: string; rev: string }>(
+        `INSERT INTO rooms (room, last_seq, rev) VALUES ($1, 1, 1)
+         ON CONFLICT (room) DO UPDATE SET last_seq = rooms.last_seq + 1, rev = rooms.rev + 1
+         RETURNING last_seq, rev`,
         [input.room],
       );
-      const message: Message = {
-        id: randomUUID(),
-        room: input.room,
-        seq: Number(rows[0]!.last_seq),
-        text: input.text,
-        author: input.author,
-        ts: input.ts,
-        clientMsgId: input.clientMsgId,
-      };
+      const seq = Number(rows[0]!.last_seq);
       await client.query(
-        `INSERT INTO messages (room, seq, id, text, author_id, author, ts, client_msg_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [message.room, message.seq, message.id, message.text, input.author.id, input.author, message.ts, input.clientMsgId],
+        `INSERT INTO messages (room, seq, id, text, author_id, author, ts, client_msg_id, rev, reply_to, mentions)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        [
+          input.room,
+          seq,
+          randomUUID(),
+          input.text,
+          input.author.id,
+          input.author,
+          input.ts,
+          input.clientMsgId,
+          rows[0]!.rev,
+          input.replyTo ?? null,
+          input.mentions?.length ? JSON.stringify(input.mentions) : null,
+        ],
       );
+      const message = (await loadOne(client, input.room, seq))!;
       await client.query('COMMIT');
       return { message, duplicate: false };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
       // The same retry raced us on another relay and won: return its message.
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
-        const original = await findOriginal(pool, input.room, input.author.id, input.clientMsgId).catch(() => undefined);
-        if (original?.rows[0]) return { message: toMessage(original.rows[0]), duplicate: true };
+        const original = await findOriginal(pool, input.room, input.author.id, input.clientMsgId)
+          .then(({ rows }) => load(pool, rows))
+          .catch(() => []);
+        if (original[0]) return { message: original[0], duplicate: true };
       }
       throw new StorageError(error);
     } finally {
@@ -185,48 +259,166 @@ export async function openPostgresStore(url: string): Promise<Store> {
     }
   }
 
+  /**
+   * Runs `change` in one transaction on one connection. A change first locks
+   * its message's row, then takes the room's next rev from the `rooms` row,
+   * which it holds until commit: so revs are committed in order on every
+   * relay, and a reader that sees rev N has every change up to N.
+   */
+  async function transaction<T>(change: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      throw new StorageError(error);
+    }
+    const ignore = () => {};
+    client.on('error', ignore);
+    try {
+      await client.query('BEGIN');
+      const result = await change(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw new StorageError(error);
+    } finally {
+      client.off('error', ignore);
+      client.release(!isHealthy(client));
+    }
+  }
+
+  /** Locks a message's row; true when it exists and is not deleted. */
+  const lockLive = async (client: pg.PoolClient, room: string, seq: number) => {
+    const { rows } = await client.query<{ deleted: boolean }>(
+      'SELECT deleted FROM messages WHERE room = $1 AND seq = $2 FOR UPDATE',
+      [room, seq],
+    );
+    return rows.length > 0 && !rows[0]!.deleted;
+  };
+  const nextRev = async (client: pg.PoolClient, room: string) => {
+    const { rows } = await client.query<{ rev: string }>('UPDATE rooms SET rev = rev + 1 WHERE room = $1 RETURNING rev', [room]);
+    return Number(rows[0]!.rev);
+  };
+
   return {
     append,
     async latest(room, limit) {
       const rows = await query<Row>(
-        'SELECT * FROM (SELECT * FROM messages WHERE room = $1 ORDER BY seq DESC LIMIT $2) m ORDER BY seq',
+        withParent('SELECT * FROM messages WHERE room = $1 ORDER BY seq DESC LIMIT $2'),
         [room, limit],
       );
-      return rows.map(toMessage);
+      return loaded(rows);
     },
     async after(room, since, limit) {
-      const rows = await query<Row>('SELECT * FROM messages WHERE room = $1 AND seq > $2 ORDER BY seq LIMIT $3', [
+      const rows = await query<Row>(withParent('SELECT * FROM messages WHERE room = $1 AND seq > $2 ORDER BY seq LIMIT $3'), [
         room,
         since,
         limit + 1,
       ]);
-      return { messages: rows.slice(0, limit).map(toMessage), truncated: rows.length > limit };
+      return { messages: await loaded(rows.slice(0, limit)), truncated: rows.length > limit };
     },
     async before(room, seq, limit) {
       const rows = await query<Row>(
-        'SELECT * FROM (SELECT * FROM messages WHERE room = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3) m ORDER BY seq',
+        withParent('SELECT * FROM messages WHERE room = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3'),
         [room, seq, limit + 1],
       );
-      return { messages: rows.slice(-limit).map(toMessage), hasMore: rows.length > limit };
+      return { messages: await loaded(rows.slice(-limit)), hasMore: rows.length > limit };
     },
     async find(room, authorId, clientMsgId) {
       try {
-        const [row] = (await findOriginal(pool, room, authorId, clientMsgId)).rows;
-        return row && toMessage(row);
+        return (await load(pool, (await findOriginal(pool, room, authorId, clientMsgId)).rows))[0];
       } catch (error) {
         throw new StorageError(error);
       }
     },
     async get(room, seq) {
-      const [row] = await query<Row>('SELECT * FROM messages WHERE room = $1 AND seq = $2', [room, seq]);
-      return row && toMessage(row);
+      try {
+        return await loadOne(pool, room, seq);
+      } catch (error) {
+        throw new StorageError(error);
+      }
     },
-    async markDeleted(room, seq) {
-      const rows = await query(
-        "UPDATE messages SET text = '', deleted = true WHERE room = $1 AND seq = $2 RETURNING seq",
-        [room, seq],
+    markDeleted: (room, seq) =>
+      transaction(async (client) => {
+        if (!(await lockLive(client, room, seq))) return undefined;
+        const rev = await nextRev(client, room);
+        await client.query(
+          "UPDATE messages SET text = '', deleted = true, mentions = NULL, rev = $3 WHERE room = $1 AND seq = $2",
+          [room, seq, rev],
+        );
+        await client.query('DELETE FROM reactions WHERE room = $1 AND seq = $2', [room, seq]);
+        return loadOne(client, room, seq);
+      }),
+    edit: (room, seq, text, editedAt) =>
+      transaction(async (client) => {
+        if (!(await lockLive(client, room, seq))) return undefined;
+        const rev = await nextRev(client, room);
+        await client.query('UPDATE messages SET text = $3, edited_at = $4, rev = $5 WHERE room = $1 AND seq = $2', [
+          room,
+          seq,
+          text,
+          editedAt,
+          rev,
+        ]);
+        return loadOne(client, room, seq);
+      }),
+    react: (room, seq, memberId, emoji, on) =>
+      transaction(async (client) => {
+        // The message's row lock orders every reaction to it, on every relay.
+        if (!(await lockLive(client, room, seq))) return undefined;
+        const { rows } = await client.query(
+          'SELECT 1 FROM reactions WHERE room = $1 AND seq = $2 AND member_id = $3 AND emoji = $4',
+          [room, seq, memberId, emoji],
+        );
+        if ((rows.length > 0) === on) return { message: (await loadOne(client, room, seq))!, changed: false };
+        const rev = await nextRev(client, room);
+        if (on) {
+          await client.query('INSERT INTO reactions (room, seq, member_id, emoji, rev) VALUES ($1, $2, $3, $4, $5)', [
+            room,
+            seq,
+            memberId,
+            emoji,
+            rev,
+          ]);
+        } else {
+          await client.query('DELETE FROM reactions WHERE room = $1 AND seq = $2 AND member_id = $3 AND emoji = $4', [
+            room,
+            seq,
+            memberId,
+            emoji,
+          ]);
+        }
+        await client.query('UPDATE messages SET rev = $3 WHERE room = $1 AND seq = $2', [room, seq, rev]);
+        return { message: (await loadOne(client, room, seq))!, changed: true };
+      }),
+    async changed(room, sinceRev, belowSeq, limit) {
+      const rows = await query<Row>(
+        withParent('SELECT * FROM messages WHERE room = $1 AND seq < $2 AND rev > $3 ORDER BY rev LIMIT $4', 'm.rev'),
+        [room, belowSeq, sinceRev, limit + 1],
       );
-      return rows.length > 0;
+      return { messages: await loaded(rows.slice(0, limit)), truncated: rows.length > limit };
+    },
+    async reactionsBy(room, memberId, seqs) {
+      if (seqs.length === 0) return [];
+      const rows = await query<{ seq: string; emoji: string }>(
+        'SELECT seq, emoji FROM reactions WHERE room = $1 AND member_id = $2 AND seq = ANY($3::bigint[]) ORDER BY seq, rev',
+        [room, memberId, seqs],
+      );
+      return rows.map((r) => ({ seq: Number(r.seq), emoji: r.emoji }));
+    },
+    async authors(room, ids) {
+      if (ids.length === 0) return [];
+      const rows = await query<{ author: Member }>(
+        `SELECT DISTINCT ON (author_id) author FROM messages
+         WHERE room = $1 AND author_id = ANY($2::text[]) ORDER BY author_id, seq DESC`,
+        [room, ids],
+      );
+      return rows.map((r) => r.author);
+    },
+    async revision(room) {
+      const [row] = await query<{ rev: string }>('SELECT rev FROM rooms WHERE room = $1', [room]);
+      return row ? Number(row.rev) : 0;
     },
     async ban(room, memberId, until) {
       await query(

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { Member, Message } from '../../protocol/index.js';
+import { attachReactions, replyPreview } from './shape.js';
 import { StorageError, type AppendResult, type NewMessage, type Store } from './store.js';
 
 interface Row {
@@ -14,10 +15,22 @@ interface Row {
   ts: number;
   client_msg_id: string | null;
   deleted: number;
+  rev: number;
+  edited_at: number | null;
+  reply_to: number | null;
+  mentions: string | null;
+  parent_author: string | null;
+  parent_text: string | null;
 }
 
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS messages (
+/**
+ * The schema, one step a version, applied in order at open (the version is
+ * SQLite's `PRAGMA user_version`). Version 1 is the schema from before
+ * versions were recorded: its `IF NOT EXISTS` lets a database of that time
+ * (user_version 0, tables present) count as version 1 and go on from there.
+ */
+export const MIGRATIONS = [
+  `CREATE TABLE IF NOT EXISTS messages (
     room          TEXT    NOT NULL,
     seq           INTEGER NOT NULL,
     id            TEXT    NOT NULL UNIQUE,
@@ -36,8 +49,45 @@ const SCHEMA = `
     member_id TEXT    NOT NULL,
     until     INTEGER NOT NULL,
     PRIMARY KEY (room, member_id)
+  ) WITHOUT ROWID;`,
+  // Conversation v2: revisions, edits, replies, mentions, reactions. A room's
+  // seq and rev now live in \`rooms\`, so a seq is never given twice even once
+  // its messages are removed. Existing messages take rev = seq, their rooms
+  // rev = last seq: every rev a client holds stays below what comes next.
+  `ALTER TABLE messages ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE messages ADD COLUMN edited_at INTEGER;
+  ALTER TABLE messages ADD COLUMN reply_to INTEGER; -- the parent's seq, same room
+  ALTER TABLE messages ADD COLUMN mentions TEXT;    -- Member[] as JSON
+  UPDATE messages SET rev = seq;
+  CREATE INDEX messages_rev ON messages (room, rev);
+  CREATE INDEX messages_author ON messages (room, author_id, seq);
+  CREATE TABLE rooms (
+    room     TEXT    NOT NULL PRIMARY KEY,
+    last_seq INTEGER NOT NULL,
+    rev      INTEGER NOT NULL
   ) WITHOUT ROWID;
-`;
+  INSERT INTO rooms (room, last_seq, rev) SELECT room, MAX(seq), MAX(seq) FROM messages GROUP BY room;
+  CREATE TABLE reactions (
+    room      TEXT    NOT NULL,
+    seq       INTEGER NOT NULL,
+    member_id TEXT    NOT NULL,
+    emoji     TEXT    NOT NULL,
+    rev       INTEGER NOT NULL, -- the room's rev when reacted: orders emoji by first reaction
+    PRIMARY KEY (room, seq, member_id, emoji)
+  ) WITHOUT ROWID;`,
+];
+
+/** Brings a database to the newest version, all steps in one transaction (so a failed upgrade leaves it as it was). */
+function migrate(db: Database.Database): void {
+  db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) {
+      throw new Error(`the database is at schema version ${version}, newer than this relay's ${MIGRATIONS.length}; upgrade the relay`);
+    }
+    for (const sql of MIGRATIONS.slice(version)) db.exec(sql);
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+  }).immediate();
+}
 
 function toMessage(row: Row): Message {
   const message: Message = {
@@ -47,11 +97,22 @@ function toMessage(row: Row): Message {
     text: row.text,
     author: JSON.parse(row.author) as Member,
     ts: row.ts,
+    rev: row.rev,
   };
   if (row.client_msg_id !== null) message.clientMsgId = row.client_msg_id;
   if (row.deleted) message.deleted = true;
+  if (row.edited_at !== null) message.editedAt = row.edited_at;
+  const replyTo = replyPreview(row.reply_to, row.parent_author === null ? null : (JSON.parse(row.parent_author) as Member), row.parent_text);
+  if (replyTo) message.replyTo = replyTo;
+  if (row.mentions !== null) message.mentions = JSON.parse(row.mentions) as Member[];
   return message;
 }
+
+/** Reads `inner`'s messages with their parent (for `replyTo`) joined in. */
+const withParent = (inner: string, order = 'm.seq') =>
+  `SELECT m.*, p.author AS parent_author, p.text AS parent_text
+   FROM (${inner}) m LEFT JOIN messages p ON p.room = m.room AND p.seq = m.reply_to
+   ORDER BY ${order}`;
 
 /** `sqlite:<file>` or `sqlite::memory:` → the path better-sqlite3 opens. */
 export function sqlitePath(url: string): string {
@@ -74,7 +135,7 @@ export function openSqliteStore(url: string): Store {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
-    db.exec(SCHEMA);
+    migrate(db);
     // From now on a locked database fails at once: better-sqlite3 is
     // synchronous, so waiting inside SQLite would freeze the whole relay.
     // `guard` waits instead, between attempts, with the event loop free.
@@ -84,27 +145,72 @@ export function openSqliteStore(url: string): Store {
   }
 
   const findByClientMsgId = db.prepare<[string, string, string], Row>(
-    'SELECT * FROM messages WHERE room = ? AND author_id = ? AND client_msg_id = ?',
+    withParent('SELECT * FROM messages WHERE room = ? AND author_id = ? AND client_msg_id = ?'),
   );
-  const maxSeq = db.prepare<[string], { seq: number | null }>('SELECT MAX(seq) AS seq FROM messages WHERE room = ?');
   const insert = db.prepare(
-    `INSERT INTO messages (room, seq, id, text, author_id, author, ts, client_msg_id)
-     VALUES (@room, @seq, @id, @text, @authorId, @author, @ts, @clientMsgId)`,
+    `INSERT INTO messages (room, seq, id, text, author_id, author, ts, client_msg_id, rev, reply_to, mentions)
+     VALUES (@room, @seq, @id, @text, @authorId, @author, @ts, @clientMsgId, @rev, @replyTo, @mentions)`,
+  );
+  // The room's next seq and rev, taken together for a new message.
+  const nextSeq = db.prepare<[string], { last_seq: number; rev: number }>(
+    `INSERT INTO rooms (room, last_seq, rev) VALUES (?, 1, 1)
+     ON CONFLICT (room) DO UPDATE SET last_seq = last_seq + 1, rev = rev + 1
+     RETURNING last_seq, rev`,
+  );
+  // The room's next rev alone, for a change to one of its messages.
+  const nextRev = db.prepare<[string], { rev: number }>(
+    `INSERT INTO rooms (room, last_seq, rev) VALUES (?, 0, 1)
+     ON CONFLICT (room) DO UPDATE SET rev = rev + 1
+     RETURNING rev`,
   );
   const latest = db.prepare<[string, number], Row>(
-    'SELECT * FROM (SELECT * FROM messages WHERE room = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq',
+    withParent('SELECT * FROM messages WHERE room = ? ORDER BY seq DESC LIMIT ?'),
   );
   const after = db.prepare<[string, number, number], Row>(
-    'SELECT * FROM messages WHERE room = ? AND seq > ? ORDER BY seq LIMIT ?',
+    withParent('SELECT * FROM messages WHERE room = ? AND seq > ? ORDER BY seq LIMIT ?'),
   );
   const before = db.prepare<[string, number, number], Row>(
-    'SELECT * FROM (SELECT * FROM messages WHERE room = ? AND seq < ? ORDER BY seq DESC LIMIT ?) ORDER BY seq',
+    withParent('SELECT * FROM messages WHERE room = ? AND seq < ? ORDER BY seq DESC LIMIT ?'),
+  );
+  const changedSince = db.prepare<[string, number, number, number], Row>(
+    withParent('SELECT * FROM messages WHERE room = ? AND seq < ? AND rev > ? ORDER BY rev LIMIT ?', 'm.rev'),
+  );
+  const reactionCounts = db.prepare<[string, string], { seq: number; emoji: string; count: number }>(
+    `SELECT seq, emoji, COUNT(*) AS count FROM reactions
+     WHERE room = ? AND seq IN (SELECT value FROM json_each(?))
+     GROUP BY seq, emoji ORDER BY seq, MIN(rev)`,
+  );
+  const ownReactions = db.prepare<[string, string, string], { seq: number; emoji: string }>(
+    `SELECT seq, emoji FROM reactions
+     WHERE room = ? AND member_id = ? AND seq IN (SELECT value FROM json_each(?))
+     ORDER BY seq, rev`,
+  );
+  const latestAuthors = db.prepare<[string, string], { author: string; seq: number }>(
+    // SQLite takes the bare column from the row holding the MAX.
+    `SELECT author, MAX(seq) AS seq FROM messages
+     WHERE room = ? AND author_id IN (SELECT value FROM json_each(?))
+     GROUP BY author_id`,
   );
 
-  const getOne = db.prepare<[string, number], Row>('SELECT * FROM messages WHERE room = ? AND seq = ?');
-  const markDeleted = db.prepare<[string, number]>(
-    "UPDATE messages SET text = '', deleted = 1 WHERE room = ? AND seq = ?",
+  const getOne = db.prepare<[string, number], Row>(withParent('SELECT * FROM messages WHERE room = ? AND seq = ?'));
+  const state = db.prepare<[string, number], { deleted: number }>('SELECT deleted FROM messages WHERE room = ? AND seq = ?');
+  const blank = db.prepare<[number, string, number]>(
+    "UPDATE messages SET text = '', deleted = 1, mentions = NULL, rev = ? WHERE room = ? AND seq = ?",
   );
+  const setText = db.prepare<[string, number, number, string, number]>(
+    'UPDATE messages SET text = ?, edited_at = ?, rev = ? WHERE room = ? AND seq = ?',
+  );
+  const setRev = db.prepare<[number, string, number]>('UPDATE messages SET rev = ? WHERE room = ? AND seq = ?');
+  const hasReaction = db.prepare<[string, number, string, string], { one: number }>(
+    'SELECT 1 AS one FROM reactions WHERE room = ? AND seq = ? AND member_id = ? AND emoji = ?',
+  );
+  const addReaction = db.prepare<[string, number, string, string, number]>(
+    'INSERT INTO reactions (room, seq, member_id, emoji, rev) VALUES (?, ?, ?, ?, ?)',
+  );
+  const removeReaction = db.prepare<[string, number, string, string]>(
+    'DELETE FROM reactions WHERE room = ? AND seq = ? AND member_id = ? AND emoji = ?',
+  );
+  const removeReactions = db.prepare<[string, number]>('DELETE FROM reactions WHERE room = ? AND seq = ?');
   const upsertBan = db.prepare<[string, string, number]>(
     `INSERT INTO bans (room, member_id, until) VALUES (?, ?, ?)
      ON CONFLICT (room, member_id) DO UPDATE SET until = excluded.until`,
@@ -112,28 +218,68 @@ export function openSqliteStore(url: string): Store {
   const findBan = db.prepare<[string, string, number], { until: number }>(
     'SELECT until FROM bans WHERE room = ? AND member_id = ? AND until > ?',
   );
+  const roomState = db.prepare<[string], { last_seq: number; rev: number }>('SELECT last_seq, rev FROM rooms WHERE room = ?');
 
-  const lastSeq = (room: string) => maxSeq.get(room)?.seq ?? 0;
+  /** Rows as messages, with their reaction counts. */
+  const load = (rows: Row[]): Message[] => {
+    const messages = rows.map(toMessage);
+    if (messages.length === 0) return messages;
+    return attachReactions(messages, reactionCounts.all(messages[0]!.room, JSON.stringify(messages.map((m) => m.seq))));
+  };
+  const loadOne = (room: string, seq: number): Message | undefined => {
+    const row = getOne.get(room, seq);
+    return row && load([row])[0];
+  };
 
   const appendOne = (input: NewMessage): AppendResult => {
     const existing = findByClientMsgId.get(input.room, input.author.id, input.clientMsgId);
-    if (existing) return { message: toMessage(existing), duplicate: true };
-    const message: Message = {
-      id: randomUUID(),
-      room: input.room,
-      seq: lastSeq(input.room) + 1,
-      text: input.text,
-      author: input.author,
-      ts: input.ts,
-      clientMsgId: input.clientMsgId,
-    };
+    if (existing) return { message: load([existing])[0]!, duplicate: true };
+    const { last_seq: seq, rev } = nextSeq.get(input.room)!;
     insert.run({
-      ...message,
+      room: input.room,
+      seq,
+      id: randomUUID(),
+      text: input.text,
       authorId: input.author.id,
       author: JSON.stringify(input.author),
+      ts: input.ts,
+      clientMsgId: input.clientMsgId,
+      rev,
+      replyTo: input.replyTo ?? null,
+      mentions: input.mentions?.length ? JSON.stringify(input.mentions) : null,
     });
-    return { message, duplicate: false };
+    return { message: loadOne(input.room, seq)!, duplicate: false };
   };
+
+  // Each change reads, takes the room's next rev and writes in one
+  // transaction, so two changes never share a rev nor see each other half-done.
+  const live = (room: string, seq: number) => {
+    const row = state.get(room, seq);
+    return row !== undefined && !row.deleted;
+  };
+  const markDeleted = db.transaction((room: string, seq: number) => {
+    if (!live(room, seq)) return undefined;
+    blank.run(nextRev.get(room)!.rev, room, seq);
+    removeReactions.run(room, seq);
+    return loadOne(room, seq);
+  });
+  const edit = db.transaction((room: string, seq: number, text: string, editedAt: number) => {
+    if (!live(room, seq)) return undefined;
+    setText.run(text, editedAt, nextRev.get(room)!.rev, room, seq);
+    return loadOne(room, seq);
+  });
+  const react = db.transaction((room: string, seq: number, memberId: string, emoji: string, on: boolean) => {
+    if (!live(room, seq)) return undefined;
+    const has = hasReaction.get(room, seq, memberId, emoji) !== undefined;
+    if (has === on) return { message: loadOne(room, seq)!, changed: false };
+    const { rev } = nextRev.get(room)!;
+    if (on) addReaction.run(room, seq, memberId, emoji, rev);
+    else removeReaction.run(room, seq, memberId, emoji);
+    setRev.run(rev, room, seq);
+    return { message: loadOne(room, seq)!, changed: true };
+  });
+
+  const lastSeq = (room: string) => roomState.get(room)?.last_seq ?? 0;
 
   /**
    * Appends that arrive together (sends read from several sockets in one turn
@@ -170,29 +316,39 @@ export function openSqliteStore(url: string): Store {
 
   return {
     append,
-    latest: (room, limit) => guard(() => latest.all(room, limit).map(toMessage)),
+    latest: (room, limit) => guard(() => load(latest.all(room, limit))),
     after: (room, since, limit) =>
       guard(() => {
         // One row more than asked tells whether the client missed more.
         const rows = after.all(room, since, limit + 1);
-        return { messages: rows.slice(0, limit).map(toMessage), truncated: rows.length > limit };
+        return { messages: load(rows.slice(0, limit)), truncated: rows.length > limit };
       }),
     before: (room, seq, limit) =>
       guard(() => {
         const rows = before.all(room, seq, limit + 1);
-        return { messages: rows.slice(-limit).map(toMessage), hasMore: rows.length > limit };
+        return { messages: load(rows.slice(-limit)), hasMore: rows.length > limit };
       }),
     find: (room, authorId, clientMsgId) =>
       guard(() => {
         const row = findByClientMsgId.get(room, authorId, clientMsgId);
-        return row && toMessage(row);
+        return row && load([row])[0];
       }),
-    get: (room, seq) =>
+    get: (room, seq) => guard(() => loadOne(room, seq)),
+    markDeleted: (room, seq) => guard(() => markDeleted.immediate(room, seq)),
+    edit: (room, seq, text, editedAt) => guard(() => edit.immediate(room, seq, text, editedAt)),
+    react: (room, seq, memberId, emoji, on) => guard(() => react.immediate(room, seq, memberId, emoji, on)),
+    changed: (room, sinceRev, belowSeq, limit) =>
       guard(() => {
-        const row = getOne.get(room, seq);
-        return row && toMessage(row);
+        const rows = changedSince.all(room, belowSeq, sinceRev, limit + 1);
+        return { messages: load(rows.slice(0, limit)), truncated: rows.length > limit };
       }),
-    markDeleted: (room, seq) => guard(() => markDeleted.run(room, seq).changes > 0),
+    reactionsBy: (room, memberId, seqs) =>
+      guard(() => (seqs.length === 0 ? [] : ownReactions.all(room, memberId, JSON.stringify(seqs)))),
+    authors: (room, ids) =>
+      guard(() =>
+        ids.length === 0 ? [] : latestAuthors.all(room, JSON.stringify(ids)).map((row) => JSON.parse(row.author) as Member),
+      ),
+    revision: (room) => guard(() => roomState.get(room)?.rev ?? 0),
     ban: (room, memberId, until) => guard(() => void upsertBan.run(room, memberId, until)),
     bannedUntil: (room, memberId, now) => guard(() => findBan.get(room, memberId, now)?.until ?? 0),
     lastSeq: (room) => guard(() => lastSeq(room)),

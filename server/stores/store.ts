@@ -1,18 +1,28 @@
-import type { Member, Message } from '../../protocol/index.js';
+import type { Member, Message, OwnReaction } from '../../protocol/index.js';
 
-/** What the relay asks of storage. SQLite implements it now; PostgreSQL will too. */
+/** What the relay asks of storage: SQLite and PostgreSQL implement it. */
 export interface NewMessage {
   room: string;
   text: string;
   author: Member;
   clientMsgId: string;
   ts: number;
+  /** The seq of the parent, a message of the same room (the chat core checked it exists). */
+  replyTo?: number;
+  /** The members named, already resolved. */
+  mentions?: Member[];
 }
 
 export interface AppendResult {
   message: Message;
   /** True when this clientMsgId was already stored for this author and room: nothing new was written. */
   duplicate: boolean;
+}
+
+export interface ReactionResult {
+  message: Message;
+  /** False when the member's reaction already was as asked: nothing was written, the rev is unchanged. */
+  changed: boolean;
 }
 
 export interface Store {
@@ -31,13 +41,39 @@ export interface Store {
   find(room: string, authorId: string, clientMsgId: string): Promise<Message | undefined>;
   /** One message, or undefined when the room has no such seq. */
   get(room: string, seq: number): Promise<Message | undefined>;
-  /** Blanks a message (text "", deleted: true); it keeps its seq. False when there is no such message. */
-  markDeleted(room: string, seq: number): Promise<boolean>;
+  /**
+   * Blanks a message (text "", deleted: true, its mentions and reactions
+   * gone) with the room's next rev; it keeps its seq. The blanked message, or
+   * undefined when there is no such message or it was deleted already.
+   */
+  markDeleted(room: string, seq: number): Promise<Message | undefined>;
+  /**
+   * Replaces the text of a message that is not deleted, sets its editedAt,
+   * with the room's next rev. Undefined when there is no such message or it is deleted.
+   */
+  edit(room: string, seq: number, text: string, editedAt: number): Promise<Message | undefined>;
+  /**
+   * Adds (`on`) or removes a member's reaction to a message that is not
+   * deleted, once per member and emoji, whichever relay asks: a change takes
+   * the room's next rev. Undefined when there is no such message or it is deleted.
+   */
+  react(room: string, seq: number, memberId: string, emoji: string, on: boolean): Promise<ReactionResult | undefined>;
+  /**
+   * Messages with seq < `belowSeq` whose rev > `sinceRev`, ascending by rev,
+   * at most `limit`; `truncated` when more exist.
+   */
+  changed(room: string, sinceRev: number, belowSeq: number, limit: number): Promise<{ messages: Message[]; truncated: boolean }>;
+  /** A member's own reactions on the given messages of a room, by seq, then in the order they were made. */
+  reactionsBy(room: string, memberId: string, seqs: number[]): Promise<OwnReaction[]>;
+  /** Of the given ids, the members who have written in the room, each as on their latest message. */
+  authors(room: string, ids: string[]): Promise<Member[]>;
+  /** The room's revision (it grows with every change to one of its messages), 0 when it has none. */
+  revision(room: string): Promise<number>;
   /** Refuses a member in a room until `until` (ms since epoch). */
   ban(room: string, memberId: string, until: number): Promise<void>;
   /** When the member's ban in the room ends, or 0 when they are not banned now. */
   bannedUntil(room: string, memberId: string, now: number): Promise<number>;
-  /** The highest seq of a room, 0 when it has none. */
+  /** The highest seq a room has given, 0 when none (never reused, even if messages are removed). */
   lastSeq(room: string): Promise<number>;
   /** Resolves when storage answers; rejects otherwise (for /readyz). */
   ping(): Promise<void>;

@@ -20,6 +20,7 @@ const message = (seq: number, clientMsgId: string, id = `id-${seq}`): Message =>
   author,
   ts: 0,
   clientMsgId,
+  rev: seq,
 });
 
 /** A fake socket: only the events the checker listens to, emitted by hand. */

@@ -222,4 +222,63 @@ describe('several relays as one chat', { skip: skipWithoutBoth }, () => {
     await checker.settle();
     assertClean(await checker.verify(direct));
   });
+  test('edits and reactions from members on two relays take one rev order and count right; a member back on the other relay misses none', async (t) => {
+    const { relays } = await cluster(t, 2);
+    const [a, b] = relays as [(typeof relays)[0], (typeof relays)[0]];
+    const room = 'conversation';
+    const members: { socket: Client; updates: Message[] }[] = [];
+    for (const [i, relay] of [a, a, a, a, b, b, b, b].entries()) {
+      const socket = await connect(t, relay.url, { name: `m${i}`, clientId: `member-${i}-browser` });
+      assert.equal((await request(socket, 'join', { room })).ok, true);
+      const updates: Message[] = [];
+      socket.on('updated', (m) => updates.push(m));
+      members.push({ socket, updates });
+    }
+    // The first member also has a tab on the other relay.
+    const firstTab = await connect(t, b.url, { name: 'm0', clientId: 'member-0-browser' });
+    await request(firstTab, 'join', { room });
+    const carol = await connect(t, a.url, { name: 'carol', clientId: 'carol-browser' });
+    await request(carol, 'join', { room });
+    const author = members[0]!.socket;
+    for (let i = 1; i <= 5; i++) await request(author, 'send', { room, text: `m${i}`, clientMsgId: msgId() });
+    const held = await request(carol, 'join', { room, since: 5 });
+    assert.equal(held.rev, 5);
+    carol.disconnect();
+
+    // All at once, from both relays: 👍 on 1 from everyone (twice from the
+    // member with two tabs), ❤️ on 2, an edit of 3 and a deletion of 4.
+    const acks = await Promise.all([
+      ...members.map(({ socket }) => request(socket, 'react', { room, seq: 1, emoji: '👍', on: true })),
+      request(firstTab, 'react', { room, seq: 1, emoji: '👍', on: true }),
+      ...members.map(({ socket }) => request(socket, 'react', { room, seq: 2, emoji: '❤️', on: true })),
+      request(author, 'edit', { room, seq: 3, text: 'm3, edited' }),
+      request(firstTab, 'delete', { room, seq: 4 }),
+    ]);
+    assert.ok(acks.every((ack) => ack.ok), JSON.stringify(acks.filter((ack) => !ack.ok)));
+    const changes = 8 + 8 + 1 + 1; // the second 👍 of one member is no change
+    const lastRev = 5 + changes;
+    await waitFor(() => members.every((m) => m.updates.length === changes), 'every member gets every update once', 5000);
+
+    const expected = (await request(members[5]!.socket, 'join', { room })).messages as Message[];
+    assert.deepEqual(expected[0]!.reactions, [{ emoji: '👍', count: 8 }], 'counted once per member, whichever relay');
+    assert.deepEqual(expected[1]!.reactions, [{ emoji: '❤️', count: 8 }]);
+    assert.deepEqual([expected[2]!.text, expected[3]!.deleted], ['m3, edited', true]);
+    for (const { updates } of members) {
+      // One order: every change its own rev, none missing, none twice; the
+      // newest by rev of each message is what the database holds.
+      assert.deepEqual(sorted(updates.map((m) => m.rev)), range(changes).map((i) => 5 + i));
+      const newest = new Map<number, Message>();
+      for (const m of updates) if ((newest.get(m.seq)?.rev ?? 0) < m.rev) newest.set(m.seq, m);
+      assert.deepEqual([...newest.values()].sort((x, y) => x.seq - y.seq), expected.slice(0, 4));
+    }
+
+    // Carol comes back through the other relay with what she held: nothing missed.
+    const back = await connect(t, b.url, { name: 'carol', clientId: 'carol-browser' });
+    const ack = await request(back, 'join', { room, since: held.lastSeq, sinceRev: held.rev });
+    assert.equal(ack.rev, lastRev);
+    assert.deepEqual(ack.messages, []);
+    const revs = ack.changed.map((m: Message) => m.rev);
+    assert.deepEqual(revs, sorted(revs), 'oldest change first');
+    assert.deepEqual([...ack.changed].sort((x: Message, y: Message) => x.seq - y.seq), expected.slice(0, 4));
+  });
 });

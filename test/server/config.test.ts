@@ -16,6 +16,8 @@ test('defaults are those of PROTOCOL.md', () => {
   assert.equal(config.host, '0.0.0.0');
   assert.equal(config.databaseUrl, 'sqlite:./data/live-chat.db');
   assert.equal(config.maxMessageLength, 2000);
+  assert.equal(config.editWindowMinutes, 15);
+  assert.deepEqual(config.reactions, ['👍', '❤️', '😂', '😮', '😢', '🎉']);
   // Socket.IO's own heartbeat defaults.
   assert.deepEqual([config.pingIntervalMs, config.pingTimeoutMs], [25_000, 20_000]);
 });
@@ -37,6 +39,13 @@ test('variables are read', () => {
   );
 });
 
+test('EDIT_WINDOW_MINUTES and REACTIONS: set, 0 or empty disables', () => {
+  const set = loadConfig({ EDIT_WINDOW_MINUTES: '60', REACTIONS: ' 👍 ,🇫🇷,👨‍👩‍👧‍👦' }, dirs);
+  assert.deepEqual([set.editWindowMinutes, set.reactions], [60, ['👍', '🇫🇷', '👨‍👩‍👧‍👦']]);
+  const off = loadConfig({ EDIT_WINDOW_MINUTES: '0', REACTIONS: '' }, dirs);
+  assert.deepEqual([off.editWindowMinutes, off.reactions], [0, []]);
+});
+
 test('a bad value names its variable', () => {
   for (const [env, pattern] of [
     [{ PORT: '-1' }, /^PORT: expected a whole number, got "-1"$/],
@@ -45,6 +54,11 @@ test('a bad value names its variable', () => {
     [{ MAX_MESSAGE_LENGTH: '0' }, /^MAX_MESSAGE_LENGTH:/],
     [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL:/],
     [{ DATABASE_URL: 'sqlite:' }, /^DATABASE_URL:/],
+    [{ EDIT_WINDOW_MINUTES: '-5' }, /^EDIT_WINDOW_MINUTES: expected a whole number/],
+    [{ EDIT_WINDOW_MINUTES: '600000' }, /^EDIT_WINDOW_MINUTES: expected 0–525600/],
+    [{ REACTIONS: '👍,,❤️' }, /^REACTIONS: expected comma-separated emoji/],
+    [{ REACTIONS: 'thumbs up' }, /^REACTIONS: expected comma-separated emoji/],
+    [{ REACTIONS: '👍,👍' }, /^REACTIONS: lists an emoji twice/],
   ] as const) {
     assert.throws(() => loadConfig(env, dirs), { name: 'ConfigError', message: pattern }, JSON.stringify(env));
   }

@@ -71,10 +71,13 @@ test('delete: the author blanks their message, everyone is told, the seq stays',
   assert.equal((await request(alice.socket, 'delete', { room: 'lobby', seq: 99 })).error.code, 'not_found');
 
   const told = next(bob.socket, 'deleted');
+  const updated = next(bob.socket, 'updated');
   assert.deepEqual(await request(alice.socket, 'delete', { room: 'lobby', seq: 1 }), { ok: true });
   assert.deepEqual(await told, { room: 'lobby', seq: 1 });
+  // v2: also the blanked message whole, with the room's next rev.
+  assert.deepEqual(await updated, { ...sent.message, text: '', deleted: true, rev: 3 });
   const after = await request(bob.socket, 'join', { room: 'lobby' });
-  assert.deepEqual(after.messages[0], { ...sent.message, text: '', deleted: true });
+  assert.deepEqual(after.messages[0], { ...sent.message, text: '', deleted: true, rev: 3 });
   assert.equal(after.messages[1].text, 'kept');
   assert.deepEqual(await request(alice.socket, 'delete', { room: 'lobby', seq: 1 }), { ok: true }, 'idempotent');
 });

@@ -66,7 +66,7 @@ test('the document describes the messages API: parameters, body, responses and t
   assert.deepEqual(post.security, [{ adminApiKey: [] }]);
   const body = (post.requestBody as OpenAPIV3.RequestBodyObject).content['application/json']!.schema as OpenAPIV3.SchemaObject;
   assert.deepEqual(body.required, ['text', 'author']);
-  assert.deepEqual(Object.keys(post.responses).sort(), ['200', '201', '400', '401', '500', '503']);
+  assert.deepEqual(Object.keys(post.responses).sort(), ['200', '201', '400', '401', '404', '500', '503']);
   const error = (post.responses['401'] as OpenAPIV3.ResponseObject).content!['application/json']!.schema as OpenAPIV3.SchemaObject;
   assert.ok(((error.properties!.error as OpenAPIV3.SchemaObject).properties!.code as OpenAPIV3.SchemaObject).enum!.includes('unauthorized'));
 

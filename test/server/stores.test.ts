@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import type { Member } from '../../protocol/index.js';
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
@@ -9,6 +11,8 @@ import { demoDir, widgetDir } from '../../server/paths.js';
 import { openStore, StorageError, type Store } from '../../server/stores/index.js';
 import { tempDir } from './helpers.js';
 import { freshPostgres, skipWithoutPostgres } from './services.js';
+
+const fixtures = join(import.meta.dirname, 'fixtures');
 
 /**
  * The store contract: every implementation (SQLite on a file, SQLite in
@@ -66,7 +70,7 @@ for (const [kind, { url, skip }] of Object.entries(implementations)) {
       const { message } = await store.append({ room: 'r', text: '<b>hi</b> 👋', author: verified, clientMsgId: 'abcdefgh', ts: 42 });
       assert.match(message.id, /^[0-9a-f-]{36}$/);
       assert.deepEqual(await store.latest('r', 10), [
-        { id: message.id, room: 'r', seq: 1, text: '<b>hi</b> 👋', author: verified, ts: 42, clientMsgId: 'abcdefgh' },
+        { id: message.id, room: 'r', seq: 1, text: '<b>hi</b> 👋', author: verified, ts: 42, clientMsgId: 'abcdefgh', rev: 1 },
       ]);
     });
 
@@ -97,9 +101,11 @@ for (const [kind, { url, skip }] of Object.entries(implementations)) {
       const store = await open(t);
       await put(store, 'r', 'one');
       await put(store, 'r', 'two');
-      assert.equal(await store.markDeleted('r', 1), true);
-      assert.equal(await store.markDeleted('r', 9), false);
+      const blanked = await store.markDeleted('r', 1);
+      assert.equal(await store.markDeleted('r', 9), undefined);
+      assert.equal(await store.markDeleted('r', 1), undefined, 'deleted once');
       const [first, second] = await store.latest('r', 10);
+      assert.deepEqual(first, blanked);
       assert.equal(first!.text, '');
       assert.equal(first!.deleted, true);
       assert.equal(first!.seq, 1);
@@ -131,6 +137,127 @@ for (const [kind, { url, skip }] of Object.entries(implementations)) {
       assert.equal(await store.lastSeq('busy'), 41);
     });
 
+    test('every change to a message takes the room\'s next rev, stamped on it; revs are per room', async (t) => {
+      const store = await open(t);
+      assert.equal(await store.revision('r'), 0);
+      assert.equal((await put(store, 'r', 'one')).message.rev, 1);
+      assert.equal((await put(store, 'r', 'two')).message.rev, 2);
+      assert.equal((await put(store, 'other', 'uno')).message.rev, 1, 'per room');
+
+      const edited = await store.edit('r', 1, 'one, edited', 5000);
+      assert.deepEqual([edited?.text, edited?.editedAt, edited?.rev, edited?.seq], ['one, edited', 5000, 3, 1]);
+      const reacted = await store.react('r', 2, bob.id, '👍', true);
+      assert.deepEqual([reacted?.changed, reacted?.message.rev, reacted?.message.reactions], [true, 4, [{ emoji: '👍', count: 1 }]]);
+      const again = await store.react('r', 2, bob.id, '👍', true);
+      assert.deepEqual([again?.changed, again?.message.rev], [false, 4], 'no change, no new rev');
+      assert.equal((await store.react('r', 2, bob.id, '🎉', false))?.changed, false, 'taking back what is not there');
+      const deleted = await store.markDeleted('r', 2);
+      assert.deepEqual([deleted?.rev, deleted?.text, deleted?.deleted, deleted?.reactions], [5, '', true, undefined]);
+
+      assert.equal(await store.edit('r', 2, 'too late', 6000), undefined, 'a deleted message is not edited');
+      assert.equal(await store.react('r', 2, alice.id, '👍', true), undefined, 'nor reacted to');
+      assert.equal(await store.edit('r', 9, 'none', 6000), undefined);
+      assert.equal(await store.react('r', 9, alice.id, '👍', true), undefined);
+      assert.equal(await store.revision('r'), 5);
+      assert.equal(await store.revision('other'), 1);
+      assert.equal(await store.lastSeq('r'), 2, 'changes take no seq');
+      assert.equal((await put(store, 'r', 'three')).message.rev, 6);
+      assert.deepEqual((await store.get('r', 1))?.rev, 3);
+    });
+
+    test('changed: the messages below a seq changed after a rev, oldest change first, bounded', async (t) => {
+      const store = await open(t);
+      for (let i = 1; i <= 5; i++) await put(store, 'r', `m${i}`); // revs 1–5
+      await store.edit('r', 2, 'm2 edited', 1); // rev 6
+      await store.markDeleted('r', 1); // rev 7
+      await store.react('r', 4, bob.id, '😂', true); // rev 8
+      const seqs = (r: { messages: { seq: number }[] }) => r.messages.map((m) => m.seq);
+      assert.deepEqual(seqs(await store.changed('r', 5, 4, 10)), [2, 1], 'seq 4 is not below 4');
+      const all = await store.changed('r', 5, 6, 10);
+      assert.deepEqual(seqs(all), [2, 1, 4]);
+      assert.equal(all.truncated, false);
+      assert.deepEqual(all.messages[2]!.reactions, [{ emoji: '😂', count: 1 }], 'read whole');
+      const capped = await store.changed('r', 5, 6, 2);
+      assert.deepEqual([seqs(capped), capped.truncated], [[2, 1], true]);
+      assert.deepEqual(seqs(await store.changed('r', 7, 6, 10)), [4]);
+      assert.deepEqual(seqs(await store.changed('r', 8, 6, 10)), []);
+    });
+
+    test('reactions: once per member and emoji, counted in first-reacted order, and each member\'s own', async (t) => {
+      const store = await open(t);
+      await put(store, 'r', 'one');
+      await put(store, 'r', 'two');
+      await store.react('r', 1, alice.id, '👍', true);
+      await store.react('r', 1, bob.id, '❤️', true);
+      await store.react('r', 1, bob.id, '👍', true);
+      await store.react('r', 1, alice.id, '👍', true);
+      await store.react('r', 2, alice.id, '🎉', true);
+      assert.deepEqual((await store.get('r', 1))?.reactions, [
+        { emoji: '👍', count: 2 },
+        { emoji: '❤️', count: 1 },
+      ]);
+      assert.deepEqual(await store.reactionsBy('r', bob.id, [1, 2]), [
+        { seq: 1, emoji: '❤️' },
+        { seq: 1, emoji: '👍' },
+      ]);
+      assert.deepEqual(await store.reactionsBy('r', alice.id, [2]), [{ seq: 2, emoji: '🎉' }]);
+      assert.deepEqual(await store.reactionsBy('r', alice.id, []), []);
+      await store.react('r', 1, alice.id, '👍', false);
+      await store.react('r', 1, bob.id, '❤️', false);
+      assert.deepEqual((await store.get('r', 1))?.reactions, [{ emoji: '👍', count: 1 }]);
+      await store.react('r', 1, bob.id, '👍', false);
+      assert.equal((await store.get('r', 1))?.reactions, undefined, 'no reactions, no list');
+      assert.deepEqual((await store.latest('r', 5)).map((m) => m.reactions), [undefined, [{ emoji: '🎉', count: 1 }]]);
+    });
+
+    test('concurrent reactions count each member once and take distinct revs', async (t) => {
+      const store = await open(t);
+      await put(store, 'r', 'popular');
+      const members = Array.from({ length: 10 }, (_, i) => `guest:m${i}`);
+      const results = await Promise.all(
+        [...members, ...members].map((id) => store.react('r', 1, id, '👍', true)),
+      );
+      assert.equal(results.filter((r) => r?.changed).length, 10);
+      assert.deepEqual((await store.get('r', 1))?.reactions, [{ emoji: '👍', count: 10 }]);
+      assert.equal(await store.revision('r'), 11);
+      assert.equal(new Set(results.filter((r) => r?.changed).map((r) => r!.message.rev)).size, 10);
+    });
+
+    test('a reply shows its parent as it is now; mentions are kept', async (t) => {
+      const store = await open(t);
+      const long = '😀'.repeat(150);
+      await put(store, 'r', long);
+      const { message } = await store.append({
+        room: 'r',
+        text: 'answer',
+        author: bob,
+        clientMsgId: 'reply-0001',
+        ts: 1,
+        replyTo: 1,
+        mentions: [alice],
+      });
+      assert.deepEqual(message.replyTo, { seq: 1, author: alice, text: '😀'.repeat(140) });
+      assert.deepEqual(message.mentions, [alice]);
+      await store.edit('r', 1, 'short now', 2);
+      assert.deepEqual((await store.get('r', 2))?.replyTo, { seq: 1, author: alice, text: 'short now' });
+      await store.markDeleted('r', 1);
+      assert.deepEqual((await store.latest('r', 5))[1]?.replyTo, { seq: 1, author: alice, text: '' });
+      assert.deepEqual((await store.find('r', bob.id, 'reply-0001'))?.mentions, [alice]);
+      assert.equal((await store.get('r', 1))?.replyTo, undefined);
+      await store.markDeleted('r', 2);
+      assert.equal((await store.get('r', 2))?.mentions, undefined, 'a deleted message names nobody');
+    });
+
+    test('authors: the members of some ids who wrote in the room, as on their latest message', async (t) => {
+      const store = await open(t);
+      await put(store, 'r', 'old name');
+      await store.append({ room: 'r', text: 'new name', author: { ...alice, name: 'alice2' }, clientMsgId: 'renamed-1', ts: 2 });
+      await put(store, 'other', 'bob elsewhere', bob);
+      const found = await store.authors('r', [alice.id, bob.id, 'guest:nobody']);
+      assert.deepEqual(found, [{ ...alice, name: 'alice2' }]);
+      assert.deepEqual(await store.authors('r', []), []);
+    });
+
     test('answers ping while open', async (t) => {
       const store = await open(t);
       await store.ping();
@@ -157,4 +284,63 @@ test('an unopenable SQLite path is a DATABASE_URL error', async (t) => {
   await assert.rejects(openStore(`sqlite:${file}/chat.db`), StorageError);
   const config = { ...loadConfig({}, { widgetDir, demoDir }), databaseUrl: `sqlite:${file}/chat.db` };
   await assert.rejects(buildApp(config, { logger: false }), /^ConfigError: DATABASE_URL: cannot open SQLite database .*a-file/);
+});
+
+/** What every v1 database fixture holds, as the new store must serve it. */
+async function assertUpgraded(store: Store): Promise<void> {
+  const lobby = await store.latest('lobby', 10);
+  assert.deepEqual(
+    lobby.map((m) => [m.seq, m.text, m.rev, m.deleted ?? false]),
+    [
+      [1, 'first', 1, false],
+      [2, '', 2, true],
+      [3, 'third', 3, false],
+    ],
+  );
+  assert.deepEqual(lobby[2]!.author, { id: 'u1', name: 'Zoë', verified: true, role: 'moderator' });
+  assert.equal(lobby[0]!.clientMsgId, 'v1-msg-0001');
+  assert.equal(await store.lastSeq('lobby'), 3);
+  assert.equal(await store.revision('lobby'), 3);
+  assert.equal(await store.revision('other'), 1);
+  assert.ok((await store.bannedUntil('lobby', 'guest:mallory', 1)) > 0, 'bans are kept');
+  // A retry of a message sent before the upgrade is still recognized.
+  const retry = await store.append({ room: 'lobby', text: 'first', author: alice, clientMsgId: 'v1-msg-0001', ts: 9 });
+  assert.deepEqual([retry.duplicate, retry.message.seq], [true, 1]);
+  // New messages continue the seq; changes continue the rev.
+  const { message } = await store.append({ room: 'lobby', text: 'after', author: bob, clientMsgId: 'v2-msg-0001', ts: 9, replyTo: 1 });
+  assert.deepEqual([message.seq, message.rev, message.replyTo?.text], [4, 4, 'first']);
+  assert.equal((await store.edit('lobby', 1, 'first, edited', 10))?.rev, 5);
+  assert.deepEqual((await store.changed('lobby', 3, 4, 10)).messages.map((m) => m.seq), [1]);
+  assert.equal((await store.append({ room: 'other', text: 'x', author: bob, clientMsgId: 'v2-msg-0002', ts: 9 })).message.seq, 2);
+}
+
+test('a SQLite database written before schema versions (v1) is upgraded in place, nothing lost', async (t) => {
+  const file = join(tempDir(t), 'v1.db');
+  const v1 = new Database(file);
+  v1.exec(readFileSync(join(fixtures, 'v1-sqlite.sql'), 'utf8'));
+  assert.equal(v1.pragma('user_version', { simple: true }), 0);
+  v1.close();
+
+  const store = await openStore(`sqlite:${file}`);
+  await assertUpgraded(store);
+  await store.close();
+  // Opened again: already at the newest version, nothing applied twice.
+  const again = await openStore(`sqlite:${file}`);
+  t.after(() => again.close());
+  assert.equal(await again.lastSeq('lobby'), 4);
+  const check = new Database(file, { readonly: true });
+  t.after(() => check.close());
+  assert.equal(check.pragma('user_version', { simple: true }), 2);
+});
+
+test('a PostgreSQL database at migration 1 is upgraded in place, nothing lost', { skip: skipWithoutPostgres }, async (t) => {
+  const url = await freshPostgres(t);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(readFileSync(join(fixtures, 'v1-postgres.sql'), 'utf8'));
+  await client.end();
+
+  const store = await openStore(url);
+  t.after(() => store.close());
+  await assertUpgraded(store);
 });
