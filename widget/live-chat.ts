@@ -1,6 +1,6 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import type { ErrorBody, Message } from '../protocol/index.js';
+import { MAX_NAME_LENGTH, type ErrorBody, type Message } from '../protocol/index.js';
 import { ChatController, type Outgoing } from './chat-controller.js';
 import {
   LiveChatConnectEvent,
@@ -11,7 +11,6 @@ import {
 } from './events.js';
 import { dayLabel, fullTime, linkify, relativeTime, sameDay } from './format.js';
 import { pickLanguage, strings, type Strings } from './i18n.js';
-import { scriptRelay } from './relay-url.js';
 import { remember, recall } from './storage.js';
 import { styles } from './live-chat.styles.js';
 
@@ -90,7 +89,6 @@ export class LiveChat extends LitElement {
     theme: { reflect: true },
     lang: {},
     opened: { state: true },
-    nickname: { state: true },
     draft: { state: true },
     unread: { state: true },
     showMembers: { state: true },
@@ -108,8 +106,6 @@ export class LiveChat extends LitElement {
 
   /** Launcher mode: whether the panel is open. */
   private opened = recall('open') === '1';
-  /** The nickname the visitor typed, when there is no `name` or `token`. */
-  private nickname = recall('name');
   private draft = '';
   private unread = 0;
   private showMembers = false;
@@ -117,36 +113,36 @@ export class LiveChat extends LitElement {
   private missed = false;
   private now = Date.now();
 
-  private get list() {
+  get #list() {
     return this.renderRoot.querySelector<HTMLElement>('[part=messages]');
   }
-  private get input() {
+  get #input() {
     return this.renderRoot.querySelector<HTMLElement>('[part=input]');
   }
-  private get launcher() {
+  get #launcher() {
     return this.renderRoot.querySelector<HTMLElement>('[part=launcher]');
   }
 
   private readonly chat = new ChatController(this, {
-    message: (message) => this.onMessage(message),
+    message: (message) => this.#onMessage(message),
     connected: () => this.dispatchEvent(new LiveChatConnectEvent()),
     disconnected: () => this.dispatchEvent(new LiveChatDisconnectEvent()),
     error: (error: ErrorBody) => this.dispatchEvent(new LiveChatErrorEvent(error)),
   });
-  private stickToBottom = true;
+  #stickToBottom = true;
   /** The message at the top when older ones were asked for, and its distance from the top, to keep the view still. */
-  private anchor?: { el: HTMLElement; top: number };
-  private clock?: ReturnType<typeof setInterval>;
+  #anchor?: { el: HTMLElement; top: number };
+  #clock?: ReturnType<typeof setInterval>;
 
   /** The language and its strings, settled once per update (not once per message). */
-  private language = 'en';
-  private t: Strings = strings.en!;
+  #language = 'en';
+  #t: Strings = strings.en!;
 
-  private get displayName(): string | undefined {
-    return this.chat.self?.verified ? this.chat.self.name : this.name?.trim() || this.nickname;
+  get #displayName(): string | undefined {
+    return this.chat.self?.verified ? this.chat.self.name : this.name?.trim() || this.chat.nickname;
   }
 
-  private get isOpen(): boolean {
+  get #isOpen(): boolean {
     return this.mode !== 'launcher' || this.opened;
   }
 
@@ -154,143 +150,129 @@ export class LiveChat extends LitElement {
   send(text: string): void {
     const trimmed = text.trim();
     if (!trimmed) return;
-    this.stickToBottom = true;
+    this.#stickToBottom = true;
     this.chat.send(trimmed);
   }
 
   /** Opens the launcher's panel (no effect inline). */
   open(): void {
-    this.setOpen(true);
+    this.#setOpen(true);
   }
 
   /** Closes the launcher's panel. */
   close(): void {
-    this.setOpen(false);
+    this.#setOpen(false);
   }
 
   /** Opens the launcher's panel if closed, closes it if open. */
   toggle(): void {
-    this.setOpen(!this.opened);
+    this.#setOpen(!this.opened);
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    // Reconnect after being moved or re-attached (the controller closed on detach).
-    this.configure();
     // Relative times ("3 min ago") move on.
-    this.clock = setInterval(() => (this.now = Date.now()), 30_000);
+    this.#clock = setInterval(() => (this.now = Date.now()), 30_000);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    clearInterval(this.clock);
+    clearInterval(this.#clock);
   }
 
-  protected override willUpdate(changed: PropertyValues): void {
-    if (['room', 'server', 'name', 'token', 'nickname'].some((key) => changed.has(key))) this.configure();
-    this.language = pickLanguage(this);
-    this.t = strings[this.language]!;
-  }
-
-  private configure(): void {
-    if (!this.isConnected || !this.room) return;
-    this.chat.configure({
-      server: this.server || scriptRelay,
-      room: this.room,
-      name: this.name?.trim() || this.nickname,
-      token: this.token || undefined,
-    });
+  protected override willUpdate(): void {
+    this.#language = pickLanguage(this);
+    this.#t = strings[this.#language]!;
   }
 
   protected override updated(): void {
-    const list = this.list;
+    const list = this.#list;
     if (!list) return;
-    if (this.anchor && !this.chat.loadingOlder) {
-      list.scrollTop = this.anchor.el.offsetTop - this.anchor.top;
-      this.anchor = undefined;
-    } else if (this.stickToBottom) {
+    if (this.#anchor && !this.chat.loadingOlder) {
+      list.scrollTop = this.#anchor.el.offsetTop - this.#anchor.top;
+      this.#anchor = undefined;
+    } else if (this.#stickToBottom) {
       list.scrollTop = list.scrollHeight;
     }
   }
 
-  private setOpen(open: boolean): void {
+  #setOpen(open: boolean): void {
     if (this.mode !== 'launcher' || open === this.opened) return;
     this.opened = open;
     remember('open', open ? '1' : '0');
     if (open) {
       this.unread = 0;
-      this.stickToBottom = true;
+      this.#stickToBottom = true;
       this.dispatchEvent(new LiveChatUnreadEvent(0));
       // The visitor asked for the panel: take them to the field.
-      void this.updateComplete.then(() => this.input?.focus());
+      void this.updateComplete.then(() => this.#input?.focus());
     } else {
-      void this.updateComplete.then(() => this.launcher?.focus());
+      void this.updateComplete.then(() => this.#launcher?.focus());
     }
   }
 
-  private onMessage(message: Message): void {
+  #onMessage(message: Message): void {
     this.dispatchEvent(new LiveChatMessageEvent(message));
     if (message.author.id === this.chat.self?.id) return;
-    if (!this.isOpen) {
+    if (!this.#isOpen) {
       this.unread++;
       this.dispatchEvent(new LiveChatUnreadEvent(this.unread));
-    } else if (!this.stickToBottom) {
+    } else if (!this.#stickToBottom) {
       this.missed = true;
     }
   }
 
-  private onScroll(): void {
-    const list = this.list!;
-    this.stickToBottom = list.scrollHeight - list.scrollTop - list.clientHeight < STICK_TO_BOTTOM_PX;
-    if (this.stickToBottom) this.missed = false;
+  #onScroll(): void {
+    const list = this.#list!;
+    this.#stickToBottom = list.scrollHeight - list.scrollTop - list.clientHeight < STICK_TO_BOTTOM_PX;
+    if (this.#stickToBottom) this.missed = false;
     if (list.scrollTop < 40 && this.chat.hasMore && !this.chat.loadingOlder) {
       const first = list.querySelector<HTMLElement>('[part~=message]');
-      if (first) this.anchor = { el: first, top: first.offsetTop - list.scrollTop };
+      if (first) this.#anchor = { el: first, top: first.offsetTop - list.scrollTop };
       void this.chat.loadOlder();
     }
   }
 
-  private jumpToNewest(): void {
-    this.stickToBottom = true;
+  #jumpToNewest(): void {
+    this.#stickToBottom = true;
     this.missed = false;
     this.requestUpdate();
   }
 
-  private submitMessage(event: Event): void {
+  #submitMessage(event: Event): void {
     event.preventDefault();
     if (!this.draft.trim() || this.chat.retryAt) return;
     this.send(this.draft);
     this.draft = '';
   }
 
-  private onKeydown(event: KeyboardEvent): void {
+  #onKeydown(event: KeyboardEvent): void {
     // Enter sends; Shift+Enter is a newline; Enter while composing (IME) is neither.
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) this.submitMessage(event);
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) this.#submitMessage(event);
   }
 
-  private onInput(event: InputEvent): void {
+  #onInput(event: InputEvent): void {
     this.draft = (event.target as HTMLTextAreaElement).value;
     this.chat.typing(this.draft.trim() !== '');
   }
 
-  private submitNickname(event: Event): void {
+  #submitNickname(event: Event): void {
     event.preventDefault();
     const input = (event.currentTarget as HTMLFormElement).elements.namedItem('nickname') as HTMLInputElement;
     const name = input.value.trim();
     if (!name) return;
-    remember('name', name);
-    this.nickname = name;
-    void this.updateComplete.then(() => this.input?.focus());
+    this.chat.setNickname(name);
+    void this.updateComplete.then(() => this.#input?.focus());
   }
 
-  private onKeydownPanel(event: KeyboardEvent): void {
+  #onKeydownPanel(event: KeyboardEvent): void {
     if (event.key === 'Escape' && this.mode === 'launcher') this.close();
   }
 
   override render() {
-    if (this.mode !== 'launcher') return this.renderPanel();
-    const t = this.t;
-    return html`${this.opened ? this.renderPanel() : nothing}
+    if (this.mode !== 'launcher') return this.#renderPanel();
+    const t = this.#t;
+    return html`${this.opened ? this.#renderPanel() : nothing}
       <button
         part="launcher"
         type="button"
@@ -307,8 +289,8 @@ export class LiveChat extends LitElement {
       </button>`;
   }
 
-  private renderPanel() {
-    const t = this.t;
+  #renderPanel() {
+    const t = this.#t;
     const { status, messages, outgoing, count, bannedUntil, refused } = this.chat;
     const statusText = bannedUntil
       ? t.banned
@@ -322,7 +304,7 @@ export class LiveChat extends LitElement {
       class="box"
       role=${this.mode === 'launcher' ? 'dialog' : 'region'}
       aria-label=${`#${this.room}`}
-      @keydown=${this.onKeydownPanel}
+      @keydown=${this.#onKeydownPanel}
     >
       <header part="header">
         <span class="room">#${this.room}</span>
@@ -340,39 +322,39 @@ export class LiveChat extends LitElement {
           ${statusText}
         </button>
       </header>
-      ${this.showMembers && status === 'online' ? this.renderMembers() : nothing}
-      <div part="messages" role="log" aria-label=${t.messages} tabindex="0" @scroll=${this.onScroll}>
+      ${this.showMembers && status === 'online' ? this.#renderMembers() : nothing}
+      <div part="messages" role="log" aria-label=${t.messages} tabindex="0" @scroll=${this.#onScroll}>
         ${this.chat.loadingOlder ? html`<p class="note">${t.older}</p>` : nothing}
         ${messages.length === 0 && outgoing.length === 0
           ? html`<p class="note">${status === 'online' ? t.empty : t.loading}</p>`
           : nothing}
-        ${repeat(messages, (m) => m.seq, (m, i) => this.renderMessage(m, messages[i - 1]))}
-        ${repeat(outgoing, (o) => o.clientMsgId, (o) => this.renderOutgoing(o))}
+        ${repeat(messages, (m) => m.seq, (m, i) => this.#renderMessage(m, messages[i - 1]))}
+        ${repeat(outgoing, (o) => o.clientMsgId, (o) => this.#renderOutgoing(o))}
       </div>
       ${this.missed
-        ? html`<button class="jump" type="button" @click=${this.jumpToNewest}>${t.newMessages} ↓</button>`
+        ? html`<button class="jump" type="button" @click=${this.#jumpToNewest}>${t.newMessages} ↓</button>`
         : nothing}
-      <p part="typing" class="typing" aria-live="polite">${this.renderTyping()}</p>
-      ${this.displayName || this.token ? this.renderComposer() : this.renderNicknamePrompt()}
+      <p part="typing" class="typing" aria-live="polite">${this.#renderTyping()}</p>
+      ${this.#displayName || this.token ? this.#renderComposer() : this.#renderNicknamePrompt()}
     </section>`;
   }
 
-  private renderMembers() {
-    return html`<ul part="members" aria-label=${this.t.members}>
+  #renderMembers() {
+    return html`<ul part="members" aria-label=${this.#t.members}>
       ${[...this.chat.members.values()].map(
         (m) => html`<li>${m.name}${m.verified ? html` <span class="badge">✓</span>` : nothing}</li>`,
       )}
     </ul>`;
   }
 
-  private renderTyping() {
+  #renderTyping() {
     const names = [...this.chat.typists.values()].map(({ member }) => member.name);
-    return names.length ? this.t.typing(names) : '';
+    return names.length ? this.#t.typing(names) : '';
   }
 
-  private renderMessage(message: Message, previous: Message | undefined) {
-    const t = this.t;
-    const lang = this.language;
+  #renderMessage(message: Message, previous: Message | undefined) {
+    const t = this.#t;
+    const lang = this.#language;
     const self = this.chat.self;
     const own = message.author.id === self?.id;
     const newDay = !previous || !sameDay(previous.ts, message.ts);
@@ -392,7 +374,7 @@ export class LiveChat extends LitElement {
             </div>`}
         ${message.deleted
           ? html`<p part="text" class="deleted">${t.deleted}</p>`
-          : html`<p part="text">${this.renderText(message.text)}</p>`}
+          : html`<p part="text">${this.#renderText(message.text)}</p>`}
         ${canDelete || canBan
           ? html`<div class="actions">
               ${canDelete
@@ -407,7 +389,7 @@ export class LiveChat extends LitElement {
   }
 
   /** Text with http(s) links as safe anchors; every other character stays text. */
-  private renderText(text: string) {
+  #renderText(text: string) {
     return linkify(text).map((part): TemplateResult | string =>
       typeof part === 'string'
         ? part
@@ -415,13 +397,13 @@ export class LiveChat extends LitElement {
     );
   }
 
-  private renderOutgoing(outgoing: Outgoing) {
-    const t = this.t;
+  #renderOutgoing(outgoing: Outgoing) {
+    const t = this.#t;
     const error = outgoing.error;
     return html`<article part="message" class="message own ${error ? 'failed' : 'pending'}">
       <div class="meta">
-        <span part="author">${this.displayName}</span>
-        <span part="time">${error ? `${t.notSent}: ${t.errors[error.code] ?? t.errors.other}` : t.sending}</span>
+        <span part="author">${this.#displayName}</span>
+        <span part="time">${error ? `${t.notSent}: ${t.errors[error.code] ?? t.errors.internal}` : t.sending}</span>
       </div>
       <p part="text">${outgoing.text}</p>
       ${error
@@ -433,28 +415,28 @@ export class LiveChat extends LitElement {
     </article>`;
   }
 
-  private renderComposer() {
-    const t = this.t;
+  #renderComposer() {
+    const t = this.#t;
     const wait = this.chat.retryAt ? Math.max(1, Math.ceil((this.chat.retryAt - Date.now()) / 1000)) : 0;
     return html`${wait ? html`<p class="slow" role="status">${t.slowDown(wait)}</p>` : nothing}
-      <form part="composer" @submit=${this.submitMessage}>
+      <form part="composer" @submit=${this.#submitMessage}>
         <textarea
           part="input"
           rows="1"
           aria-label=${t.message}
           placeholder=${t.placeholder(this.room)}
           .value=${this.draft}
-          @input=${this.onInput}
-          @keydown=${this.onKeydown}
+          @input=${this.#onInput}
+          @keydown=${this.#onKeydown}
         ></textarea>
         <button part="send" type="submit" ?disabled=${!this.draft.trim() || wait > 0}>${t.send}</button>
       </form>`;
   }
 
-  private renderNicknamePrompt() {
-    const t = this.t;
-    return html`<form part="composer" class="nickname" @submit=${this.submitNickname}>
-      <input part="input" name="nickname" aria-label=${t.yourName} placeholder=${t.yourName} maxlength="32" required />
+  #renderNicknamePrompt() {
+    const t = this.#t;
+    return html`<form part="composer" class="nickname" @submit=${this.#submitNickname}>
+      <input part="input" name="nickname" aria-label=${t.yourName} placeholder=${t.yourName} maxlength=${MAX_NAME_LENGTH} required />
       <button part="send" type="submit">${t.start}</button>
     </form>`;
   }
