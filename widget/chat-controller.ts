@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import {
+  DEFAULT_MAX_MESSAGE_LENGTH,
   HISTORY_DEFAULT_LIMIT,
   HISTORY_MAX_LIMIT,
   TYPING_THROTTLE_MS,
@@ -42,6 +43,12 @@ interface ChatOptions {
   token?: string;
 }
 
+/** A ban on the visitor: until when (null: for good), and the moderator's reason if given. */
+export interface Ban {
+  until: number | null;
+  reason?: string;
+}
+
 /** What the element hears about, to raise its events. */
 export interface ChatListener {
   message(message: Message): void;
@@ -49,6 +56,9 @@ export interface ChatListener {
   disconnected(): void;
   error(error: ErrorBody): void;
 }
+
+const NO_ANSWER: ErrorBody = { code: 'unavailable', message: 'no answer from the chat server' };
+const BANNED: ErrorBody = { code: 'banned', message: 'banned from this room' };
 
 /** How long a request may wait for its ack before the visitor is offered a retry. */
 const ACK_TIMEOUT_MS = 10_000;
@@ -83,7 +93,9 @@ export class ChatController implements ReactiveController {
   /** The nickname the visitor chose, when the host gives no `name` or `token`. */
   nickname = recall('name');
   /** Set when a moderator banned this visitor from the room. */
-  bannedUntil?: number;
+  banned?: Ban;
+  /** The longest text the relay accepts, in characters (code points). */
+  maxLength = DEFAULT_MAX_MESSAGE_LENGTH;
   /** Set while the relay says to slow down: sends wait until then. */
   retryAt?: number;
 
@@ -94,10 +106,13 @@ export class ChatController implements ReactiveController {
   #typingIdle?: ReturnType<typeof setTimeout>;
   #retryTimer?: ReturnType<typeof setTimeout>;
   #retryTick?: ReturnType<typeof setInterval>;
+  /** The one send awaiting its ack: the queue goes out one at a time, so a backlog never trips the rate limit at once. */
+  #inFlight?: Outgoing;
   readonly #handlers: RoomListener = {
     connect: () => void this.#join(),
     disconnect: () => {
       this.#joined = false;
+      this.#inFlight = undefined;
       this.typists.clear();
       this.#setStatus(this.#connection?.active ? 'connecting' : 'offline');
       this.listener.disconnected();
@@ -138,11 +153,8 @@ export class ChatController implements ReactiveController {
       }
       this.host.requestUpdate();
     },
-    banned: ({ until }: BannedEvent) => {
-      this.#joined = false;
-      this.bannedUntil = until;
-      this.#setStatus('offline');
-    },
+    // v2 adds a reason and `until: null` (for good).
+    banned: ({ until, reason }: Omit<BannedEvent, 'until'> & Ban) => this.#ban({ until, reason }),
   };
 
   /** `connect`: how to reach a relay; the page's shared connections unless a test hands in a fake. */
@@ -217,7 +229,8 @@ export class ChatController implements ReactiveController {
     this.#typingSentAt = 0;
     clearTimeout(this.#typingIdle);
     this.host.requestUpdate();
-    if (this.#joined && !this.retryAt) this.#transmit(outgoing);
+    if (this.banned) this.#fail(outgoing, BANNED);
+    else this.#flush();
   }
 
   /** Sends a failed message again, under its original clientMsgId. */
@@ -227,7 +240,7 @@ export class ChatController implements ReactiveController {
     delete outgoing.error;
     this.outgoing = [...this.outgoing];
     this.host.requestUpdate();
-    if (this.#joined && !this.retryAt) this.#transmit(outgoing);
+    this.#flush();
   }
 
   discard(clientMsgId: string): void {
@@ -290,7 +303,7 @@ export class ChatController implements ReactiveController {
       const ack = await this.#connection!.request(event, payload as never, ACK_TIMEOUT_MS);
       if (!ack.ok) this.listener.error(ack.error);
     } catch {
-      this.listener.error({ code: 'unavailable', message: 'no answer from the chat server' });
+      this.listener.error(NO_ANSWER);
     }
   }
 
@@ -306,6 +319,15 @@ export class ChatController implements ReactiveController {
     clearInterval(this.#retryTick);
     clearTimeout(this.#typingIdle);
     this.retryAt = undefined;
+    this.#inFlight = undefined;
+  }
+
+  #ban(ban: Ban): void {
+    this.#joined = false;
+    this.banned = ban;
+    // Nothing waiting will go out: say so now rather than leave it "sending".
+    for (const outgoing of this.outgoing) if (!outgoing.error) this.#fail(outgoing, BANNED);
+    this.#setStatus('offline');
   }
 
   async #join(): Promise<void> {
@@ -321,12 +343,17 @@ export class ChatController implements ReactiveController {
     }
     if (connection !== this.#connection) return;
     if (!ack.ok) {
-      if (ack.error.code === 'banned') this.bannedUntil = Date.now() + (ack.error.retryAfterMs ?? 0);
       this.listener.error(ack.error);
-      this.#setStatus('offline');
+      if (ack.error.code === 'banned') {
+        const wait = ack.error.retryAfterMs;
+        this.#ban({ until: wait ? Date.now() + wait : null });
+      } else this.#setStatus('offline');
       return;
     }
-    this.bannedUntil = undefined;
+    this.banned = undefined;
+    // A relay may announce its own limit (an addition some relays make to the join ack).
+    const max = (ack as { maxMessageLength?: unknown }).maxMessageLength;
+    if (typeof max === 'number' && max > 0) this.maxLength = max;
     this.self = ack.self;
     this.count = ack.count;
     this.members = new Map(ack.members.map((m) => [m.id, m]));
@@ -343,33 +370,36 @@ export class ChatController implements ReactiveController {
     this.#flush();
   }
 
+  /** Sends the oldest waiting message, if none is on its way and the relay allows it; each ack sends the next. */
   #flush(): void {
-    if (this.retryAt) return;
-    for (const outgoing of this.outgoing) if (!outgoing.error) this.#transmit(outgoing);
-  }
-
-  #transmit(outgoing: Outgoing): void {
+    const outgoing = this.outgoing.find((o) => !o.error);
+    if (!outgoing || !this.#joined || this.retryAt || this.#inFlight) return;
+    this.#inFlight = outgoing;
     const connection = this.#connection!;
     const { room } = this.#options!;
+    const settle = (error?: ErrorBody) => {
+      if (this.#inFlight !== outgoing) return;
+      this.#inFlight = undefined;
+      if (error?.code === 'rate_limited' || error?.code === 'slow_mode') this.#slowDown(error.retryAfterMs ?? 1000);
+      else if (error) this.#fail(outgoing, error);
+      this.#flush();
+    };
     connection
       .request('send', { room, text: outgoing.text, clientMsgId: outgoing.clientMsgId }, ACK_TIMEOUT_MS)
       .then(
         (ack) => {
           if (ack.ok) this.#merge([ack.message]);
-          else if (ack.error.code === 'rate_limited') this.#slowDown(ack.error.retryAfterMs ?? 1000);
-          else this.#fail(outgoing, ack.error);
+          settle(ack.ok ? undefined : ack.error);
         },
         () => {
           // Unanswered while still connected: let the visitor decide. Had the
           // connection dropped, the next join resends it by itself.
-          if (connection.connected && connection === this.#connection) {
-            this.#fail(outgoing, { code: 'unavailable', message: 'no answer from the chat server' });
-          }
+          if (connection.connected && connection === this.#connection) settle(NO_ANSWER);
         },
       );
   }
 
-  /** Rate limited: hold every pending send until the relay allows more, then send them. */
+  /** Rate limited: hold the queue until the relay allows more (the visitor may go on writing), then send it. */
   #slowDown(retryAfterMs: number): void {
     if (this.retryAt) return;
     this.retryAt = Date.now() + retryAfterMs;
@@ -380,7 +410,7 @@ export class ChatController implements ReactiveController {
       clearInterval(this.#retryTick);
       this.retryAt = undefined;
       this.host.requestUpdate();
-      if (this.#joined) this.#flush();
+      this.#flush();
     }, retryAfterMs);
   }
 

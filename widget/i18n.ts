@@ -45,6 +45,12 @@ const en = {
   slowDown: (s: number) => `Slow down: you can send again in ${s} s`,
   today: 'Today',
   yesterday: 'Yesterday',
+  bannedNotice: (until: string | null) =>
+    until ? `A moderator banned you from this room until ${until}.` : 'A moderator banned you from this room.',
+  reason: 'Reason',
+  newLine: 'Shift+Enter: new line',
+  reconnecting: 'Reconnecting…',
+  willSend: 'Your messages will be sent.',
   refused: {
     origin_not_allowed: 'This site may not use this chat',
     unauthorized: 'Sign-in needed or expired',
@@ -110,6 +116,12 @@ const fr: Strings = {
   slowDown: (s) => `Doucement : nouvel envoi possible dans ${s} s`,
   today: 'Aujourd’hui',
   yesterday: 'Hier',
+  bannedNotice: (until) =>
+    until ? `Un modérateur vous a banni de ce salon jusqu’au ${until}.` : 'Un modérateur vous a banni de ce salon.',
+  reason: 'Motif',
+  newLine: 'Maj+Entrée : nouvelle ligne',
+  reconnecting: 'Reconnexion…',
+  willSend: 'Vos messages seront envoyés.',
   refused: {
     origin_not_allowed: 'Ce site ne peut pas utiliser ce chat',
     unauthorized: 'Connexion requise ou expirée',

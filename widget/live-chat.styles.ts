@@ -313,20 +313,38 @@ export const styles = css`
     box-shadow: 0 2px 8px rgb(0 0 0 / 20%);
   }
   .typing,
-  .slow {
+  .slow,
+  .hint {
     margin: 0;
     padding: 0 14px;
     min-height: 1.4em;
     font-size: 0.85em;
     color: var(--_muted);
   }
-  .slow {
+  .slow,
+  .over {
     color: var(--_error);
+  }
+  .hint {
+    display: flex;
+    justify-content: space-between;
+    padding-bottom: 6px;
+  }
+  .offline,
+  .banned {
+    margin: 0;
+    padding: 8px 14px;
+    background: var(--_header-bg);
+    border-top: 1px solid var(--_border);
+  }
+  .banned {
+    padding: 12px 14px;
   }
   form {
     display: flex;
+    align-items: flex-end;
     gap: 8px;
-    padding: 8px 14px 12px;
+    padding: 8px 14px 4px;
     border-top: 1px solid var(--_border);
   }
   textarea,
@@ -340,6 +358,18 @@ export const styles = css`
     border-radius: calc(var(--_radius) / 2);
     padding: 8px 10px;
     resize: none;
+  }
+  textarea {
+    /* Grows with its text, up to about six lines. */
+    field-sizing: content;
+    max-height: calc(6 * 1.4em + 18px);
+  }
+  @media (max-width: 480px) {
+    /* 16px or more, or iOS zooms the page into the focused field. */
+    textarea,
+    input {
+      font-size: 16px;
+    }
   }
   textarea::placeholder,
   input::placeholder {

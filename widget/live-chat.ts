@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, type TemplateResult } from 'lit';
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { MAX_NAME_LENGTH, type ErrorBody, type Message } from '../protocol/index.js';
 import { ChatController, type Outgoing } from './chat-controller.js';
@@ -104,8 +104,8 @@ export class LiveChat extends LitElement {
   theme: Theme = 'light';
   override lang = '';
 
-  /** Launcher mode: whether the panel is open. */
-  private opened = recall('open') === '1';
+  /** Launcher mode: whether the panel is open (remembered per room). */
+  private opened = false;
   private draft = '';
   private unread = 0;
   private showMembers = false;
@@ -180,7 +180,8 @@ export class LiveChat extends LitElement {
     clearInterval(this.#clock);
   }
 
-  protected override willUpdate(): void {
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('room')) this.opened = recall(`open:${this.room}`) === '1';
     this.#language = pickLanguage(this);
     this.#t = strings[this.#language]!;
   }
@@ -199,7 +200,7 @@ export class LiveChat extends LitElement {
   #setOpen(open: boolean): void {
     if (this.mode !== 'launcher' || open === this.opened) return;
     this.opened = open;
-    remember('open', open ? '1' : '0');
+    remember(`open:${this.room}`, open ? '1' : '0');
     if (open) {
       this.unread = 0;
       this.#stickToBottom = true;
@@ -241,9 +242,19 @@ export class LiveChat extends LitElement {
 
   #submitMessage(event: Event): void {
     event.preventDefault();
-    if (!this.draft.trim() || this.chat.retryAt) return;
+    // Too long: refused here, the draft kept for the visitor to shorten.
+    if (!this.draft.trim() || this.#tooLong) return;
     this.send(this.draft);
     this.draft = '';
+  }
+
+  /** The draft's length in characters as the relay counts them (code points), after trim. */
+  get #length(): number {
+    return [...this.draft.trim()].length;
+  }
+
+  get #tooLong(): boolean {
+    return this.#length > this.chat.maxLength;
   }
 
   #onKeydown(event: KeyboardEvent): void {
@@ -291,8 +302,8 @@ export class LiveChat extends LitElement {
 
   #renderPanel() {
     const t = this.#t;
-    const { status, messages, outgoing, count, bannedUntil, refused } = this.chat;
-    const statusText = bannedUntil
+    const { status, messages, outgoing, count, banned, refused, self } = this.chat;
+    const statusText = banned
       ? t.banned
       : refused
         ? (t.refused[refused] ?? t.refused.other)
@@ -323,6 +334,9 @@ export class LiveChat extends LitElement {
         </button>
       </header>
       ${this.showMembers && status === 'online' ? this.#renderMembers() : nothing}
+      ${self && status !== 'online' && !banned && !refused
+        ? html`<p class="offline" role="status">${t.reconnecting}${outgoing.length ? ` ${t.willSend}` : ''}</p>`
+        : nothing}
       <div part="messages" role="log" aria-label=${t.messages} tabindex="0" @scroll=${this.#onScroll}>
         ${this.chat.loadingOlder ? html`<p class="note">${t.older}</p>` : nothing}
         ${messages.length === 0 && outgoing.length === 0
@@ -335,14 +349,14 @@ export class LiveChat extends LitElement {
         ? html`<button class="jump" type="button" @click=${this.#jumpToNewest}>${t.newMessages} ↓</button>`
         : nothing}
       <p part="typing" class="typing" aria-live="polite">${this.#renderTyping()}</p>
-      ${this.#displayName || this.token ? this.#renderComposer() : this.#renderNicknamePrompt()}
+      ${banned ? this.#renderBan() : this.#displayName || this.token ? this.#renderComposer() : this.#renderNicknamePrompt()}
     </section>`;
   }
 
   #renderMembers() {
     return html`<ul part="members" aria-label=${this.#t.members}>
       ${[...this.chat.members.values()].map(
-        (m) => html`<li>${m.name}${m.verified ? html` <span class="badge">✓</span>` : nothing}</li>`,
+        (m) => html`<li><bdi>${m.name}</bdi>${m.verified ? html` <span class="badge">✓</span>` : nothing}</li>`,
       )}
     </ul>`;
   }
@@ -367,14 +381,14 @@ export class LiveChat extends LitElement {
         ${grouped
           ? nothing
           : html`<div class="meta">
-              <span part="author">${message.author.name}</span>
+              <bdi part="author">${message.author.name}</bdi>
               <time part="time" datetime=${new Date(message.ts).toISOString()} title=${fullTime(message.ts, lang)}
                 >${relativeTime(message.ts, lang, this.now)}</time
               >
             </div>`}
         ${message.deleted
           ? html`<p part="text" class="deleted">${t.deleted}</p>`
-          : html`<p part="text">${this.#renderText(message.text)}</p>`}
+          : html`<p part="text" dir="auto">${this.#renderText(message.text)}</p>`}
         ${canDelete || canBan
           ? html`<div class="actions">
               ${canDelete
@@ -402,10 +416,10 @@ export class LiveChat extends LitElement {
     const error = outgoing.error;
     return html`<article part="message" class="message own ${error ? 'failed' : 'pending'}">
       <div class="meta">
-        <span part="author">${this.#displayName}</span>
+        <bdi part="author">${this.#displayName}</bdi>
         <span part="time">${error ? `${t.notSent}: ${t.errors[error.code] ?? t.errors.internal}` : t.sending}</span>
       </div>
-      <p part="text">${outgoing.text}</p>
+      <p part="text" dir="auto">${outgoing.text}</p>
       ${error
         ? html`<div class="actions shown">
             <button type="button" @click=${() => this.chat.retry(outgoing.clientMsgId)}>${t.retry}</button>
@@ -418,25 +432,45 @@ export class LiveChat extends LitElement {
   #renderComposer() {
     const t = this.#t;
     const wait = this.chat.retryAt ? Math.max(1, Math.ceil((this.chat.retryAt - Date.now()) / 1000)) : 0;
+    const length = this.#length;
+    const max = this.chat.maxLength;
+    const tooLong = length > max;
+    // The visitor may go on writing while the relay asks to wait: what they send joins the queue.
     return html`${wait ? html`<p class="slow" role="status">${t.slowDown(wait)}</p>` : nothing}
       <form part="composer" @submit=${this.#submitMessage}>
         <textarea
           part="input"
+          dir="auto"
           rows="1"
           aria-label=${t.message}
+          aria-describedby="hint"
+          aria-invalid=${tooLong}
           placeholder=${t.placeholder(this.room)}
           .value=${this.draft}
           @input=${this.#onInput}
           @keydown=${this.#onKeydown}
         ></textarea>
-        <button part="send" type="submit" ?disabled=${!this.draft.trim() || wait > 0}>${t.send}</button>
-      </form>`;
+        <button part="send" type="submit" ?disabled=${!this.draft.trim() || tooLong}>${t.send}</button>
+      </form>
+      <p id="hint" class="hint ${tooLong ? 'over' : ''}">
+        ${this.draft ? (tooLong ? `${t.notSent}: ${t.errors.too_long}` : t.newLine) : ''}
+        ${length > max * 0.9 ? html`<span part="counter">${length}/${max}</span>` : nothing}
+      </p>`;
+  }
+
+  #renderBan() {
+    const t = this.#t;
+    const { until, reason } = this.chat.banned!;
+    return html`<p part="banned" class="banned" role="alert">
+      ${t.bannedNotice(until === null ? null : fullTime(until, this.#language))}
+      ${reason ? html`<br />${t.reason}: <bdi>${reason}</bdi>` : nothing}
+    </p>`;
   }
 
   #renderNicknamePrompt() {
     const t = this.#t;
     return html`<form part="composer" class="nickname" @submit=${this.#submitNickname}>
-      <input part="input" name="nickname" aria-label=${t.yourName} placeholder=${t.yourName} maxlength=${MAX_NAME_LENGTH} required />
+      <input part="input" name="nickname" dir="auto" aria-label=${t.yourName} placeholder=${t.yourName} maxlength=${MAX_NAME_LENGTH} required />
       <button part="send" type="submit">${t.start}</button>
     </form>`;
   }

@@ -113,6 +113,75 @@ describe('<live-chat> conversation', () => {
     expect(el.shadowRoot!.querySelector('.jump')).to.equal(null);
   });
 
+  it('keeps a second box of one room live when the first changes its identity or its room', async () => {
+    localStorage.clear();
+    const room = uniqueRoom();
+    // Two boxes of one identity share one connection.
+    const first = await fixture<LiveChat>(html`<live-chat room=${room}></live-chat>`);
+    const second = await fixture<LiveChat>(html`<live-chat room=${room}></live-chat>`);
+    const third = await fixture<LiveChat>(html`<live-chat room=${room} name="Cy"></live-chat>`);
+    const fourth = await fixture<LiveChat>(html`<live-chat room=${room} name="Cy"></live-chat>`);
+    await Promise.all([online(first), online(second), online(third), online(fourth)]);
+    const nickname = first.shadowRoot!.querySelector<HTMLInputElement>('input[name="nickname"]')!;
+    nickname.focus();
+    await sendKeys({ type: 'Ann' });
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => first.shadowRoot!.querySelector('textarea'), 'no composer after the nickname');
+    third.room = uniqueRoom();
+    await online(first);
+    await online(third);
+    await post(room, 'still listening?');
+    await shows(second, 'still listening?', 'the other guest box of the room went deaf');
+    await shows(fourth, 'still listening?', 'the other box of the room went deaf when one moved');
+    localStorage.clear();
+  });
+
+  it('tells a banned visitor until when and why, instead of a composer, and fails what was waiting', async () => {
+    const room = uniqueRoom();
+    const mod = await fixture<LiveChat>(
+      html`<live-chat room=${room} token=${await token('mod-2', 'Mo', 'moderator')}></live-chat>`,
+    );
+    const troll = await fixture<LiveChat>(html`<live-chat room=${room} name="troll2"></live-chat>`);
+    await Promise.all([online(mod), online(troll)]);
+    await typeAndSend(troll, 'spam');
+    await shows(mod, 'spam');
+    await (mod as any).chat.ban((troll as any).chat.self.id, 60);
+    await waitUntil(() => part(troll, 'banned'), 'no ban notice');
+    expect(troll.shadowRoot!.querySelector('textarea')).to.equal(null, 'no composer to type into the void');
+    expect(part(troll, 'banned')!.textContent).to.match(/A moderator banned you from this room until .*\d/);
+    troll.send('after the ban');
+    await troll.updateComplete;
+    expect(troll.shadowRoot!.querySelector('.failed [part=time]')!.textContent).to.equal('Not sent: you were removed from this room');
+  });
+
+  it('isolates names and sets each text’s direction, so a right-to-left name or message cannot reorder the line', async () => {
+    const room = uniqueRoom();
+    // The relay refuses bidi controls (U+202E) in names; <bdi> still isolates a right-to-left name from what follows it.
+    await post(room, 'שלום עולם', { id: 'bot-rtl', name: 'דנה 2' });
+    const el = await fixture<LiveChat>(html`<live-chat room=${room} name="reader"></live-chat>`);
+    await shows(el, 'שלום עולם');
+    expect(part(el, 'author')!.localName).to.equal('bdi');
+    expect(part(el, 'text')!.getAttribute('dir')).to.equal('auto');
+    expect(getComputedStyle(part(el, 'text')!).direction).to.equal('rtl');
+    expect(el.shadowRoot!.querySelector('textarea')!.getAttribute('dir')).to.equal('auto');
+  });
+
+  it('says it is reconnecting and that queued messages will be sent', async () => {
+    const room = uniqueRoom();
+    const el = await fixture<LiveChat>(html`<live-chat room=${room} name="commuter"></live-chat>`);
+    await online(el);
+    await fetch('/__relay/drop');
+    await waitUntil(() => !part(el, 'status')!.classList.contains('online'), 'never went offline');
+    el.send('in the tunnel');
+    await el.updateComplete;
+    const banner = el.shadowRoot!.querySelector('.offline');
+    expect(banner?.getAttribute('role')).to.equal('status');
+    expect(banner!.textContent!.trim()).to.equal('Reconnecting… Your messages will be sent.');
+    await online(el);
+    await shows(el, 'in the tunnel');
+    expect(el.shadowRoot!.querySelector('.offline')).to.equal(null);
+  });
+
   it('sends a message typed while offline once the connection is back, exactly once, and fills the gap', async () => {
     const room = uniqueRoom();
     const el = await fixture<LiveChat>(html`<live-chat room=${room} name="traveller"></live-chat>`);
@@ -134,17 +203,22 @@ describe('<live-chat> conversation', () => {
     expect(stored.messages.map((m: any) => m.text)).to.deep.equal(['before', 'said while you were away', 'typed while offline']);
   });
 
-  it('shows a countdown when rate limited, then sends what waited', async () => {
+  it('shows a countdown when rate limited, keeps taking messages, then sends what waited in order', async () => {
     const { strictUrl } = await relayInfo();
     const el = await fixture<LiveChat>(html`<live-chat server=${strictUrl} room=${uniqueRoom()} name="fast"></live-chat>`);
     await online(el);
     for (const text of ['1', '2', '3', '4', '5']) el.send(text);
     await waitUntil(() => el.shadowRoot!.querySelector('.slow'), 'no countdown');
     expect(el.shadowRoot!.querySelector('.slow')!.textContent).to.match(/^Slow down: you can send again in \d s$/);
-    expect(part(el, 'send')!.hasAttribute('disabled')).to.equal(true);
-    await waitUntil(() => texts(el).join() === '1,2,3,4,5' && !el.shadowRoot!.querySelector('.pending'), 'the waiting messages never went out', {
+    // The visitor is not blocked: what they write now waits in the queue.
+    await typeAndSend(el, '6');
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('textarea')!.value).to.equal('', 'taken into the queue');
+    expect(all(el, '.pending [part=text]').map((p) => p.textContent)).to.include('6');
+    await waitUntil(() => texts(el).join() === '1,2,3,4,5,6' && !el.shadowRoot!.querySelector('.pending'), 'the waiting messages never went out', {
       timeout: 8000,
     });
+    expect(all(el, '.failed')).to.deep.equal([], 'none failed on the rate limit');
     expect(el.shadowRoot!.querySelector('.slow')).to.equal(null);
   });
 

@@ -59,12 +59,25 @@ describe('<live-chat mode="launcher">', () => {
     expect(localStorage.length).to.equal(0);
     first.toggle();
     await first.updateComplete;
-    expect(localStorage.getItem('live-chat:open')).to.equal('1');
+    expect(localStorage.getItem(`live-chat:open:${room}`)).to.equal('1');
     first.remove();
     const again = await fixture<LiveChat>(html`<live-chat mode="launcher" room=${room} name="alice"></live-chat>`);
     expect(part(again, 'panel')).not.to.equal(null, 'reopened as the visitor left it');
     again.close();
-    expect(localStorage.getItem('live-chat:open')).to.equal('0');
+    expect(localStorage.getItem(`live-chat:open:${room}`)).to.equal('0');
+  });
+
+  it('remembers open or closed per room, not per site', async () => {
+    const support = uniqueRoom();
+    const sales = uniqueRoom();
+    const first = await fixture<LiveChat>(html`<live-chat mode="launcher" room=${support} name="alice"></live-chat>`);
+    first.open();
+    await first.updateComplete;
+    first.remove();
+    const other = await fixture<LiveChat>(html`<live-chat mode="launcher" room=${sales} name="alice"></live-chat>`);
+    expect(part(other, 'panel')).to.equal(null, 'another room’s launcher stays closed');
+    const again = await fixture<LiveChat>(html`<live-chat mode="launcher" room=${support} name="alice"></live-chat>`);
+    expect(part(again, 'panel')).not.to.equal(null, 'the room opened before reopens');
   });
 
   it('fills the screen on a small viewport', async () => {
