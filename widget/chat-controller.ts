@@ -288,22 +288,26 @@ export class ChatController implements ReactiveController {
     }
   }
 
-  /** Deletes a message (own, or any for moderators). */
-  remove(seq: number): Promise<void> {
+  /** Deletes a message (own, or any for moderators). Resolves true once the relay did. */
+  remove(seq: number): Promise<boolean> {
     return this.#request('delete', { room: this.#options!.room, seq });
   }
 
-  /** Bans a member from the room (moderators). */
-  ban(memberId: string, minutes: number): Promise<void> {
-    return this.#request('ban', { room: this.#options!.room, memberId, minutes });
+  /** Bans a member from the room (moderators), with a reason if given. Resolves true once the relay did. */
+  ban(memberId: string, minutes: number, reason = ''): Promise<boolean> {
+    // A v1 relay refuses unknown fields: `reason` only when there is one.
+    const request = { room: this.#options!.room, memberId, minutes, ...(reason ? { reason } : {}) };
+    return this.#request('ban', request);
   }
 
-  async #request(event: 'delete' | 'ban', payload: object): Promise<void> {
+  async #request(event: 'delete' | 'ban', payload: object): Promise<boolean> {
     try {
       const ack = await this.#connection!.request(event, payload as never, ACK_TIMEOUT_MS);
       if (!ack.ok) this.listener.error(ack.error);
+      return ack.ok;
     } catch {
       this.listener.error(NO_ANSWER);
+      return false;
     }
   }
 

@@ -29,7 +29,7 @@ const en = {
   retry: 'Retry',
   discard: 'Discard',
   delete: 'Delete',
-  ban: 'Ban for 1 hour',
+  ban: 'Ban',
   deleted: 'Message deleted',
   typing: (names: string[]) =>
     names.length === 1
@@ -51,6 +51,16 @@ const en = {
   newLine: 'Shift+Enter: new line',
   reconnecting: 'Reconnecting…',
   willSend: 'Your messages will be sent.',
+  bannedMember: (name: string, time: string) => `${name} is banned for ${time}.`,
+  you: 'you',
+  changeName: 'Change name',
+  reading: (n: number) => `+ ${n} reading`,
+  verified: 'Verified',
+  moderator: 'Moderator',
+  actions: 'Actions',
+  cancel: 'Cancel',
+  confirmDelete: 'Delete this message?',
+  banFor: 'Ban for',
   refused: {
     origin_not_allowed: 'This site may not use this chat',
     unauthorized: 'Sign-in needed or expired',
@@ -100,7 +110,7 @@ const fr: Strings = {
   retry: 'Réessayer',
   discard: 'Abandonner',
   delete: 'Supprimer',
-  ban: 'Bannir 1 heure',
+  ban: 'Bannir',
   deleted: 'Message supprimé',
   typing: (names) =>
     names.length === 1
@@ -122,6 +132,16 @@ const fr: Strings = {
   newLine: 'Maj+Entrée : nouvelle ligne',
   reconnecting: 'Reconnexion…',
   willSend: 'Vos messages seront envoyés.',
+  bannedMember: (name, time) => `${name} est banni pour ${time}.`,
+  you: 'vous',
+  changeName: 'Changer de nom',
+  reading: (n) => `+ ${n} lecteur${n > 1 ? 's' : ''}`,
+  verified: 'Vérifié',
+  moderator: 'Modérateur',
+  actions: 'Actions',
+  cancel: 'Annuler',
+  confirmDelete: 'Supprimer ce message ?',
+  banFor: 'Bannir pour',
   refused: {
     origin_not_allowed: 'Ce site ne peut pas utiliser ce chat',
     unauthorized: 'Connexion requise ou expirée',

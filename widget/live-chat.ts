@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { MAX_NAME_LENGTH, type ErrorBody, type Message } from '../protocol/index.js';
+import { MAX_NAME_LENGTH, type ErrorBody, type Member, type Message } from '../protocol/index.js';
 import { ChatController, type Outgoing } from './chat-controller.js';
 import {
   LiveChatConnectEvent,
@@ -21,6 +21,12 @@ export type Theme = 'light' | 'dark' | 'auto';
 const STICK_TO_BOTTOM_PX = 48;
 /** Messages by one author closer together than this are grouped under one name. */
 const GROUP_MS = 5 * 60_000;
+/** The ban lengths a moderator picks from, in minutes: 5 min, 1 h, 24 h, 7 days. */
+const BAN_MINUTES = [5, 60, 1440, 10080];
+/** The name the relay gives a guest who chose none: a reader, counted but not listed. */
+const AUTO_NAME = /^guest-[0-9a-f]{4}$/;
+/** Where the panel fills the screen (launcher mode), and so holds the focus while open. */
+const PHONE = '(max-width: 480px)';
 
 /**
  * A real-time chat box for one room of a live-chat relay.
@@ -43,23 +49,35 @@ const GROUP_MS = 5 * 60_000;
  * @csspart badge - The unread count on the launcher.
  * @csspart panel - The chat box.
  * @csspart header - The top bar with the room name and status.
+ * @csspart title - The room name in the header.
+ * @csspart close - The header's close button (launcher mode).
  * @csspart status - The connection status and online count (a button that shows who is here).
- * @csspart members - The list of people here.
- * @csspart messages - The message list.
+ * @csspart members - The list of people here (named members; readers without a name are counted).
+ * @csspart messages - The message list (one Tab stop; arrow keys move between messages).
+ * @csspart day - A day separator in the message list.
  * @csspart message - One message.
+ * @csspart avatar - An author's picture (the token's https `avatar`), or coloured initials.
  * @csspart author - A message's author name.
+ * @csspart verified - The badge of a verified (signed-in) author, drawn by the widget.
+ * @csspart moderator - The badge of a moderator.
  * @csspart time - A message's time.
  * @csspart text - A message's text.
+ * @csspart more - A message's "⋯" button, which opens its menu.
+ * @csspart message-menu - A message's menu: delete (confirmed), ban (length and reason) for moderators.
+ * @csspart new-messages - The "New messages" button shown while reading older ones.
  * @csspart typing - The "… is typing" line.
  * @csspart composer - The form at the bottom.
  * @csspart input - The message (or nickname) field.
  * @csspart send - The send button.
+ * @csspart counter - The length counter, shown near the longest message allowed.
+ * @csspart banned - The notice shown instead of the composer to a banned visitor.
  *
- * @cssprop --live-chat-font - Font family.
+ * @cssprop --live-chat-font - Font family (the page's by default).
  * @cssprop --live-chat-font-size - Base font size (14px).
  * @cssprop --live-chat-fg - Text colour.
  * @cssprop --live-chat-bg - Background colour.
  * @cssprop --live-chat-header-bg - Header background.
+ * @cssprop --live-chat-header-fg - Header text and close button.
  * @cssprop --live-chat-border - Border colour.
  * @cssprop --live-chat-radius - Corner radius of the box (controls get half).
  * @cssprop --live-chat-muted - Secondary text (times, status).
@@ -94,6 +112,10 @@ export class LiveChat extends LitElement {
     showMembers: { state: true },
     missed: { state: true },
     now: { state: true },
+    menu: { state: true },
+    step: { state: true },
+    notice: { state: true },
+    renaming: { state: true },
   };
 
   room = '';
@@ -112,6 +134,13 @@ export class LiveChat extends LitElement {
   /** New messages arrived while the visitor was reading older ones. */
   private missed = false;
   private now = Date.now();
+  /** The message whose menu is open, and how far the visitor went in it (a confirmation, the ban form). */
+  private menu?: number;
+  private step?: 'delete' | 'ban';
+  /** What the last moderation did, for the status line. */
+  private notice = '';
+  /** The visitor is choosing a new nickname. */
+  private renaming = false;
 
   get #list() {
     return this.renderRoot.querySelector<HTMLElement>('[part=messages]');
@@ -189,6 +218,9 @@ export class LiveChat extends LitElement {
   protected override updated(): void {
     const list = this.#list;
     if (!list) return;
+    // One message is the list's Tab stop: the newest, until the visitor moves with the arrows.
+    const items = list.querySelectorAll<HTMLElement>('article');
+    if (![...items].some((item) => item.tabIndex === 0) && items.length) items[items.length - 1]!.tabIndex = 0;
     if (this.#anchor && !this.chat.loadingOlder) {
       list.scrollTop = this.#anchor.el.offsetTop - this.#anchor.top;
       this.#anchor = undefined;
@@ -273,11 +305,90 @@ export class LiveChat extends LitElement {
     const name = input.value.trim();
     if (!name) return;
     this.chat.setNickname(name);
+    this.renaming = false;
     void this.updateComplete.then(() => this.#input?.focus());
   }
 
   #onKeydownPanel(event: KeyboardEvent): void {
-    if (event.key === 'Escape' && this.mode === 'launcher') this.close();
+    if (event.key === 'Escape' && this.menu !== undefined) {
+      this.#closeMenu();
+    } else if (event.key === 'Escape' && this.mode === 'launcher') {
+      this.close();
+    } else if (event.key === 'Tab' && this.mode === 'launcher' && matchMedia(PHONE).matches) {
+      // The full-screen panel is modal: Tab cycles inside it.
+      const focusable = [...this.renderRoot.querySelectorAll<HTMLElement>('.box :is(button, textarea, input, select, a, [tabindex="0"]):not(:disabled)')];
+      const edge = focusable[event.shiftKey ? 0 : focusable.length - 1];
+      if (this.shadowRoot!.activeElement === edge) {
+        event.preventDefault();
+        focusable[event.shiftKey ? focusable.length - 1 : 0]?.focus();
+      }
+    }
+  }
+
+  /** The message list is one Tab stop: arrows move between messages, Enter opens a message's menu. */
+  #onKeydownList(event: KeyboardEvent): void {
+    const target = event.target as HTMLElement;
+    if (target.localName !== 'article') return;
+    if (event.key === 'Enter' || event.key === ' ') {
+      target.querySelector<HTMLElement>('[part=more]')?.click();
+      event.preventDefault();
+      return;
+    }
+    const items = [...this.#list!.querySelectorAll<HTMLElement>('article')];
+    const at = items.indexOf(target);
+    const next = { ArrowUp: at - 1, ArrowDown: at + 1, Home: 0, End: items.length - 1 }[event.key];
+    const item = next === undefined ? undefined : items[next];
+    if (!item) return;
+    event.preventDefault();
+    target.tabIndex = -1;
+    item.tabIndex = 0;
+    item.focus();
+  }
+
+  #openMenu(seq: number): void {
+    this.menu = this.menu === seq ? undefined : seq;
+    this.step = undefined;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part=message-menu] button')?.focus());
+  }
+
+  #closeMenu(): void {
+    const article = this.renderRoot.querySelector<HTMLElement>('[part=message-menu]')?.closest('article');
+    this.menu = this.step = undefined;
+    article?.focus();
+  }
+
+  #setStep(step: 'delete' | 'ban'): void {
+    this.step = step;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part=message-menu] :is(select, button)')?.focus());
+  }
+
+  /** Runs a moderation request, then says what it did in the status line. */
+  async #moderate(done: Promise<boolean>, notice: string): Promise<void> {
+    this.#closeMenu();
+    if (await done) this.notice = notice;
+  }
+
+  #submitBan(event: Event, message: Message): void {
+    event.preventDefault();
+    const form = event.currentTarget as HTMLFormElement;
+    const minutes = Number((form.elements.namedItem('minutes') as HTMLSelectElement).value);
+    const reason = (form.elements.namedItem('reason') as HTMLInputElement).value.trim();
+    void this.#moderate(
+      this.chat.ban(message.author.id, minutes, reason),
+      this.#t.bannedMember(message.author.name, this.#duration(minutes)),
+    );
+  }
+
+  /** "5 minutes", "1 hour", "7 days" in the widget's language. */
+  #duration(minutes: number): string {
+    // Days past one day ("24 hours" reads better than "1 day" next to "1 hour").
+    const [n, unit] =
+      minutes > 1440 && minutes % 1440 === 0
+        ? [minutes / 1440, 'day']
+        : minutes % 60 === 0
+          ? [minutes / 60, 'hour']
+          : [minutes, 'minute'];
+    return new Intl.NumberFormat(this.#language, { style: 'unit', unit, unitDisplay: 'long' }).format(n as number);
   }
 
   override render() {
@@ -318,10 +429,7 @@ export class LiveChat extends LitElement {
       @keydown=${this.#onKeydownPanel}
     >
       <header part="header">
-        <span class="room">#${this.room}</span>
-        ${this.mode === 'launcher'
-          ? html`<button class="close" type="button" aria-label=${t.closeChat} @click=${this.close}>×</button>`
-          : nothing}
+        <span part="title" class="room">#${this.room}</span>
         <button
           part="status"
           type="button"
@@ -332,12 +440,15 @@ export class LiveChat extends LitElement {
         >
           ${statusText}
         </button>
+        ${this.mode === 'launcher'
+          ? html`<button part="close" class="close" type="button" aria-label=${t.closeChat} @click=${this.close}>×</button>`
+          : nothing}
       </header>
       ${this.showMembers && status === 'online' ? this.#renderMembers() : nothing}
       ${self && status !== 'online' && !banned && !refused
         ? html`<p class="offline" role="status">${t.reconnecting}${outgoing.length ? ` ${t.willSend}` : ''}</p>`
         : nothing}
-      <div part="messages" role="log" aria-label=${t.messages} tabindex="0" @scroll=${this.#onScroll}>
+      <div part="messages" role="log" aria-label=${t.messages} @scroll=${this.#onScroll} @keydown=${this.#onKeydownList}>
         ${this.chat.loadingOlder ? html`<p class="note">${t.older}</p>` : nothing}
         ${messages.length === 0 && outgoing.length === 0
           ? html`<p class="note">${status === 'online' ? t.empty : t.loading}</p>`
@@ -346,19 +457,62 @@ export class LiveChat extends LitElement {
         ${repeat(outgoing, (o) => o.clientMsgId, (o) => this.#renderOutgoing(o))}
       </div>
       ${this.missed
-        ? html`<button class="jump" type="button" @click=${this.#jumpToNewest}>${t.newMessages} ↓</button>`
+        ? html`<button part="new-messages" class="jump" type="button" @click=${this.#jumpToNewest}>${t.newMessages} ↓</button>`
         : nothing}
       <p part="typing" class="typing" aria-live="polite">${this.#renderTyping()}</p>
-      ${banned ? this.#renderBan() : this.#displayName || this.token ? this.#renderComposer() : this.#renderNicknamePrompt()}
+      <p class="typing" role="status">${this.notice}</p>
+      ${banned
+        ? this.#renderBan()
+        : (this.#displayName || this.token) && !this.renaming
+          ? this.#renderComposer()
+          : this.#renderNicknamePrompt()}
     </section>`;
   }
 
   #renderMembers() {
-    return html`<ul part="members" aria-label=${this.#t.members}>
-      ${[...this.chat.members.values()].map(
-        (m) => html`<li><bdi>${m.name}</bdi>${m.verified ? html` <span class="badge">✓</span>` : nothing}</li>`,
+    const t = this.#t;
+    const { members, count, self } = this.chat;
+    // Readers who never chose a name are counted, not listed.
+    const named = [...members.values()].filter((m) => m.verified || !AUTO_NAME.test(m.name));
+    const readers = count - named.length;
+    const canRename = !this.token && !this.name?.trim();
+    return html`<ul part="members" aria-label=${t.members}>
+      ${named.map(
+        (m) =>
+          html`<li>
+            ${this.#renderAuthor(m)}
+            ${m.id === self?.id
+              ? html`(${t.you})
+                ${canRename
+                  ? html`<button class="link" type="button" @click=${() => (this.renaming = !(this.showMembers = false))}>
+                      ${t.changeName}
+                    </button>`
+                  : nothing}`
+              : nothing}
+          </li>`,
       )}
+      ${readers > 0 ? html`<li class="readers">${t.reading(readers)}</li>` : nothing}
     </ul>`;
+  }
+
+  /** A name, with the badges only the widget draws (never from text): verified, moderator; guests in italics. */
+  #renderAuthor(member: Member) {
+    const t = this.#t;
+    return html`<bdi part="author" class=${member.verified ? '' : 'guest'}>${member.name}</bdi>${member.verified
+        ? html`<span part="verified" role="img" aria-label=${t.verified} title=${t.verified}>✓</span>`
+        : nothing}${member.role === 'moderator'
+        ? html`<span part="moderator" role="img" aria-label=${t.moderator} title=${t.moderator}>★</span>`
+        : nothing}`;
+  }
+
+  /** The token's avatar (https only, no referrer), else coloured initials. */
+  #renderAvatar(member: Member) {
+    if (member.avatar?.startsWith('https://')) {
+      return html`<img part="avatar" src=${member.avatar} alt="" referrerpolicy="no-referrer" loading="lazy" />`;
+    }
+    let hue = 0;
+    for (const c of member.id) hue = (hue * 31 + c.charCodeAt(0)) % 6;
+    return html`<span part="avatar" class="initials c${hue}" aria-hidden="true">${[...member.name][0]?.toUpperCase()}</span>`;
   }
 
   #renderTyping() {
@@ -376,12 +530,13 @@ export class LiveChat extends LitElement {
       !newDay && previous?.author.id === message.author.id && message.ts - previous.ts < GROUP_MS && !previous.deleted;
     const canDelete = !message.deleted && (own || self?.role === 'moderator');
     const canBan = self?.role === 'moderator' && !own;
-    return html`${newDay ? html`<p class="day" role="separator">${dayLabel(message.ts, lang, t, this.now)}</p>` : nothing}
-      <article part="message" class="message ${own ? 'own' : ''} ${grouped ? 'grouped' : ''}">
+    const open = this.menu === message.seq;
+    return html`${newDay ? html`<p part="day" class="day" role="separator">${dayLabel(message.ts, lang, t, this.now)}</p>` : nothing}
+      <article part="message" class="message ${own ? 'own' : ''} ${grouped ? 'grouped' : ''}" tabindex="-1">
         ${grouped
           ? nothing
           : html`<div class="meta">
-              <bdi part="author">${message.author.name}</bdi>
+              ${this.#renderAvatar(message.author)} ${this.#renderAuthor(message.author)}
               <time part="time" datetime=${new Date(message.ts).toISOString()} title=${fullTime(message.ts, lang)}
                 >${relativeTime(message.ts, lang, this.now)}</time
               >
@@ -390,16 +545,43 @@ export class LiveChat extends LitElement {
           ? html`<p part="text" class="deleted">${t.deleted}</p>`
           : html`<p part="text" dir="auto">${this.#renderText(message.text)}</p>`}
         ${canDelete || canBan
-          ? html`<div class="actions">
-              ${canDelete
-                ? html`<button type="button" @click=${() => this.chat.remove(message.seq)}>${t.delete}</button>`
-                : nothing}
-              ${canBan
-                ? html`<button type="button" @click=${() => this.chat.ban(message.author.id, 60)}>${t.ban}</button>`
-                : nothing}
-            </div>`
+          ? html`<button
+              part="more"
+              class="more"
+              type="button"
+              tabindex="-1"
+              aria-label=${t.actions}
+              aria-expanded=${open}
+              @click=${() => this.#openMenu(message.seq)}
+            >
+              ⋯
+            </button>`
           : nothing}
+        ${open ? this.#renderMenu(message, canDelete, canBan) : nothing}
       </article>`;
+  }
+
+  /** A message's actions: delete (asks first), ban (a length and an optional reason). Buttons, so touch, keys and mouse all work. */
+  #renderMenu(message: Message, canDelete: boolean, canBan: boolean) {
+    const t = this.#t;
+    const cancel = html`<button type="button" @click=${this.#closeMenu}>${t.cancel}</button>`;
+    return html`<div part="message-menu" class="menu" role="group" aria-label=${t.actions}>
+      ${this.step === 'delete'
+        ? html`<span>${t.confirmDelete}</span>
+            <button type="button" @click=${() => this.#moderate(this.chat.remove(message.seq), t.deleted)}>${t.delete}</button>
+            ${cancel}`
+        : this.step === 'ban'
+          ? html`<form @submit=${(e: Event) => this.#submitBan(e, message)}>
+              <select name="minutes" aria-label=${t.banFor}>
+                ${BAN_MINUTES.map((m) => html`<option value=${m}>${this.#duration(m)}</option>`)}
+              </select>
+              <input name="reason" dir="auto" maxlength="200" aria-label=${t.reason} placeholder=${t.reason} />
+              <button type="submit">${t.ban}</button>
+              ${cancel}
+            </form>`
+          : html`${canDelete ? html`<button type="button" @click=${() => this.#setStep('delete')}>${t.delete}</button>` : nothing}
+            ${canBan ? html`<button type="button" @click=${() => this.#setStep('ban')}>${t.ban}…</button>` : nothing} ${cancel}`}
+    </div>`;
   }
 
   /** Text with http(s) links as safe anchors; every other character stays text. */
@@ -414,7 +596,7 @@ export class LiveChat extends LitElement {
   #renderOutgoing(outgoing: Outgoing) {
     const t = this.#t;
     const error = outgoing.error;
-    return html`<article part="message" class="message own ${error ? 'failed' : 'pending'}">
+    return html`<article part="message" class="message own ${error ? 'failed' : 'pending'}" tabindex="-1">
       <div class="meta">
         <bdi part="author">${this.#displayName}</bdi>
         <span part="time">${error ? `${t.notSent}: ${t.errors[error.code] ?? t.errors.internal}` : t.sending}</span>
@@ -470,7 +652,7 @@ export class LiveChat extends LitElement {
   #renderNicknamePrompt() {
     const t = this.#t;
     return html`<form part="composer" class="nickname" @submit=${this.#submitNickname}>
-      <input part="input" name="nickname" dir="auto" aria-label=${t.yourName} placeholder=${t.yourName} maxlength=${MAX_NAME_LENGTH} required />
+      <input part="input" name="nickname" dir="auto" .value=${this.renaming ? (this.chat.nickname ?? '') : ''} aria-label=${t.yourName} placeholder=${t.yourName} maxlength=${MAX_NAME_LENGTH} required />
       <button part="send" type="submit">${t.start}</button>
     </form>`;
   }

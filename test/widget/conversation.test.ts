@@ -36,7 +36,10 @@ describe('<live-chat> conversation', () => {
     part(alice, 'status')!.click();
     await alice.updateComplete;
     expect(part(alice, 'status')!.getAttribute('aria-expanded')).to.equal('true');
-    expect(all(alice, '[part=members] li').map((li) => li.textContent!.trim()).sort()).to.deep.equal(['Alice', 'Bob']);
+    expect(all(alice, '[part=members] li').map((li) => li.textContent!.replace(/\s+/g, ' ').trim()).sort()).to.deep.equal([
+      'Alice (you)',
+      'Bob',
+    ]);
     bob.remove();
     await waitUntil(() => all(alice, '[part=members] li').length === 1, 'bob never left the list');
   });
@@ -222,7 +225,7 @@ describe('<live-chat> conversation', () => {
     expect(el.shadowRoot!.querySelector('.slow')).to.equal(null);
   });
 
-  it('lets authors delete their messages, and moderators delete and ban', async () => {
+  it('lets authors delete their messages, and moderators delete and ban, from a visible menu that asks first', async () => {
     const room = uniqueRoom();
     const mod = await fixture<LiveChat>(
       html`<live-chat room=${room} token=${await token('mod-1', 'Mia', 'moderator')}></live-chat>`,
@@ -231,20 +234,117 @@ describe('<live-chat> conversation', () => {
     await Promise.all([online(mod), online(troll)]);
     await typeAndSend(troll, 'mine to delete');
     await shows(troll, 'mine to delete');
-    const actions = (el: LiveChat) => all(el, '.message:last-of-type .actions button');
-    expect(actions(troll).map((b) => b.textContent)).to.deep.equal(['Delete'], 'authors may delete their own');
-    // Reachable from the keyboard: focusable, and shown while focused.
-    actions(troll)[0]!.focus();
-    expect(troll.shadowRoot!.activeElement).to.equal(actions(troll)[0]);
-    expect(getComputedStyle(actions(troll)[0]!.parentElement!).opacity).to.equal('1');
+    await shows(mod, 'mine to delete');
+    const more = (el: LiveChat) => el.shadowRoot!.querySelector<HTMLElement>('.message:last-of-type [part=more]')!;
+    const menu = (el: LiveChat) => all(el, '[part=message-menu] button').map((b) => b.textContent!.trim());
+    // Visible without hover (a phone has none), and nothing is deleted by one tap.
+    expect(getComputedStyle(more(troll)).opacity).to.equal('1');
+    expect(more(troll).getAttribute('aria-label')).to.equal('Actions');
+    more(troll).click();
+    await troll.updateComplete;
+    expect(menu(troll)).to.deep.equal(['Delete', 'Cancel'], 'authors may delete their own');
+    all(troll, '[part=message-menu] button')[0]!.click();
+    await troll.updateComplete;
+    expect(part(troll, 'message-menu')!.textContent).to.contain('Delete this message?');
+    expect(texts(mod)).to.include('mine to delete', 'not deleted before confirming');
+    // From the keyboard: the confirmation has the focus.
+    expect(troll.shadowRoot!.activeElement!.textContent!.trim()).to.equal('Delete');
     await sendKeys({ press: 'Enter' });
     await shows(mod, 'Message deleted');
+    await waitUntil(() => troll.shadowRoot!.querySelector('[role=status]:not(.offline)')?.textContent === 'Message deleted', 'no confirmation for the author');
 
     await typeAndSend(troll, 'spam');
     await shows(mod, 'spam');
-    expect(actions(mod).map((b) => b.textContent)).to.deep.equal(['Delete', 'Ban for 1 hour']);
-    actions(mod)[1]!.click();
+    more(mod).click();
+    await mod.updateComplete;
+    expect(menu(mod)).to.deep.equal(['Delete', 'Ban…', 'Cancel']);
+    all(mod, '[part=message-menu] button')[1]!.click();
+    await mod.updateComplete;
+    const lengths = all(mod, '[part=message-menu] option').map((o) => o.textContent);
+    expect(lengths).to.deep.equal(['5 minutes', '1 hour', '24 hours', '7 days']);
+    expect(mod.shadowRoot!.querySelector('[part=message-menu] input[name=reason]')).not.to.equal(null);
+    mod.shadowRoot!.querySelector<HTMLSelectElement>('[part=message-menu] select')!.value = '5';
+    mod.shadowRoot!.querySelector<HTMLElement>('[part=message-menu] button[type=submit]')!.click();
     await waitUntil(() => part(troll, 'status')!.textContent!.trim() === 'Removed from this room by a moderator', 'no ban shown');
+    await waitUntil(() => all(mod, '[role=status]').some((p) => p.textContent === 'troll is banned for 5 minutes.'), 'no confirmation for the moderator');
+  });
+
+  it('keeps the message list to one Tab stop, with arrow keys between messages', async () => {
+    const room = uniqueRoom();
+    for (const text of ['one', 'two', 'three']) await post(room, text);
+    const el = await fixture<LiveChat>(html`<live-chat room=${room} name="keys"></live-chat>`);
+    await shows(el, 'three');
+    await el.updateComplete;
+    const stops = all(el, '[part=messages] [tabindex="0"], [part=messages] button:not([tabindex="-1"])');
+    expect(stops.length).to.equal(1, 'one Tab stop in the list');
+    stops[0]!.focus();
+    await sendKeys({ press: 'ArrowUp' });
+    expect(el.shadowRoot!.activeElement!.querySelector('[part=text]')!.textContent).to.equal('two');
+    await sendKeys({ press: 'Home' });
+    expect(el.shadowRoot!.activeElement!.querySelector('[part=text]')!.textContent).to.equal('one');
+    expect(all(el, '[part=messages] [tabindex="0"]').length).to.equal(1);
+  });
+
+  it('draws badges for verified members and moderators, marks guests, shows avatars or initials, and “(you)”', async () => {
+    const room = uniqueRoom();
+    await post(room, 'I am Bot', { id: 'bot', name: 'Bot' });
+    const mod = await fixture<LiveChat>(html`<live-chat room=${room} token=${await token('mod-3', 'Mae', 'moderator')}></live-chat>`);
+    const guest = await fixture<LiveChat>(html`<live-chat room=${room} name="[verified] Eve"></live-chat>`);
+    await Promise.all([online(mod), online(guest)]);
+    await typeAndSend(mod, 'hello from the mod');
+    await shows(guest, 'hello from the mod');
+    await typeAndSend(guest, 'hello from the guest');
+    await shows(guest, 'hello from the guest');
+    const messages = all(guest, 'article');
+    const last = (selector: string, index: number) => messages[index]!.querySelector(selector);
+    expect(last('[part=verified]', 1)!.getAttribute('aria-label')).to.equal('Verified');
+    expect(last('[part=moderator]', 1)!.getAttribute('aria-label')).to.equal('Moderator');
+    expect(last('[part=verified]', 2)).to.equal(null, 'a guest named "[verified] …" gets no badge');
+    expect(last('[part=author]', 2)!.classList.contains('guest')).to.equal(true);
+    expect(last('[part=avatar]', 2)!.textContent).to.equal('[');
+    part(guest, 'status')!.click();
+    await guest.updateComplete;
+    const mine = all(guest, '[part=members] li').find((li) => li.textContent!.includes('(you)'))!;
+    expect(mine.querySelector('[part=author]')!.textContent).to.equal('[verified] Eve');
+  });
+
+  it('lists named members only, counting readers who never chose a name', async () => {
+    localStorage.clear();
+    const room = uniqueRoom();
+    const alice = await fixture<LiveChat>(html`<live-chat room=${room} name="Alice"></live-chat>`);
+    const reader = await fixture<LiveChat>(html`<live-chat room=${room}></live-chat>`);
+    await Promise.all([online(alice), online(reader)]);
+    await waitUntil(() => part(alice, 'status')!.textContent!.trim() === '2 online');
+    part(alice, 'status')!.click();
+    await alice.updateComplete;
+    expect(all(alice, '[part=members] li').map((li) => li.textContent!.replace(/\s+/g, ' ').trim())).to.deep.equal([
+      'Alice (you)',
+      '+ 1 reading',
+    ]);
+  });
+
+  it('lets a guest change their nickname', async () => {
+    localStorage.clear();
+    const el = await fixture<LiveChat>(html`<live-chat room=${uniqueRoom()}></live-chat>`);
+    await online(el);
+    const nickname = () => el.shadowRoot!.querySelector<HTMLInputElement>('input[name="nickname"]')!;
+    nickname().focus();
+    await sendKeys({ type: 'Ann' });
+    await sendKeys({ press: 'Enter' });
+    await online(el);
+    part(el, 'status')!.click();
+    await el.updateComplete;
+    all(el, '[part=members] button').find((b) => b.textContent!.trim() === 'Change name')!.click();
+    await el.updateComplete;
+    expect(nickname().value).to.equal('Ann');
+    nickname().select();
+    await sendKeys({ type: 'Annie' });
+    await sendKeys({ press: 'Enter' });
+    await online(el);
+    await typeAndSend(el, 'renamed');
+    await shows(el, 'renamed');
+    expect(all(el, '[part=author]').at(-1)!.textContent).to.equal('Annie');
+    localStorage.clear();
   });
 
   it('has a host API: send(), and live-chat-* events that bubble out of the shadow DOM', async () => {

@@ -80,6 +80,29 @@ describe('<live-chat mode="launcher">', () => {
     expect(part(again, 'panel')).not.to.equal(null, 'the room opened before reopens');
   });
 
+  it('follows the visual order with Tab, holds the focus in the full-screen panel, and rings the launcher visibly', async () => {
+    const el = await fixture<LiveChat>(html`<live-chat mode="launcher" room=${uniqueRoom()} name="alice"></live-chat>`);
+    part(el, 'launcher')!.focus();
+    await sendKeys({ press: 'Tab' });
+    await sendKeys({ down: 'Shift' });
+    await sendKeys({ press: 'Tab' });
+    await sendKeys({ up: 'Shift' });
+    const ring = getComputedStyle(part(el, 'launcher')!);
+    expect(el.shadowRoot!.activeElement).to.equal(part(el, 'launcher'));
+    expect(parseFloat(ring.outlineOffset)).to.be.at.least(2, 'the ring stands off the accent-coloured button');
+    el.open();
+    await online(el);
+    part(el, 'status')!.focus();
+    await sendKeys({ press: 'Tab' });
+    expect(el.shadowRoot!.activeElement).to.equal(part(el, 'close'), 'status, then the close button at the far right');
+
+    await setViewport({ width: 375, height: 667 });
+    part(el, 'input')!.focus(); // the last thing one can focus while the field is empty
+    await sendKeys({ press: 'Tab' });
+    const focused = el.shadowRoot!.activeElement as HTMLElement | null;
+    expect(focused && part(el, 'panel')!.contains(focused)).to.equal(true, 'Tab stays inside the full-screen panel');
+  });
+
   it('fills the screen on a small viewport', async () => {
     await setViewport({ width: 375, height: 667 });
     const el = await fixture<LiveChat>(html`<live-chat mode="launcher" room=${uniqueRoom()} name="alice"></live-chat>`);
