@@ -75,32 +75,40 @@ describe('<live-chat mode="launcher">', () => {
     await first.updateComplete;
     first.remove();
     const other = await fixture<LiveChat>(html`<live-chat mode="launcher" room=${sales} name="alice"></live-chat>`);
-    expect(part(other, 'panel')).to.equal(null, 'another room’s launcher stays closed');
+    expect(part(other, 'panel') === null).to.equal(true, 'another room’s launcher stays closed');
     const again = await fixture<LiveChat>(html`<live-chat mode="launcher" room=${support} name="alice"></live-chat>`);
-    expect(part(again, 'panel')).not.to.equal(null, 'the room opened before reopens');
+    expect(part(again, 'panel') !== null).to.equal(true, 'the room opened before reopens');
   });
 
-  it('follows the visual order with Tab, holds the focus in the full-screen panel, and rings the launcher visibly', async () => {
+  it('rings the launcher visibly when focused from the keyboard', async () => {
     const el = await fixture<LiveChat>(html`<live-chat mode="launcher" room=${uniqueRoom()} name="alice"></live-chat>`);
     part(el, 'launcher')!.focus();
     await sendKeys({ press: 'Tab' });
     await sendKeys({ down: 'Shift' });
     await sendKeys({ press: 'Tab' });
     await sendKeys({ up: 'Shift' });
-    const ring = getComputedStyle(part(el, 'launcher')!);
-    expect(el.shadowRoot!.activeElement).to.equal(part(el, 'launcher'));
-    expect(parseFloat(ring.outlineOffset)).to.be.at.least(2, 'the ring stands off the accent-coloured button');
+    expect(el.shadowRoot!.activeElement === part(el, 'launcher')).to.equal(true, 'back on the launcher');
+    expect(parseFloat(getComputedStyle(part(el, 'launcher')!).outlineOffset)).to.be.at.least(2, 'the ring stands off the accent-coloured button');
+  });
+
+  it('follows the visual order with Tab in the header', async () => {
+    const el = await fixture<LiveChat>(html`<live-chat mode="launcher" room=${uniqueRoom()} name="alice"></live-chat>`);
     el.open();
     await online(el);
     part(el, 'status')!.focus();
     await sendKeys({ press: 'Tab' });
-    expect(el.shadowRoot!.activeElement).to.equal(part(el, 'close'), 'status, then the close button at the far right');
+    expect(el.shadowRoot!.activeElement === part(el, 'close')).to.equal(true, 'status, then the close button at the far right');
+  });
 
+  it('holds the focus inside the full-screen panel', async () => {
     await setViewport({ width: 375, height: 667 });
+    const el = await fixture<LiveChat>(html`<live-chat mode="launcher" room=${uniqueRoom()} name="alice"></live-chat>`);
+    el.open();
+    await online(el);
     part(el, 'input')!.focus(); // the last thing one can focus while the field is empty
     await sendKeys({ press: 'Tab' });
     const focused = el.shadowRoot!.activeElement as HTMLElement | null;
-    expect(focused && part(el, 'panel')!.contains(focused)).to.equal(true, 'Tab stays inside the full-screen panel');
+    expect(!!focused && part(el, 'panel')!.contains(focused)).to.equal(true, 'Tab stays inside the full-screen panel');
   });
 
   it('fills the screen on a small viewport', async () => {
