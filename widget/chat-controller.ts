@@ -288,6 +288,13 @@ export class ChatController implements ReactiveController {
     }
   }
 
+  /** Forgets all but the newest `keep` messages (the reader is at the bottom); scrolling up fetches them again. */
+  dropOldest(keep: number): void {
+    if (this.messages.length <= keep) return;
+    this.messages = this.messages.slice(-keep);
+    this.hasMore = true;
+  }
+
   /** Deletes a message (own, or any for moderators). Resolves true once the relay did. */
   remove(seq: number): Promise<boolean> {
     return this.#request('delete', { room: this.#options!.room, seq });

@@ -19,6 +19,8 @@ export type Theme = 'light' | 'dark' | 'auto';
 
 /** How close to the bottom (px) counts as "reading the newest": new messages then scroll into view. */
 const STICK_TO_BOTTOM_PX = 48;
+/** At most this many messages are kept while the reader is at the bottom, so a busy room cannot slow the page. */
+const MAX_RENDERED = 500;
 /** Messages by one author closer together than this are grouped under one name. */
 const GROUP_MS = 5 * 60_000;
 /** The ban lengths a moderator picks from, in minutes: 5 min, 1 h, 24 h, 7 days. */
@@ -209,7 +211,14 @@ export class LiveChat extends LitElement {
     clearInterval(this.#clock);
   }
 
+  /** Bursts (a busy room) render once per animation frame, not once per message. */
+  protected override async scheduleUpdate(): Promise<void> {
+    await new Promise(requestAnimationFrame);
+    super.scheduleUpdate();
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (this.#stickToBottom) this.chat.dropOldest(MAX_RENDERED);
     if (changed.has('room')) this.opened = recall(`open:${this.room}`) === '1';
     this.#language = pickLanguage(this);
     this.#t = strings[this.#language]!;

@@ -295,6 +295,7 @@ describe('<live-chat> conversation', () => {
     await shows(guest, 'hello from the mod');
     await typeAndSend(guest, 'hello from the guest');
     await shows(guest, 'hello from the guest');
+    await waitUntil(() => !guest.shadowRoot!.querySelector('.pending'), 'never stored');
     const messages = all(guest, 'article');
     const last = (selector: string, index: number) => messages[index]!.querySelector(selector);
     expect(last('[part=verified]', 1)!.getAttribute('aria-label')).to.equal('Verified');
