@@ -373,7 +373,8 @@ export const styles = css`
   }
   .typing,
   .slow,
-  .hint {
+  .hint,
+  .said {
     margin: 0;
     padding: 0 14px;
     min-height: 1.4em;
@@ -383,6 +384,10 @@ export const styles = css`
   .slow,
   .over {
     color: var(--_error);
+  }
+  .said {
+    /* Empty most of the time: takes no room then. */
+    min-height: 0;
   }
   .hint {
     display: flex;

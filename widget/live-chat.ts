@@ -27,6 +27,8 @@ const GROUP_MS = 5 * 60_000;
 const BAN_MINUTES = [5, 60, 1440, 10080];
 /** The name the relay gives a guest who chose none: a reader, counted but not listed. */
 const AUTO_NAME = /^guest-[0-9a-f]{4}$/;
+/** How long the status line keeps saying what a moderation did. */
+const NOTICE_MS = 8000;
 /** Where the panel fills the screen (launcher mode), and so holds the focus while open. */
 const PHONE = '(max-width: 480px)';
 
@@ -354,6 +356,11 @@ export class LiveChat extends LitElement {
     item.focus();
   }
 
+  #rename(): void {
+    this.showMembers = false;
+    this.renaming = true;
+  }
+
   #openMenu(seq: number): void {
     this.menu = this.menu === seq ? undefined : seq;
     this.step = undefined;
@@ -374,7 +381,9 @@ export class LiveChat extends LitElement {
   /** Runs a moderation request, then says what it did in the status line. */
   async #moderate(done: Promise<boolean>, notice: string): Promise<void> {
     this.#closeMenu();
-    if (await done) this.notice = notice;
+    if (!(await done)) return;
+    this.notice = notice;
+    setTimeout(() => this.notice === notice && (this.notice = ''), NOTICE_MS);
   }
 
   #submitBan(event: Event, message: Message): void {
@@ -469,7 +478,7 @@ export class LiveChat extends LitElement {
         ? html`<button part="new-messages" class="jump" type="button" @click=${this.#jumpToNewest}>${t.newMessages} ↓</button>`
         : nothing}
       <p part="typing" class="typing" aria-live="polite">${this.#renderTyping()}</p>
-      <p class="typing" role="status">${this.notice}</p>
+      <p class="said" role="status">${this.notice}</p>
       ${banned
         ? this.#renderBan()
         : (this.#displayName || this.token) && !this.renaming
@@ -493,7 +502,7 @@ export class LiveChat extends LitElement {
             ${m.id === self?.id
               ? html`(${t.you})
                 ${canRename
-                  ? html`<button class="link" type="button" @click=${() => (this.renaming = !(this.showMembers = false))}>
+                  ? html`<button class="link" type="button" @click=${this.#rename}>
                       ${t.changeName}
                     </button>`
                   : nothing}`
