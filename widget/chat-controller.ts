@@ -1,20 +1,22 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type {
-  Ack,
-  DeletedEvent,
-  ErrorBody,
-  HandshakeAuth,
-  HistoryResult,
-  JoinResult,
-  Member,
-  Message,
-  PresenceEvent,
-  SendResult,
-  TypingEvent,
-  BannedEvent,
+import {
+  DEFAULT_MAX_MESSAGE_LENGTH,
+  HISTORY_DEFAULT_LIMIT,
+  HISTORY_MAX_LIMIT,
+  TYPING_THROTTLE_MS,
+  type BannedEvent,
+  type DeletedEvent,
+  type ErrorBody,
+  type HandshakeAuth,
+  type HandshakeErrorCode,
+  type Member,
+  type Message,
+  type PresenceEvent,
+  type TypingEvent,
 } from '../protocol/index.js';
-import { acquire, release, type ChatSocket } from './connection.js';
-import { clientId, rememberClientId } from './storage.js';
+import { connect as sharedConnection, type Connect, type Connection, type RoomListener } from './connection.js';
+import { scriptRelay } from './relay-url.js';
+import { clientId, recall, remember, rememberClientId } from './storage.js';
 
 export type Status = 'connecting' | 'online' | 'offline';
 
@@ -26,11 +28,25 @@ export interface Outgoing {
   error?: ErrorBody;
 }
 
-export interface ChatOptions {
+/** The element the controller serves: it reads the room and the identity from it. */
+export interface ChatHost extends ReactiveControllerHost, Element {
+  room: string;
+  server?: string;
+  name?: string;
+  token?: string;
+}
+
+interface ChatOptions {
   server: string;
   room: string;
   name?: string;
   token?: string;
+}
+
+/** A ban on the visitor: until when (null: for good), and the moderator's reason if given. */
+export interface Ban {
+  until: number | null;
+  reason?: string;
 }
 
 /** What the element hears about, to raise its events. */
@@ -41,10 +57,12 @@ export interface ChatListener {
   error(error: ErrorBody): void;
 }
 
+const NO_ANSWER: ErrorBody = { code: 'unavailable', message: 'no answer from the chat server' };
+const BANNED: ErrorBody = { code: 'banned', message: 'banned from this room' };
+
 /** How long a request may wait for its ack before the visitor is offered a retry. */
 const ACK_TIMEOUT_MS = 10_000;
-/** Repeat typing:true this often while typing (the relay's throttle); stop after this long idle. */
-const TYPING_REPEAT_MS = 2000;
+/** Stop saying "typing" after this long idle (it is repeated every TYPING_THROTTLE_MS while typing). */
 const TYPING_IDLE_MS = 4000;
 /** Forget someone's "typing" after this long without a repeat (a lost `false`). */
 const TYPIST_EXPIRY_MS = 6000;
@@ -71,49 +89,53 @@ export class ChatController implements ReactiveController {
   hasMore = false;
   loadingOlder = false;
   /** The handshake error code when the relay refused the connection (`origin_not_allowed`, `unauthorized`…). */
-  refused?: string;
+  refused?: HandshakeErrorCode;
+  /** The nickname the visitor chose, when the host gives no `name` or `token`. */
+  nickname = recall('name');
   /** Set when a moderator banned this visitor from the room. */
-  bannedUntil?: number;
+  banned?: Ban;
+  /** The longest text the relay accepts, in characters (code points). */
+  maxLength = DEFAULT_MAX_MESSAGE_LENGTH;
   /** Set while the relay says to slow down: sends wait until then. */
   retryAt?: number;
 
-  private socket?: ChatSocket;
-  private options?: ChatOptions;
-  private joined = false;
-  private typingSentAt = 0;
-  private typingIdle?: ReturnType<typeof setTimeout>;
-  private retryTimer?: ReturnType<typeof setTimeout>;
-  private retryTick?: ReturnType<typeof setInterval>;
-  private readonly handlers = {
-    connect: () => void this.join(),
+  #connection?: Connection;
+  #options?: ChatOptions;
+  #joined = false;
+  #typingSentAt = 0;
+  #typingIdle?: ReturnType<typeof setTimeout>;
+  #retryTimer?: ReturnType<typeof setTimeout>;
+  #retryTick?: ReturnType<typeof setInterval>;
+  /** The one send awaiting its ack: the queue goes out one at a time, so a backlog never trips the rate limit at once. */
+  #inFlight?: Outgoing;
+  readonly #handlers: RoomListener = {
+    connect: () => void this.#join(),
     disconnect: () => {
-      this.joined = false;
+      this.#joined = false;
+      this.#inFlight = undefined;
       this.typists.clear();
-      this.setStatus(this.socket?.active ? 'connecting' : 'offline');
+      this.#setStatus(this.#connection?.active ? 'connecting' : 'offline');
       this.listener.disconnected();
     },
     connect_error: (error: Error) => {
       // Refused by the relay (not a network failure): socket.io-client will
       // not retry, so say why rather than spin on "Connecting…".
-      if (!this.socket?.active) {
-        this.refused = error.message;
+      if (!this.#connection?.active) {
+        this.refused = error.message as HandshakeErrorCode;
         this.listener.error({ code: error.message as ErrorBody['code'], message: `connection refused: ${error.message}` });
       }
-      this.setStatus(this.socket?.active ? 'connecting' : 'offline');
+      this.#setStatus(this.#connection?.active ? 'connecting' : 'offline');
     },
     message: (message: Message) => {
-      if (message.room !== this.options?.room) return;
       // A gap means something was missed: fetch everything after what we hold.
-      if (message.seq > this.lastSeq + 1 && this.lastSeq > 0) void this.join();
-      else this.merge([message]);
+      if (message.seq > this.lastSeq + 1 && this.lastSeq > 0) void this.#join();
+      else this.#merge([message]);
     },
-    deleted: ({ room, seq }: DeletedEvent) => {
-      if (room !== this.options?.room) return;
+    deleted: ({ seq }: DeletedEvent) => {
       this.messages = this.messages.map((m) => (m.seq === seq ? { ...m, text: '', deleted: true } : m));
       this.host.requestUpdate();
     },
-    presence: ({ room, count, joined, left }: PresenceEvent) => {
-      if (room !== this.options?.room) return;
+    presence: ({ count, joined, left }: PresenceEvent) => {
       this.count = count;
       for (const m of joined) this.members.set(m.id, m);
       for (const m of left) {
@@ -122,72 +144,93 @@ export class ChatController implements ReactiveController {
       }
       this.host.requestUpdate();
     },
-    typing: ({ room, member, typing }: TypingEvent) => {
-      if (room !== this.options?.room) return;
+    typing: ({ member, typing }: TypingEvent) => {
       if (typing) {
         this.typists.set(member.id, { member, until: Date.now() + TYPIST_EXPIRY_MS });
-        setTimeout(() => this.pruneTypists(), TYPIST_EXPIRY_MS + 50);
+        setTimeout(() => this.#pruneTypists(), TYPIST_EXPIRY_MS + 50);
       } else {
         this.typists.delete(member.id);
       }
       this.host.requestUpdate();
     },
-    banned: ({ room, until }: BannedEvent) => {
-      if (room !== this.options?.room) return;
-      this.joined = false;
-      this.bannedUntil = until;
-      this.setStatus('offline');
-    },
+    // v2 adds a reason and `until: null` (for good).
+    banned: ({ until, reason }: Omit<BannedEvent, 'until'> & Ban) => this.#ban({ until, reason }),
   };
 
+  /** `connect`: how to reach a relay; the page's shared connections unless a test hands in a fake. */
   constructor(
-    private readonly host: ReactiveControllerHost,
+    private readonly host: ChatHost,
     private readonly listener: ChatListener,
+    private readonly connect: Connect = sharedConnection,
   ) {
     host.addController(this);
   }
 
+  hostConnected(): void {
+    // Also after being moved or re-attached (closed on detach).
+    this.#configure();
+  }
+
+  hostUpdate(): void {
+    this.#configure();
+  }
+
   hostDisconnected(): void {
-    this.close();
+    this.#close();
+  }
+
+  /** Keeps the nickname the visitor chose, and reconnects under it. */
+  setNickname(name: string): void {
+    remember('name', name);
+    this.nickname = name;
+    this.host.requestUpdate();
   }
 
   get lastSeq(): number {
     return this.messages.at(-1)?.seq ?? 0;
   }
 
-  /** (Re)connects when the server, room or identity changed; a no-op otherwise. */
-  configure(options: ChatOptions): void {
-    const previous = this.options;
+  /** (Re)connects when the host's server, room or identity changed; a no-op otherwise. */
+  #configure(): void {
+    const host = this.host;
+    if (!host.isConnected || !host.room) return;
+    const options: ChatOptions = {
+      server: host.server || scriptRelay,
+      room: host.room,
+      name: host.name?.trim() || this.nickname,
+      token: host.token || undefined,
+    };
+    const previous = this.#options;
     const same = (key: keyof ChatOptions) => previous?.[key] === options[key];
-    if (this.socket && same('server') && same('room') && same('name') && same('token')) return;
+    if (this.#connection && same('server') && same('room') && same('name') && same('token')) return;
     const sameRoom = same('server') && same('room');
-    this.close();
+    this.#close();
     if (!sameRoom) {
       this.messages = [];
       this.outgoing = [];
       this.members.clear();
       this.hasMore = false;
     }
-    this.options = options;
+    this.#options = options;
     this.refused = undefined;
     const auth: HandshakeAuth = { clientId: clientId() };
     if (options.token) auth.token = options.token;
     else if (options.name) auth.name = options.name;
-    const socket = acquire(options.server, auth);
-    this.socket = socket;
-    for (const [event, handler] of Object.entries(this.handlers)) socket.on(event as 'message', handler as never);
-    this.setStatus('connecting');
-    if (socket.connected) void this.join();
+    const connection = (this.#connection = this.connect(options.server, auth));
+    connection.join(options.room, this.#handlers);
+    this.#setStatus('connecting');
+    if (connection.connected) void this.#join();
   }
 
   send(text: string): void {
     rememberClientId();
     const outgoing: Outgoing = { clientMsgId: newClientMsgId(), text, ts: Date.now() };
     this.outgoing = [...this.outgoing, outgoing];
-    this.typingSentAt = 0;
-    clearTimeout(this.typingIdle);
+    this.#typingSentAt = 0;
+    clearTimeout(this.#typingIdle);
     this.host.requestUpdate();
-    if (this.joined && !this.retryAt) this.transmit(outgoing);
+    if (this.banned) this.#fail(outgoing, BANNED);
+    else this.#flush();
   }
 
   /** Sends a failed message again, under its original clientMsgId. */
@@ -197,7 +240,7 @@ export class ChatController implements ReactiveController {
     delete outgoing.error;
     this.outgoing = [...this.outgoing];
     this.host.requestUpdate();
-    if (this.joined && !this.retryAt) this.transmit(outgoing);
+    this.#flush();
   }
 
   discard(clientMsgId: string): void {
@@ -207,35 +250,35 @@ export class ChatController implements ReactiveController {
 
   /** Tells the room the visitor is typing: repeated while they type, stopped when they pause. */
   typing(active: boolean): void {
-    if (!this.joined) return;
-    const room = this.options!.room;
-    clearTimeout(this.typingIdle);
+    if (!this.#joined) return;
+    const room = this.#options!.room;
+    clearTimeout(this.#typingIdle);
     if (!active) {
-      if (this.typingSentAt) this.socket!.emit('typing', { room, typing: false }, () => {});
-      this.typingSentAt = 0;
+      if (this.#typingSentAt) this.#connection!.request('typing', { room, typing: false }, ACK_TIMEOUT_MS).catch(() => {});
+      this.#typingSentAt = 0;
       return;
     }
-    if (Date.now() - this.typingSentAt >= TYPING_REPEAT_MS) {
-      this.typingSentAt = Date.now();
-      this.socket!.emit('typing', { room, typing: true }, () => {});
+    if (Date.now() - this.#typingSentAt >= TYPING_THROTTLE_MS) {
+      this.#typingSentAt = Date.now();
+      this.#connection!.request('typing', { room, typing: true }, ACK_TIMEOUT_MS).catch(() => {});
     }
-    this.typingIdle = setTimeout(() => this.typing(false), TYPING_IDLE_MS);
+    this.#typingIdle = setTimeout(() => this.typing(false), TYPING_IDLE_MS);
   }
 
   /** Fetches the page of messages before the oldest one held. */
   async loadOlder(): Promise<void> {
-    if (!this.joined || !this.hasMore || this.loadingOlder) return;
+    if (!this.#joined || !this.hasMore || this.loadingOlder) return;
     this.loadingOlder = true;
     this.host.requestUpdate();
     try {
-      const ack: Ack<HistoryResult> = await this.socket!.timeout(ACK_TIMEOUT_MS).emitWithAck('history', {
-        room: this.options!.room,
-        before: this.messages[0]?.seq ?? this.lastSeq + 1,
-        limit: 50,
-      });
+      const ack = await this.#connection!.request(
+        'history',
+        { room: this.#options!.room, before: this.messages[0]?.seq ?? this.lastSeq + 1, limit: HISTORY_DEFAULT_LIMIT },
+        ACK_TIMEOUT_MS,
+      );
       if (ack.ok) {
         this.hasMore = ack.hasMore;
-        this.merge(ack.messages, false);
+        this.#merge(ack.messages, false);
       }
     } catch {
       // No answer: scrolling up again tries again.
@@ -245,118 +288,144 @@ export class ChatController implements ReactiveController {
     }
   }
 
-  /** Deletes a message (own, or any for moderators). */
-  remove(seq: number): Promise<void> {
-    return this.request('delete', { room: this.options!.room, seq });
+  /** Forgets all but the newest `keep` messages (the reader is at the bottom); scrolling up fetches them again. */
+  dropOldest(keep: number): void {
+    if (this.messages.length <= keep) return;
+    this.messages = this.messages.slice(-keep);
+    this.hasMore = true;
   }
 
-  /** Bans a member from the room (moderators). */
-  ban(memberId: string, minutes: number): Promise<void> {
-    return this.request('ban', { room: this.options!.room, memberId, minutes });
+  /** Deletes a message (own, or any for moderators). Resolves true once the relay did. */
+  remove(seq: number): Promise<boolean> {
+    return this.#request('delete', { room: this.#options!.room, seq });
   }
 
-  private async request(event: 'delete' | 'ban', payload: object): Promise<void> {
+  /** Bans a member from the room (moderators), with a reason if given. Resolves true once the relay did. */
+  ban(memberId: string, minutes: number, reason = ''): Promise<boolean> {
+    // A v1 relay refuses unknown fields: `reason` only when there is one.
+    const request = { room: this.#options!.room, memberId, minutes, ...(reason ? { reason } : {}) };
+    return this.#request('ban', request);
+  }
+
+  async #request(event: 'delete' | 'ban', payload: object): Promise<boolean> {
     try {
-      const ack: Ack = await (this.socket!.timeout(ACK_TIMEOUT_MS) as any).emitWithAck(event, payload);
+      const ack = await this.#connection!.request(event, payload as never, ACK_TIMEOUT_MS);
       if (!ack.ok) this.listener.error(ack.error);
+      return ack.ok;
     } catch {
-      this.listener.error({ code: 'unavailable', message: 'no answer from the chat server' });
+      this.listener.error(NO_ANSWER);
+      return false;
     }
   }
 
-  private close(): void {
-    const socket = this.socket;
-    if (!socket) return;
-    for (const [event, handler] of Object.entries(this.handlers)) socket.off(event as 'message', handler as never);
-    // The connection may live on for other widgets: leave this room explicitly.
-    if (this.joined) socket.emit('leave', { room: this.options!.room }, () => {});
-    release(socket);
-    this.socket = undefined;
-    this.joined = false;
-    clearTimeout(this.retryTimer);
-    clearInterval(this.retryTick);
-    clearTimeout(this.typingIdle);
+  #close(): void {
+    const connection = this.#connection;
+    if (!connection) return;
+    // The connection may live on for other widgets, even of this room: it
+    // tells the relay when the room's last one goes.
+    connection.leave(this.#options!.room, this.#handlers);
+    this.#connection = undefined;
+    this.#joined = false;
+    clearTimeout(this.#retryTimer);
+    clearInterval(this.#retryTick);
+    clearTimeout(this.#typingIdle);
     this.retryAt = undefined;
+    this.#inFlight = undefined;
   }
 
-  private async join(): Promise<void> {
-    const socket = this.socket;
-    const room = this.options?.room;
-    if (!socket || !room) return;
-    const request = this.lastSeq > 0 ? { room, since: this.lastSeq, limit: 200 } : { room };
-    let ack: Ack<JoinResult>;
+  #ban(ban: Ban): void {
+    this.#joined = false;
+    this.banned = ban;
+    // Nothing waiting will go out: say so now rather than leave it "sending".
+    for (const outgoing of this.outgoing) if (!outgoing.error) this.#fail(outgoing, BANNED);
+    this.#setStatus('offline');
+  }
+
+  async #join(): Promise<void> {
+    const connection = this.#connection;
+    const room = this.#options?.room;
+    if (!connection || !room) return;
+    const request = this.lastSeq > 0 ? { room, since: this.lastSeq, limit: HISTORY_MAX_LIMIT } : { room };
+    let ack;
     try {
-      ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('join', request);
+      ack = await connection.request('join', request, ACK_TIMEOUT_MS);
     } catch {
       return; // No answer: the next connect joins again.
     }
-    if (socket !== this.socket) return;
+    if (connection !== this.#connection) return;
     if (!ack.ok) {
-      if (ack.error.code === 'banned') this.bannedUntil = Date.now() + (ack.error.retryAfterMs ?? 0);
       this.listener.error(ack.error);
-      this.setStatus('offline');
+      if (ack.error.code === 'banned') {
+        const wait = ack.error.retryAfterMs;
+        this.#ban({ until: wait ? Date.now() + wait : null });
+      } else this.#setStatus('offline');
       return;
     }
-    this.bannedUntil = undefined;
+    this.banned = undefined;
+    // A relay may announce its own limit (an addition some relays make to the join ack).
+    const max = (ack as { maxMessageLength?: unknown }).maxMessageLength;
+    if (typeof max === 'number' && max > 0) this.maxLength = max;
     this.self = ack.self;
     this.count = ack.count;
     this.members = new Map(ack.members.map((m) => [m.id, m]));
     if (this.messages.length === 0) this.hasMore = (ack.messages[0]?.seq ?? 1) > 1;
     // After a reconnect, what was missed is news like any live message.
-    this.merge(ack.messages, request.since !== undefined);
-    this.joined = true;
-    this.setStatus('online');
+    this.#merge(ack.messages, request.since !== undefined);
+    this.#joined = true;
+    this.#setStatus('online');
     this.listener.connected();
     if (ack.truncated) {
-      void this.join(); // Missed more than one page while away: keep catching up.
+      void this.#join(); // Missed more than one page while away: keep catching up.
       return;
     }
-    this.flush();
+    this.#flush();
   }
 
-  private flush(): void {
-    if (this.retryAt) return;
-    for (const outgoing of this.outgoing) if (!outgoing.error) this.transmit(outgoing);
-  }
-
-  private transmit(outgoing: Outgoing): void {
-    const socket = this.socket!;
-    const { room } = this.options!;
-    socket
-      .timeout(ACK_TIMEOUT_MS)
-      .emitWithAck('send', { room, text: outgoing.text, clientMsgId: outgoing.clientMsgId })
+  /** Sends the oldest waiting message, if none is on its way and the relay allows it; each ack sends the next. */
+  #flush(): void {
+    const outgoing = this.outgoing.find((o) => !o.error);
+    if (!outgoing || !this.#joined || this.retryAt || this.#inFlight) return;
+    this.#inFlight = outgoing;
+    const connection = this.#connection!;
+    const { room } = this.#options!;
+    const settle = (error?: ErrorBody) => {
+      if (this.#inFlight !== outgoing) return;
+      this.#inFlight = undefined;
+      if (error?.code === 'rate_limited' || error?.code === 'slow_mode') this.#slowDown(error.retryAfterMs ?? 1000);
+      else if (error) this.#fail(outgoing, error);
+      this.#flush();
+    };
+    connection
+      .request('send', { room, text: outgoing.text, clientMsgId: outgoing.clientMsgId }, ACK_TIMEOUT_MS)
       .then(
-        (ack: Ack<SendResult>) => {
-          if (ack.ok) this.merge([ack.message]);
-          else if (ack.error.code === 'rate_limited') this.slowDown(ack.error.retryAfterMs ?? 1000);
-          else this.fail(outgoing, ack.error);
+        (ack) => {
+          if (ack.ok) this.#merge([ack.message]);
+          settle(ack.ok ? undefined : ack.error);
         },
         () => {
           // Unanswered while still connected: let the visitor decide. Had the
           // connection dropped, the next join resends it by itself.
-          if (socket.connected && socket === this.socket) {
-            this.fail(outgoing, { code: 'unavailable', message: 'no answer from the chat server' });
-          }
+          if (connection.connected && connection === this.#connection) settle(NO_ANSWER);
         },
       );
   }
 
-  /** Rate limited: hold every pending send until the relay allows more, then send them. */
-  private slowDown(retryAfterMs: number): void {
+  /** Rate limited: hold the queue until the relay allows more (the visitor may go on writing), then send it. */
+  #slowDown(retryAfterMs: number): void {
     if (this.retryAt) return;
     this.retryAt = Date.now() + retryAfterMs;
     this.host.requestUpdate();
     // The countdown shown moves every second.
-    this.retryTick = setInterval(() => this.host.requestUpdate(), 1000);
-    this.retryTimer = setTimeout(() => {
-      clearInterval(this.retryTick);
+    this.#retryTick = setInterval(() => this.host.requestUpdate(), 1000);
+    this.#retryTimer = setTimeout(() => {
+      clearInterval(this.#retryTick);
       this.retryAt = undefined;
       this.host.requestUpdate();
-      if (this.joined) this.flush();
+      this.#flush();
     }, retryAfterMs);
   }
 
-  private fail(outgoing: Outgoing, error: ErrorBody): void {
+  #fail(outgoing: Outgoing, error: ErrorBody): void {
     if (!this.outgoing.includes(outgoing)) return;
     outgoing.error = error;
     this.outgoing = [...this.outgoing];
@@ -369,7 +438,7 @@ export class ChatController implements ReactiveController {
    * they acknowledge. `news`: new ones are announced (live or caught up after
    * a reconnect), not history.
    */
-  private merge(incoming: Message[], news = true): void {
+  #merge(incoming: Message[], news = true): void {
     if (incoming.length === 0) return;
     const bySeq = new Map(this.messages.map((m) => [m.seq, m]));
     const selfId = this.self?.id;
@@ -385,13 +454,13 @@ export class ChatController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  private pruneTypists(): void {
+  #pruneTypists(): void {
     const now = Date.now();
     for (const [id, { until }] of this.typists) if (until <= now) this.typists.delete(id);
     this.host.requestUpdate();
   }
 
-  private setStatus(status: Status): void {
+  #setStatus(status: Status): void {
     this.status = status;
     this.host.requestUpdate();
   }

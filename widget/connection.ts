@@ -1,26 +1,51 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, HandshakeAuth, ServerToClientEvents } from '../protocol/index.js';
 
-export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+type Request = keyof ClientToServerEvents;
+type Payload<E extends Request> = Parameters<ClientToServerEvents[E]>[0];
+export type AckOf<E extends Request> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];
 
-interface Shared {
-  key: string;
-  socket: ChatSocket;
-  users: number;
-}
-
-const shared = new Map<string, Shared>();
+/** What one user of a connection hears: its room's events, and every change of the connection itself. */
+export type RoomListener = ServerToClientEvents & {
+  connect(): void;
+  disconnect(): void;
+  connect_error(error: Error): void;
+};
 
 /**
- * One connection per relay and identity, shared by every widget on the page
- * that uses both (several rooms, several elements). Release it when done; the
- * last release closes it.
+ * A connection to one relay as one identity, which several widgets (several
+ * rooms, or several boxes of one room) may share.
  */
-export function acquire(server: string, auth: HandshakeAuth): ChatSocket {
-  const key = JSON.stringify([server, auth.token, auth.name, auth.clientId]);
-  let entry = shared.get(key);
-  if (!entry) {
-    const socket: ChatSocket = io(server, {
+export interface Connection {
+  readonly connected: boolean;
+  /** False once the relay refused the handshake: no reconnect will follow. */
+  readonly active: boolean;
+  /** Starts handing `listener` the events of `room`, and the connection's own. */
+  join(room: string, listener: RoomListener): void;
+  /**
+   * Stops. The room's last listener tells the relay (`leave`), so another box
+   * of the same room keeps its messages; the connection's last one closes it.
+   */
+  leave(room: string, listener: RoomListener): void;
+  /** Sends a request; rejects when no ack comes within `timeoutMs`. */
+  request<E extends Request>(event: E, payload: Payload<E>, timeoutMs: number): Promise<AckOf<E>>;
+}
+
+/** Opens a connection, or hands out the page's existing one for the same relay and identity. */
+export type Connect = (server: string, auth: HandshakeAuth) => Connection;
+
+const shared = new Map<string, SharedConnection>();
+
+class SharedConnection implements Connection {
+  private readonly rooms = new Map<string, Set<RoomListener>>();
+  private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+
+  constructor(
+    private readonly key: string,
+    server: string,
+    auth: HandshakeAuth,
+  ) {
+    const socket = (this.socket = io(server, {
       auth: { ...auth },
       // We share sockets ourselves; socket.io-client's own cache would hand
       // two identities one connection.
@@ -28,21 +53,51 @@ export function acquire(server: string, auth: HandshakeAuth): ChatSocket {
       // WebSocket first (one round trip less); polling when a proxy blocks it.
       transports: ['websocket', 'polling'],
       tryAllTransports: true,
-    });
-    entry = { key, socket, users: 0 };
-    shared.set(key, entry);
+    }));
+    const each = (listeners: Iterable<RoomListener> | undefined, event: string, arg: unknown) => {
+      // A copy: a listener may leave while hearing the event. An event this
+      // version does not know (a newer relay's) is ignored.
+      for (const listener of [...(listeners ?? [])]) (listener as any)[event]?.(arg);
+    };
+    // Every relay event is about one room: only that room's listeners hear it.
+    socket.onAny((event, arg) => each(this.rooms.get(arg?.room), event, arg));
+    for (const event of ['connect', 'disconnect', 'connect_error'] as const) {
+      socket.on(event, (arg?: unknown) => each([...this.rooms.values()].flatMap((set) => [...set]), event, arg));
+    }
   }
-  entry.users++;
-  return entry.socket;
+
+  get connected(): boolean {
+    return this.socket.connected;
+  }
+
+  get active(): boolean {
+    return this.socket.active;
+  }
+
+  join(room: string, listener: RoomListener): void {
+    const listeners = this.rooms.get(room) ?? new Set();
+    this.rooms.set(room, listeners.add(listener));
+  }
+
+  leave(room: string, listener: RoomListener): void {
+    const listeners = this.rooms.get(room);
+    if (!listeners?.delete(listener) || listeners.size) return;
+    this.rooms.delete(room);
+    if (this.socket.connected) this.socket.emit('leave', { room }, () => {});
+    if (this.rooms.size) return;
+    shared.delete(this.key);
+    this.socket.disconnect();
+  }
+
+  request<E extends Request>(event: E, payload: Payload<E>, timeoutMs: number): Promise<AckOf<E>> {
+    return (this.socket.timeout(timeoutMs) as any).emitWithAck(event, payload);
+  }
 }
 
-export function release(socket: ChatSocket): void {
-  for (const entry of shared.values()) {
-    if (entry.socket !== socket) continue;
-    if (--entry.users === 0) {
-      shared.delete(entry.key);
-      socket.disconnect();
-    }
-    return;
-  }
-}
+/** The page's connections: one per relay and identity, shared by every widget that uses both. */
+export const connect: Connect = (server, auth) => {
+  const key = JSON.stringify([server, auth.token, auth.name, auth.clientId]);
+  let connection = shared.get(key);
+  if (!connection) shared.set(key, (connection = new SharedConnection(key, server, auth)));
+  return connection;
+};

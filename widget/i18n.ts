@@ -1,3 +1,11 @@
+import type { ErrorCode, HandshakeErrorCode } from '../protocol/index.js';
+
+// Codes a visitor cannot act on differently share one text.
+const wrong = 'something went wrong';
+const tooFast = 'too fast, wait a moment';
+const faux = 'une erreur est survenue';
+const tropVite = 'trop rapide, patientez un peu';
+
 /**
  * Every string the widget shows, per language. To add a language, copy `en`,
  * translate it, and add it to `strings`.
@@ -17,12 +25,11 @@ const en = {
   loading: 'Loading…',
   older: 'Loading earlier messages…',
   sending: 'Sending…',
-  sent: 'Sent',
   notSent: 'Not sent',
   retry: 'Retry',
   discard: 'Discard',
   delete: 'Delete',
-  ban: 'Ban for 1 hour',
+  ban: 'Ban',
   deleted: 'Message deleted',
   typing: (names: string[]) =>
     names.length === 1
@@ -38,20 +45,48 @@ const en = {
   slowDown: (s: number) => `Slow down: you can send again in ${s} s`,
   today: 'Today',
   yesterday: 'Yesterday',
+  bannedNotice: (until: string | null) =>
+    until ? `A moderator banned you from this room until ${until}.` : 'A moderator banned you from this room.',
+  reason: 'Reason',
+  newLine: 'Shift+Enter: new line',
+  reconnecting: 'Reconnecting…',
+  willSend: 'Your messages will be sent.',
+  bannedMember: (name: string, time: string) => `${name} is banned for ${time}.`,
+  you: 'you',
+  changeName: 'Change name',
+  reading: (n: number) => `+ ${n} reading`,
+  verified: 'Verified',
+  moderator: 'Moderator',
+  actions: 'Actions',
+  cancel: 'Cancel',
+  confirmDelete: 'Delete this message?',
+  banFor: 'Ban for',
   refused: {
     origin_not_allowed: 'This site may not use this chat',
     unauthorized: 'Sign-in needed or expired',
     too_many_connections: 'Too many connections from here',
     invalid_name: 'That name cannot be used',
+    banned: 'You are banned from this room',
     other: 'Connection refused',
-  } as Record<string, string>,
+  } satisfies Record<HandshakeErrorCode | 'other', string>,
+  // Every code of the contract, so a new one cannot ship untranslated.
   errors: {
-    too_long: 'too long',
+    invalid_payload: wrong,
+    invalid_room: wrong,
+    not_joined: 'not in the room yet, try again',
     empty: 'empty',
-    unavailable: 'the chat is unavailable, try again',
+    too_long: 'too long',
+    rate_limited: tooFast,
+    forbidden: 'not allowed',
     banned: 'you were removed from this room',
-    other: 'something went wrong',
-  } as Record<string, string>,
+    not_found: 'no longer there',
+    unavailable: 'the chat is unavailable, try again',
+    internal: wrong,
+    slow_mode: tooFast,
+    members_only: 'only signed-in members may write here',
+    paused: 'the room is paused',
+    blocked: 'contains a blocked word',
+  } satisfies Record<ErrorCode, string>,
 };
 
 export type Strings = typeof en;
@@ -71,12 +106,11 @@ const fr: Strings = {
   loading: 'Chargement…',
   older: 'Chargement des messages précédents…',
   sending: 'Envoi…',
-  sent: 'Envoyé',
   notSent: 'Non envoyé',
   retry: 'Réessayer',
   discard: 'Abandonner',
   delete: 'Supprimer',
-  ban: 'Bannir 1 heure',
+  ban: 'Bannir',
   deleted: 'Message supprimé',
   typing: (names) =>
     names.length === 1
@@ -92,19 +126,46 @@ const fr: Strings = {
   slowDown: (s) => `Doucement : nouvel envoi possible dans ${s} s`,
   today: 'Aujourd’hui',
   yesterday: 'Hier',
+  bannedNotice: (until) =>
+    until ? `Un modérateur vous a banni de ce salon jusqu’au ${until}.` : 'Un modérateur vous a banni de ce salon.',
+  reason: 'Motif',
+  newLine: 'Maj+Entrée : nouvelle ligne',
+  reconnecting: 'Reconnexion…',
+  willSend: 'Vos messages seront envoyés.',
+  bannedMember: (name, time) => `${name} est banni pour ${time}.`,
+  you: 'vous',
+  changeName: 'Changer de nom',
+  reading: (n) => `+ ${n} lecteur${n > 1 ? 's' : ''}`,
+  verified: 'Vérifié',
+  moderator: 'Modérateur',
+  actions: 'Actions',
+  cancel: 'Annuler',
+  confirmDelete: 'Supprimer ce message ?',
+  banFor: 'Bannir pour',
   refused: {
     origin_not_allowed: 'Ce site ne peut pas utiliser ce chat',
     unauthorized: 'Connexion requise ou expirée',
     too_many_connections: 'Trop de connexions depuis ici',
     invalid_name: 'Ce nom ne peut pas être utilisé',
+    banned: 'Vous êtes banni de ce salon',
     other: 'Connexion refusée',
   },
   errors: {
-    too_long: 'trop long',
+    invalid_payload: faux,
+    invalid_room: faux,
+    not_joined: 'pas encore dans le salon, réessayez',
     empty: 'vide',
-    unavailable: 'le chat est indisponible, réessayez',
+    too_long: 'trop long',
+    rate_limited: tropVite,
+    forbidden: 'non autorisé',
     banned: 'vous avez été retiré de ce salon',
-    other: 'une erreur est survenue',
+    not_found: 'n’existe plus',
+    unavailable: 'le chat est indisponible, réessayez',
+    internal: faux,
+    slow_mode: tropVite,
+    members_only: 'réservé aux membres connectés',
+    paused: 'le salon est en pause',
+    blocked: 'contient un mot interdit',
   },
 };
 

@@ -66,7 +66,8 @@ export const styles = css`
   [part='launcher'] {
     all: initial;
     box-sizing: border-box;
-    font-family: var(--live-chat-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+    /* The page's font, unless the page names one for the widget. */
+    font-family: var(--live-chat-font, inherit);
     font-size: var(--live-chat-font-size, 14px);
     line-height: 1.4;
     color: var(--_fg);
@@ -118,6 +119,11 @@ export const styles = css`
     box-shadow: 0 4px 14px rgb(0 0 0 / 25%);
     cursor: pointer;
   }
+  [part='launcher']:focus-visible {
+    /* Apart from the button, so the ring shows around an accent-coloured button. */
+    outline: 3px solid var(--_accent);
+    outline-offset: 3px;
+  }
   [part='launcher'] svg {
     width: 26px;
     height: 26px;
@@ -150,15 +156,14 @@ export const styles = css`
     padding: 10px 14px;
     border-bottom: 1px solid var(--_border);
     background: var(--_header-bg);
+    color: var(--live-chat-header-fg, var(--_fg));
   }
   .close {
-    order: 1;
     padding: 0 4px;
     border: 0;
     background: none;
     font-size: 22px;
     line-height: 1;
-    color: var(--_muted);
   }
   .room {
     flex: 1;
@@ -212,8 +217,47 @@ export const styles = css`
   [part='members'] li {
     padding: 2px 0;
   }
-  .badge {
+  [part='verified'],
+  [part='moderator'] {
+    margin-inline-start: 3px;
+    font-size: 0.85em;
+    color: var(--_link);
+  }
+  .guest {
+    font-style: italic;
+  }
+  .readers {
     color: var(--_muted);
+  }
+  [part='avatar'] {
+    flex: none;
+    align-self: center;
+    width: 20px;
+    height: 20px;
+    border-radius: 50%;
+  }
+  .initials {
+    display: inline-grid;
+    place-items: center;
+    font-size: 11px;
+    font-weight: 700;
+    color: #ffffff;
+    background: #0969da;
+  }
+  .c1 {
+    background: #1a7f37;
+  }
+  .c2 {
+    background: #8250df;
+  }
+  .c3 {
+    background: #cf222e;
+  }
+  .c4 {
+    background: #9a6700;
+  }
+  .c5 {
+    background: #bf3989;
   }
   [part='messages'] {
     flex: 1;
@@ -230,7 +274,7 @@ export const styles = css`
   }
   .message {
     position: relative;
-    padding: 4px 0;
+    padding: 4px 28px 4px 0;
   }
   .message.grouped {
     padding-top: 0;
@@ -270,28 +314,43 @@ export const styles = css`
   .failed [part='time'] {
     color: var(--_error);
   }
-  /* Message actions float at the message's right, shown on hover and on
-     keyboard focus; hidden by opacity, not display, so Tab still reaches them. */
-  .actions {
+  /* Always visible (a phone has no hover), and one per message. */
+  .more {
     position: absolute;
     top: 2px;
     right: 0;
+    min-width: 24px;
+    min-height: 24px;
+    border: 0;
+    border-radius: 4px;
+    background: none;
+    color: var(--_muted);
+  }
+  .actions,
+  .menu,
+  .menu form {
     display: flex;
+    flex-wrap: wrap;
+    align-items: center;
     gap: 10px;
-    padding: 0 4px;
-    background: var(--_bg);
-    opacity: 0;
   }
-  .message:hover .actions,
-  .message:focus-within .actions,
-  .actions.shown {
-    opacity: 1;
+  .menu {
+    padding: 6px 0;
   }
-  .actions.shown {
-    position: static;
+  .menu form {
     padding: 0;
+    border: 0;
   }
-  .actions button {
+  select {
+    font: inherit;
+    color: inherit;
+    background: var(--_input-bg);
+    border: 1px solid var(--_border);
+    border-radius: 4px;
+  }
+  .actions button,
+  .menu button,
+  .link {
     padding: 0;
     border: 0;
     background: none;
@@ -313,20 +372,43 @@ export const styles = css`
     box-shadow: 0 2px 8px rgb(0 0 0 / 20%);
   }
   .typing,
-  .slow {
+  .slow,
+  .hint,
+  .said {
     margin: 0;
     padding: 0 14px;
     min-height: 1.4em;
     font-size: 0.85em;
     color: var(--_muted);
   }
-  .slow {
+  .slow,
+  .over {
     color: var(--_error);
+  }
+  .said {
+    /* Empty most of the time: takes no room then. */
+    min-height: 0;
+  }
+  .hint {
+    display: flex;
+    justify-content: space-between;
+    padding-bottom: 6px;
+  }
+  .offline,
+  .banned {
+    margin: 0;
+    padding: 8px 14px;
+    background: var(--_header-bg);
+    border-top: 1px solid var(--_border);
+  }
+  .banned {
+    padding: 12px 14px;
   }
   form {
     display: flex;
+    align-items: flex-end;
     gap: 8px;
-    padding: 8px 14px 12px;
+    padding: 8px 14px 4px;
     border-top: 1px solid var(--_border);
   }
   textarea,
@@ -340,6 +422,18 @@ export const styles = css`
     border-radius: calc(var(--_radius) / 2);
     padding: 8px 10px;
     resize: none;
+  }
+  textarea {
+    /* Grows with its text, up to about six lines. */
+    field-sizing: content;
+    max-height: calc(6 * 1.4em + 18px);
+  }
+  @media (max-width: 480px) {
+    /* 16px or more, or iOS zooms the page into the focused field. */
+    textarea,
+    input {
+      font-size: 16px;
+    }
   }
   textarea::placeholder,
   input::placeholder {

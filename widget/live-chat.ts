@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import type { ErrorBody, Message } from '../protocol/index.js';
+import { MAX_NAME_LENGTH, type ErrorBody, type Member, type Message } from '../protocol/index.js';
 import { ChatController, type Outgoing } from './chat-controller.js';
 import {
   LiveChatConnectEvent,
@@ -11,7 +11,6 @@ import {
 } from './events.js';
 import { dayLabel, fullTime, linkify, relativeTime, sameDay } from './format.js';
 import { pickLanguage, strings, type Strings } from './i18n.js';
-import { scriptRelay } from './relay-url.js';
 import { remember, recall } from './storage.js';
 import { styles } from './live-chat.styles.js';
 
@@ -20,8 +19,18 @@ export type Theme = 'light' | 'dark' | 'auto';
 
 /** How close to the bottom (px) counts as "reading the newest": new messages then scroll into view. */
 const STICK_TO_BOTTOM_PX = 48;
+/** At most this many messages are kept while the reader is at the bottom, so a busy room cannot slow the page. */
+const MAX_RENDERED = 500;
 /** Messages by one author closer together than this are grouped under one name. */
 const GROUP_MS = 5 * 60_000;
+/** The ban lengths a moderator picks from, in minutes: 5 min, 1 h, 24 h, 7 days. */
+const BAN_MINUTES = [5, 60, 1440, 10080];
+/** The name the relay gives a guest who chose none: a reader, counted but not listed. */
+const AUTO_NAME = /^guest-[0-9a-f]{4}$/;
+/** How long the status line keeps saying what a moderation did. */
+const NOTICE_MS = 8000;
+/** Where the panel fills the screen (launcher mode), and so holds the focus while open. */
+const PHONE = '(max-width: 480px)';
 
 /**
  * A real-time chat box for one room of a live-chat relay.
@@ -44,23 +53,35 @@ const GROUP_MS = 5 * 60_000;
  * @csspart badge - The unread count on the launcher.
  * @csspart panel - The chat box.
  * @csspart header - The top bar with the room name and status.
+ * @csspart title - The room name in the header.
+ * @csspart close - The header's close button (launcher mode).
  * @csspart status - The connection status and online count (a button that shows who is here).
- * @csspart members - The list of people here.
- * @csspart messages - The message list.
+ * @csspart members - The list of people here (named members; readers without a name are counted).
+ * @csspart messages - The message list (one Tab stop; arrow keys move between messages).
+ * @csspart day - A day separator in the message list.
  * @csspart message - One message.
+ * @csspart avatar - An author's picture (the token's https `avatar`), or coloured initials.
  * @csspart author - A message's author name.
+ * @csspart verified - The badge of a verified (signed-in) author, drawn by the widget.
+ * @csspart moderator - The badge of a moderator.
  * @csspart time - A message's time.
  * @csspart text - A message's text.
+ * @csspart more - A message's "⋯" button, which opens its menu.
+ * @csspart message-menu - A message's menu: delete (confirmed), ban (length and reason) for moderators.
+ * @csspart new-messages - The "New messages" button shown while reading older ones.
  * @csspart typing - The "… is typing" line.
  * @csspart composer - The form at the bottom.
  * @csspart input - The message (or nickname) field.
  * @csspart send - The send button.
+ * @csspart counter - The length counter, shown near the longest message allowed.
+ * @csspart banned - The notice shown instead of the composer to a banned visitor.
  *
- * @cssprop --live-chat-font - Font family.
+ * @cssprop --live-chat-font - Font family (the page's by default).
  * @cssprop --live-chat-font-size - Base font size (14px).
  * @cssprop --live-chat-fg - Text colour.
  * @cssprop --live-chat-bg - Background colour.
  * @cssprop --live-chat-header-bg - Header background.
+ * @cssprop --live-chat-header-fg - Header text and close button.
  * @cssprop --live-chat-border - Border colour.
  * @cssprop --live-chat-radius - Corner radius of the box (controls get half).
  * @cssprop --live-chat-muted - Secondary text (times, status).
@@ -90,12 +111,15 @@ export class LiveChat extends LitElement {
     theme: { reflect: true },
     lang: {},
     opened: { state: true },
-    nickname: { state: true },
     draft: { state: true },
     unread: { state: true },
     showMembers: { state: true },
     missed: { state: true },
     now: { state: true },
+    menu: { state: true },
+    step: { state: true },
+    notice: { state: true },
+    renaming: { state: true },
   };
 
   room = '';
@@ -106,47 +130,52 @@ export class LiveChat extends LitElement {
   theme: Theme = 'light';
   override lang = '';
 
-  /** Launcher mode: whether the panel is open. */
-  private opened = recall('open') === '1';
-  /** The nickname the visitor typed, when there is no `name` or `token`. */
-  private nickname = recall('name');
+  /** Launcher mode: whether the panel is open (remembered per room). */
+  private opened = false;
   private draft = '';
   private unread = 0;
   private showMembers = false;
   /** New messages arrived while the visitor was reading older ones. */
   private missed = false;
   private now = Date.now();
+  /** The message whose menu is open, and how far the visitor went in it (a confirmation, the ban form). */
+  private menu?: number;
+  private step?: 'delete' | 'ban';
+  /** What the last moderation did, for the status line. */
+  private notice = '';
+  /** The visitor is choosing a new nickname. */
+  private renaming = false;
 
-  private get list() {
+  get #list() {
     return this.renderRoot.querySelector<HTMLElement>('[part=messages]');
   }
-  private get input() {
+  get #input() {
     return this.renderRoot.querySelector<HTMLElement>('[part=input]');
   }
-  private get launcher() {
+  get #launcher() {
     return this.renderRoot.querySelector<HTMLElement>('[part=launcher]');
   }
 
   private readonly chat = new ChatController(this, {
-    message: (message) => this.onMessage(message),
+    message: (message) => this.#onMessage(message),
     connected: () => this.dispatchEvent(new LiveChatConnectEvent()),
     disconnected: () => this.dispatchEvent(new LiveChatDisconnectEvent()),
     error: (error: ErrorBody) => this.dispatchEvent(new LiveChatErrorEvent(error)),
   });
-  private stickToBottom = true;
+  #stickToBottom = true;
   /** The message at the top when older ones were asked for, and its distance from the top, to keep the view still. */
-  private anchor?: { el: HTMLElement; top: number };
-  private clock?: ReturnType<typeof setInterval>;
+  #anchor?: { el: HTMLElement; top: number };
+  #clock?: ReturnType<typeof setInterval>;
 
   /** The language and its strings, settled once per update (not once per message). */
-  private language = 'en';
-  private t: Strings = strings.en!;
+  #language = 'en';
+  #t: Strings = strings.en!;
 
-  private get displayName(): string | undefined {
-    return this.chat.self?.verified ? this.chat.self.name : this.name?.trim() || this.nickname;
+  get #displayName(): string | undefined {
+    return this.chat.self?.verified ? this.chat.self.name : this.name?.trim() || this.chat.nickname;
   }
 
-  private get isOpen(): boolean {
+  get #isOpen(): boolean {
     return this.mode !== 'launcher' || this.opened;
   }
 
@@ -154,143 +183,236 @@ export class LiveChat extends LitElement {
   send(text: string): void {
     const trimmed = text.trim();
     if (!trimmed) return;
-    this.stickToBottom = true;
+    this.#stickToBottom = true;
     this.chat.send(trimmed);
   }
 
   /** Opens the launcher's panel (no effect inline). */
   open(): void {
-    this.setOpen(true);
+    this.#setOpen(true);
   }
 
   /** Closes the launcher's panel. */
   close(): void {
-    this.setOpen(false);
+    this.#setOpen(false);
   }
 
   /** Opens the launcher's panel if closed, closes it if open. */
   toggle(): void {
-    this.setOpen(!this.opened);
+    this.#setOpen(!this.opened);
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    // Reconnect after being moved or re-attached (the controller closed on detach).
-    this.configure();
     // Relative times ("3 min ago") move on.
-    this.clock = setInterval(() => (this.now = Date.now()), 30_000);
+    this.#clock = setInterval(() => (this.now = Date.now()), 30_000);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    clearInterval(this.clock);
+    clearInterval(this.#clock);
   }
 
-  protected override willUpdate(changed: PropertyValues): void {
-    if (['room', 'server', 'name', 'token', 'nickname'].some((key) => changed.has(key))) this.configure();
-    this.language = pickLanguage(this);
-    this.t = strings[this.language]!;
+  /** Bursts (a busy room) render once per animation frame, not once per message. */
+  protected override async scheduleUpdate(): Promise<void> {
+    await new Promise(requestAnimationFrame);
+    super.scheduleUpdate();
   }
 
-  private configure(): void {
-    if (!this.isConnected || !this.room) return;
-    this.chat.configure({
-      server: this.server || scriptRelay,
-      room: this.room,
-      name: this.name?.trim() || this.nickname,
-      token: this.token || undefined,
-    });
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (this.#stickToBottom) this.chat.dropOldest(MAX_RENDERED);
+    if (changed.has('room')) this.opened = recall(`open:${this.room}`) === '1';
+    this.#language = pickLanguage(this);
+    this.#t = strings[this.#language]!;
   }
 
   protected override updated(): void {
-    const list = this.list;
+    const list = this.#list;
     if (!list) return;
-    if (this.anchor && !this.chat.loadingOlder) {
-      list.scrollTop = this.anchor.el.offsetTop - this.anchor.top;
-      this.anchor = undefined;
-    } else if (this.stickToBottom) {
+    // One message is the list's Tab stop: the newest, until the visitor moves with the arrows.
+    const items = list.querySelectorAll<HTMLElement>('article');
+    if (![...items].some((item) => item.tabIndex === 0) && items.length) items[items.length - 1]!.tabIndex = 0;
+    if (this.#anchor && !this.chat.loadingOlder) {
+      list.scrollTop = this.#anchor.el.offsetTop - this.#anchor.top;
+      this.#anchor = undefined;
+    } else if (this.#stickToBottom) {
       list.scrollTop = list.scrollHeight;
     }
   }
 
-  private setOpen(open: boolean): void {
+  #setOpen(open: boolean): void {
     if (this.mode !== 'launcher' || open === this.opened) return;
     this.opened = open;
-    remember('open', open ? '1' : '0');
+    remember(`open:${this.room}`, open ? '1' : '0');
     if (open) {
       this.unread = 0;
-      this.stickToBottom = true;
+      this.#stickToBottom = true;
       this.dispatchEvent(new LiveChatUnreadEvent(0));
       // The visitor asked for the panel: take them to the field.
-      void this.updateComplete.then(() => this.input?.focus());
+      void this.updateComplete.then(() => this.#input?.focus());
     } else {
-      void this.updateComplete.then(() => this.launcher?.focus());
+      void this.updateComplete.then(() => this.#launcher?.focus());
     }
   }
 
-  private onMessage(message: Message): void {
+  #onMessage(message: Message): void {
     this.dispatchEvent(new LiveChatMessageEvent(message));
     if (message.author.id === this.chat.self?.id) return;
-    if (!this.isOpen) {
+    if (!this.#isOpen) {
       this.unread++;
       this.dispatchEvent(new LiveChatUnreadEvent(this.unread));
-    } else if (!this.stickToBottom) {
+    } else if (!this.#stickToBottom) {
       this.missed = true;
     }
   }
 
-  private onScroll(): void {
-    const list = this.list!;
-    this.stickToBottom = list.scrollHeight - list.scrollTop - list.clientHeight < STICK_TO_BOTTOM_PX;
-    if (this.stickToBottom) this.missed = false;
+  #onScroll(): void {
+    const list = this.#list!;
+    this.#stickToBottom = list.scrollHeight - list.scrollTop - list.clientHeight < STICK_TO_BOTTOM_PX;
+    if (this.#stickToBottom) this.missed = false;
     if (list.scrollTop < 40 && this.chat.hasMore && !this.chat.loadingOlder) {
       const first = list.querySelector<HTMLElement>('[part~=message]');
-      if (first) this.anchor = { el: first, top: first.offsetTop - list.scrollTop };
+      if (first) this.#anchor = { el: first, top: first.offsetTop - list.scrollTop };
       void this.chat.loadOlder();
     }
   }
 
-  private jumpToNewest(): void {
-    this.stickToBottom = true;
+  #jumpToNewest(): void {
+    this.#stickToBottom = true;
     this.missed = false;
     this.requestUpdate();
   }
 
-  private submitMessage(event: Event): void {
+  #submitMessage(event: Event): void {
     event.preventDefault();
-    if (!this.draft.trim() || this.chat.retryAt) return;
+    // Too long: refused here, the draft kept for the visitor to shorten.
+    if (!this.draft.trim() || this.#tooLong) return;
     this.send(this.draft);
     this.draft = '';
   }
 
-  private onKeydown(event: KeyboardEvent): void {
-    // Enter sends; Shift+Enter is a newline; Enter while composing (IME) is neither.
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) this.submitMessage(event);
+  /** The draft's length in characters as the relay counts them (code points), after trim. */
+  get #length(): number {
+    return [...this.draft.trim()].length;
   }
 
-  private onInput(event: InputEvent): void {
+  get #tooLong(): boolean {
+    return this.#length > this.chat.maxLength;
+  }
+
+  #onKeydown(event: KeyboardEvent): void {
+    // Enter sends; Shift+Enter is a newline; Enter while composing (IME) is neither.
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) this.#submitMessage(event);
+  }
+
+  #onInput(event: InputEvent): void {
     this.draft = (event.target as HTMLTextAreaElement).value;
     this.chat.typing(this.draft.trim() !== '');
   }
 
-  private submitNickname(event: Event): void {
+  #submitNickname(event: Event): void {
     event.preventDefault();
     const input = (event.currentTarget as HTMLFormElement).elements.namedItem('nickname') as HTMLInputElement;
     const name = input.value.trim();
     if (!name) return;
-    remember('name', name);
-    this.nickname = name;
-    void this.updateComplete.then(() => this.input?.focus());
+    this.chat.setNickname(name);
+    this.renaming = false;
+    void this.updateComplete.then(() => this.#input?.focus());
   }
 
-  private onKeydownPanel(event: KeyboardEvent): void {
-    if (event.key === 'Escape' && this.mode === 'launcher') this.close();
+  #onKeydownPanel(event: KeyboardEvent): void {
+    if (event.key === 'Escape' && this.menu !== undefined) {
+      this.#closeMenu();
+    } else if (event.key === 'Escape' && this.mode === 'launcher') {
+      this.close();
+    } else if (event.key === 'Tab' && this.mode === 'launcher' && matchMedia(PHONE).matches) {
+      // The full-screen panel is modal: Tab cycles inside it.
+      const focusable = [...this.renderRoot.querySelectorAll<HTMLElement>('.box :is(button, textarea, input, select, a, [tabindex="0"]):not(:disabled)')];
+      const edge = focusable[event.shiftKey ? 0 : focusable.length - 1];
+      if (this.shadowRoot!.activeElement === edge) {
+        event.preventDefault();
+        focusable[event.shiftKey ? focusable.length - 1 : 0]?.focus();
+      }
+    }
+  }
+
+  /** The message list is one Tab stop: arrows move between messages, Enter opens a message's menu. */
+  #onKeydownList(event: KeyboardEvent): void {
+    const target = event.target as HTMLElement;
+    if (target.localName !== 'article') return;
+    if (event.key === 'Enter' || event.key === ' ') {
+      target.querySelector<HTMLElement>('[part=more]')?.click();
+      event.preventDefault();
+      return;
+    }
+    const items = [...this.#list!.querySelectorAll<HTMLElement>('article')];
+    const at = items.indexOf(target);
+    const next = { ArrowUp: at - 1, ArrowDown: at + 1, Home: 0, End: items.length - 1 }[event.key];
+    const item = next === undefined ? undefined : items[next];
+    if (!item) return;
+    event.preventDefault();
+    target.tabIndex = -1;
+    item.tabIndex = 0;
+    item.focus();
+  }
+
+  #rename(): void {
+    this.showMembers = false;
+    this.renaming = true;
+  }
+
+  #openMenu(seq: number): void {
+    this.menu = this.menu === seq ? undefined : seq;
+    this.step = undefined;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part=message-menu] button')?.focus());
+  }
+
+  #closeMenu(): void {
+    const article = this.renderRoot.querySelector<HTMLElement>('[part=message-menu]')?.closest('article');
+    this.menu = this.step = undefined;
+    article?.focus();
+  }
+
+  #setStep(step: 'delete' | 'ban'): void {
+    this.step = step;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part=message-menu] :is(select, button)')?.focus());
+  }
+
+  /** Runs a moderation request, then says what it did in the status line. */
+  async #moderate(done: Promise<boolean>, notice: string): Promise<void> {
+    this.#closeMenu();
+    if (!(await done)) return;
+    this.notice = notice;
+    setTimeout(() => this.notice === notice && (this.notice = ''), NOTICE_MS);
+  }
+
+  #submitBan(event: Event, message: Message): void {
+    event.preventDefault();
+    const form = event.currentTarget as HTMLFormElement;
+    const minutes = Number((form.elements.namedItem('minutes') as HTMLSelectElement).value);
+    const reason = (form.elements.namedItem('reason') as HTMLInputElement).value.trim();
+    void this.#moderate(
+      this.chat.ban(message.author.id, minutes, reason),
+      this.#t.bannedMember(message.author.name, this.#duration(minutes)),
+    );
+  }
+
+  /** "5 minutes", "1 hour", "7 days" in the widget's language. */
+  #duration(minutes: number): string {
+    // Days past one day ("24 hours" reads better than "1 day" next to "1 hour").
+    const [n, unit] =
+      minutes > 1440 && minutes % 1440 === 0
+        ? [minutes / 1440, 'day']
+        : minutes % 60 === 0
+          ? [minutes / 60, 'hour']
+          : [minutes, 'minute'];
+    return new Intl.NumberFormat(this.#language, { style: 'unit', unit, unitDisplay: 'long' }).format(n as number);
   }
 
   override render() {
-    if (this.mode !== 'launcher') return this.renderPanel();
-    const t = this.t;
-    return html`${this.opened ? this.renderPanel() : nothing}
+    if (this.mode !== 'launcher') return this.#renderPanel();
+    const t = this.#t;
+    return html`${this.opened ? this.#renderPanel() : nothing}
       <button
         part="launcher"
         type="button"
@@ -307,10 +429,10 @@ export class LiveChat extends LitElement {
       </button>`;
   }
 
-  private renderPanel() {
-    const t = this.t;
-    const { status, messages, outgoing, count, bannedUntil, refused } = this.chat;
-    const statusText = bannedUntil
+  #renderPanel() {
+    const t = this.#t;
+    const { status, messages, outgoing, count, banned, refused, self } = this.chat;
+    const statusText = banned
       ? t.banned
       : refused
         ? (t.refused[refused] ?? t.refused.other)
@@ -322,13 +444,10 @@ export class LiveChat extends LitElement {
       class="box"
       role=${this.mode === 'launcher' ? 'dialog' : 'region'}
       aria-label=${`#${this.room}`}
-      @keydown=${this.onKeydownPanel}
+      @keydown=${this.#onKeydownPanel}
     >
       <header part="header">
-        <span class="room">#${this.room}</span>
-        ${this.mode === 'launcher'
-          ? html`<button class="close" type="button" aria-label=${t.closeChat} @click=${this.close}>×</button>`
-          : nothing}
+        <span part="title" class="room">#${this.room}</span>
         <button
           part="status"
           type="button"
@@ -339,40 +458,89 @@ export class LiveChat extends LitElement {
         >
           ${statusText}
         </button>
+        ${this.mode === 'launcher'
+          ? html`<button part="close" class="close" type="button" aria-label=${t.closeChat} @click=${this.close}>×</button>`
+          : nothing}
       </header>
-      ${this.showMembers && status === 'online' ? this.renderMembers() : nothing}
-      <div part="messages" role="log" aria-label=${t.messages} tabindex="0" @scroll=${this.onScroll}>
+      ${this.showMembers && status === 'online' ? this.#renderMembers() : nothing}
+      ${self && status !== 'online' && !banned && !refused
+        ? html`<p class="offline" role="status">${t.reconnecting}${outgoing.length ? ` ${t.willSend}` : ''}</p>`
+        : nothing}
+      <div part="messages" role="log" aria-label=${t.messages} @scroll=${this.#onScroll} @keydown=${this.#onKeydownList}>
         ${this.chat.loadingOlder ? html`<p class="note">${t.older}</p>` : nothing}
         ${messages.length === 0 && outgoing.length === 0
           ? html`<p class="note">${status === 'online' ? t.empty : t.loading}</p>`
           : nothing}
-        ${repeat(messages, (m) => m.seq, (m, i) => this.renderMessage(m, messages[i - 1]))}
-        ${repeat(outgoing, (o) => o.clientMsgId, (o) => this.renderOutgoing(o))}
+        ${repeat(messages, (m) => m.seq, (m, i) => this.#renderMessage(m, messages[i - 1]))}
+        ${repeat(outgoing, (o) => o.clientMsgId, (o) => this.#renderOutgoing(o))}
       </div>
       ${this.missed
-        ? html`<button class="jump" type="button" @click=${this.jumpToNewest}>${t.newMessages} ↓</button>`
+        ? html`<button part="new-messages" class="jump" type="button" @click=${this.#jumpToNewest}>${t.newMessages} ↓</button>`
         : nothing}
-      <p part="typing" class="typing" aria-live="polite">${this.renderTyping()}</p>
-      ${this.displayName || this.token ? this.renderComposer() : this.renderNicknamePrompt()}
+      <p part="typing" class="typing" aria-live="polite">${this.#renderTyping()}</p>
+      <p class="said" role="status">${this.notice}</p>
+      ${banned
+        ? this.#renderBan()
+        : (this.#displayName || this.token) && !this.renaming
+          ? this.#renderComposer()
+          : this.#renderNicknamePrompt()}
     </section>`;
   }
 
-  private renderMembers() {
-    return html`<ul part="members" aria-label=${this.t.members}>
-      ${[...this.chat.members.values()].map(
-        (m) => html`<li>${m.name}${m.verified ? html` <span class="badge">✓</span>` : nothing}</li>`,
+  #renderMembers() {
+    const t = this.#t;
+    const { members, count, self } = this.chat;
+    // Readers who never chose a name are counted, not listed.
+    const named = [...members.values()].filter((m) => m.verified || !AUTO_NAME.test(m.name));
+    const readers = count - named.length;
+    const canRename = !this.token && !this.name?.trim();
+    return html`<ul part="members" aria-label=${t.members}>
+      ${named.map(
+        (m) =>
+          html`<li>
+            ${this.#renderAuthor(m)}
+            ${m.id === self?.id
+              ? html`(${t.you})
+                ${canRename
+                  ? html`<button class="link" type="button" @click=${this.#rename}>
+                      ${t.changeName}
+                    </button>`
+                  : nothing}`
+              : nothing}
+          </li>`,
       )}
+      ${readers > 0 ? html`<li class="readers">${t.reading(readers)}</li>` : nothing}
     </ul>`;
   }
 
-  private renderTyping() {
-    const names = [...this.chat.typists.values()].map(({ member }) => member.name);
-    return names.length ? this.t.typing(names) : '';
+  /** A name, with the badges only the widget draws (never from text): verified, moderator; guests in italics. */
+  #renderAuthor(member: Member) {
+    const t = this.#t;
+    return html`<bdi part="author" class=${member.verified ? '' : 'guest'}>${member.name}</bdi>${member.verified
+        ? html`<span part="verified" role="img" aria-label=${t.verified} title=${t.verified}>✓</span>`
+        : nothing}${member.role === 'moderator'
+        ? html`<span part="moderator" role="img" aria-label=${t.moderator} title=${t.moderator}>★</span>`
+        : nothing}`;
   }
 
-  private renderMessage(message: Message, previous: Message | undefined) {
-    const t = this.t;
-    const lang = this.language;
+  /** The token's avatar (https only, no referrer), else coloured initials. */
+  #renderAvatar(member: Member) {
+    if (member.avatar?.startsWith('https://')) {
+      return html`<img part="avatar" src=${member.avatar} alt="" referrerpolicy="no-referrer" loading="lazy" />`;
+    }
+    let hue = 0;
+    for (const c of member.id) hue = (hue * 31 + c.charCodeAt(0)) % 6;
+    return html`<span part="avatar" class="initials c${hue}" aria-hidden="true">${[...member.name][0]?.toUpperCase()}</span>`;
+  }
+
+  #renderTyping() {
+    const names = [...this.chat.typists.values()].map(({ member }) => member.name);
+    return names.length ? this.#t.typing(names) : '';
+  }
+
+  #renderMessage(message: Message, previous: Message | undefined) {
+    const t = this.#t;
+    const lang = this.#language;
     const self = this.chat.self;
     const own = message.author.id === self?.id;
     const newDay = !previous || !sameDay(previous.ts, message.ts);
@@ -380,34 +548,62 @@ export class LiveChat extends LitElement {
       !newDay && previous?.author.id === message.author.id && message.ts - previous.ts < GROUP_MS && !previous.deleted;
     const canDelete = !message.deleted && (own || self?.role === 'moderator');
     const canBan = self?.role === 'moderator' && !own;
-    return html`${newDay ? html`<p class="day" role="separator">${dayLabel(message.ts, lang, t, this.now)}</p>` : nothing}
-      <article part="message" class="message ${own ? 'own' : ''} ${grouped ? 'grouped' : ''}">
+    const open = this.menu === message.seq;
+    return html`${newDay ? html`<p part="day" class="day" role="separator">${dayLabel(message.ts, lang, t, this.now)}</p>` : nothing}
+      <article part="message" class="message ${own ? 'own' : ''} ${grouped ? 'grouped' : ''}" tabindex="-1">
         ${grouped
           ? nothing
           : html`<div class="meta">
-              <span part="author">${message.author.name}</span>
+              ${this.#renderAvatar(message.author)} ${this.#renderAuthor(message.author)}
               <time part="time" datetime=${new Date(message.ts).toISOString()} title=${fullTime(message.ts, lang)}
                 >${relativeTime(message.ts, lang, this.now)}</time
               >
             </div>`}
         ${message.deleted
           ? html`<p part="text" class="deleted">${t.deleted}</p>`
-          : html`<p part="text">${this.renderText(message.text)}</p>`}
+          : html`<p part="text" dir="auto">${this.#renderText(message.text)}</p>`}
         ${canDelete || canBan
-          ? html`<div class="actions">
-              ${canDelete
-                ? html`<button type="button" @click=${() => this.chat.remove(message.seq)}>${t.delete}</button>`
-                : nothing}
-              ${canBan
-                ? html`<button type="button" @click=${() => this.chat.ban(message.author.id, 60)}>${t.ban}</button>`
-                : nothing}
-            </div>`
+          ? html`<button
+              part="more"
+              class="more"
+              type="button"
+              tabindex="-1"
+              aria-label=${t.actions}
+              aria-expanded=${open}
+              @click=${() => this.#openMenu(message.seq)}
+            >
+              ⋯
+            </button>`
           : nothing}
+        ${open ? this.#renderMenu(message, canDelete, canBan) : nothing}
       </article>`;
   }
 
+  /** A message's actions: delete (asks first), ban (a length and an optional reason). Buttons, so touch, keys and mouse all work. */
+  #renderMenu(message: Message, canDelete: boolean, canBan: boolean) {
+    const t = this.#t;
+    const cancel = html`<button type="button" @click=${this.#closeMenu}>${t.cancel}</button>`;
+    return html`<div part="message-menu" class="menu" role="group" aria-label=${t.actions}>
+      ${this.step === 'delete'
+        ? html`<span>${t.confirmDelete}</span>
+            <button type="button" @click=${() => this.#moderate(this.chat.remove(message.seq), t.deleted)}>${t.delete}</button>
+            ${cancel}`
+        : this.step === 'ban'
+          ? html`<form @submit=${(e: Event) => this.#submitBan(e, message)}>
+              <select name="minutes" aria-label=${t.banFor}>
+                ${BAN_MINUTES.map((m) => html`<option value=${m}>${this.#duration(m)}</option>`)}
+              </select>
+              <input name="reason" dir="auto" maxlength="200" aria-label=${t.reason} placeholder=${t.reason} />
+              <button type="submit">${t.ban}</button>
+              ${cancel}
+            </form>`
+          : html`${canDelete ? html`<button type="button" @click=${() => this.#setStep('delete')}>${t.delete}</button>` : nothing}
+            ${canBan ? html`<button type="button" @click=${() => this.#setStep('ban')}>${t.ban}…</button>` : nothing} ${cancel}`}
+    </div>`;
+  }
+
   /** Text with http(s) links as safe anchors; every other character stays text. */
-  private renderText(text: string) {
+  #renderText(text: string) {
     return linkify(text).map((part): TemplateResult | string =>
       typeof part === 'string'
         ? part
@@ -415,15 +611,15 @@ export class LiveChat extends LitElement {
     );
   }
 
-  private renderOutgoing(outgoing: Outgoing) {
-    const t = this.t;
+  #renderOutgoing(outgoing: Outgoing) {
+    const t = this.#t;
     const error = outgoing.error;
-    return html`<article part="message" class="message own ${error ? 'failed' : 'pending'}">
+    return html`<article part="message" class="message own ${error ? 'failed' : 'pending'}" tabindex="-1">
       <div class="meta">
-        <span part="author">${this.displayName}</span>
-        <span part="time">${error ? `${t.notSent}: ${t.errors[error.code] ?? t.errors.other}` : t.sending}</span>
+        <bdi part="author">${this.#displayName}</bdi>
+        <span part="time">${error ? `${t.notSent}: ${t.errors[error.code] ?? t.errors.internal}` : t.sending}</span>
       </div>
-      <p part="text">${outgoing.text}</p>
+      <p part="text" dir="auto">${outgoing.text}</p>
       ${error
         ? html`<div class="actions shown">
             <button type="button" @click=${() => this.chat.retry(outgoing.clientMsgId)}>${t.retry}</button>
@@ -433,28 +629,48 @@ export class LiveChat extends LitElement {
     </article>`;
   }
 
-  private renderComposer() {
-    const t = this.t;
+  #renderComposer() {
+    const t = this.#t;
     const wait = this.chat.retryAt ? Math.max(1, Math.ceil((this.chat.retryAt - Date.now()) / 1000)) : 0;
+    const length = this.#length;
+    const max = this.chat.maxLength;
+    const tooLong = length > max;
+    // The visitor may go on writing while the relay asks to wait: what they send joins the queue.
     return html`${wait ? html`<p class="slow" role="status">${t.slowDown(wait)}</p>` : nothing}
-      <form part="composer" @submit=${this.submitMessage}>
+      <form part="composer" @submit=${this.#submitMessage}>
         <textarea
           part="input"
+          dir="auto"
           rows="1"
           aria-label=${t.message}
+          aria-describedby="hint"
+          aria-invalid=${tooLong}
           placeholder=${t.placeholder(this.room)}
           .value=${this.draft}
-          @input=${this.onInput}
-          @keydown=${this.onKeydown}
+          @input=${this.#onInput}
+          @keydown=${this.#onKeydown}
         ></textarea>
-        <button part="send" type="submit" ?disabled=${!this.draft.trim() || wait > 0}>${t.send}</button>
-      </form>`;
+        <button part="send" type="submit" ?disabled=${!this.draft.trim() || tooLong}>${t.send}</button>
+      </form>
+      <p id="hint" class="hint ${tooLong ? 'over' : ''}">
+        ${this.draft ? (tooLong ? `${t.notSent}: ${t.errors.too_long}` : t.newLine) : ''}
+        ${length > max * 0.9 ? html`<span part="counter">${length}/${max}</span>` : nothing}
+      </p>`;
   }
 
-  private renderNicknamePrompt() {
-    const t = this.t;
-    return html`<form part="composer" class="nickname" @submit=${this.submitNickname}>
-      <input part="input" name="nickname" aria-label=${t.yourName} placeholder=${t.yourName} maxlength="32" required />
+  #renderBan() {
+    const t = this.#t;
+    const { until, reason } = this.chat.banned!;
+    return html`<p part="banned" class="banned" role="alert">
+      ${t.bannedNotice(until === null ? null : fullTime(until, this.#language))}
+      ${reason ? html`<br />${t.reason}: <bdi>${reason}</bdi>` : nothing}
+    </p>`;
+  }
+
+  #renderNicknamePrompt() {
+    const t = this.#t;
+    return html`<form part="composer" class="nickname" @submit=${this.#submitNickname}>
+      <input part="input" name="nickname" dir="auto" .value=${this.renaming ? (this.chat.nickname ?? '') : ''} aria-label=${t.yourName} placeholder=${t.yourName} maxlength=${MAX_NAME_LENGTH} required />
       <button part="send" type="submit">${t.start}</button>
     </form>`;
   }

@@ -41,6 +41,23 @@ describe('<live-chat> themes, languages and accessibility', () => {
     }
   });
 
+  it('uses the page’s font unless --live-chat-font is set, and has parts for branding', async () => {
+    const page = await fixture<HTMLElement>(
+      html`<div style="font-family: Georgia, serif"><live-chat mode="launcher" room=${uniqueRoom()} name="a"></live-chat></div>`,
+    );
+    const el = page.querySelector('live-chat')!;
+    el.open();
+    await el.updateComplete;
+    expect(getComputedStyle(part(el, 'panel')!).fontFamily).to.equal('Georgia, serif');
+    el.style.setProperty('--live-chat-font', 'Verdana');
+    expect(getComputedStyle(part(el, 'panel')!).fontFamily).to.equal('Verdana');
+    for (const name of ['title', 'close', 'header']) expect(part(el, name), name).not.to.equal(null);
+    // A dark brand header: the close button follows the header's colour.
+    el.style.setProperty('--live-chat-header-bg', 'rgb(20, 20, 60)');
+    el.style.setProperty('--live-chat-header-fg', 'rgb(250, 250, 250)');
+    expect(getComputedStyle(part(el, 'close')!).color).to.equal('rgb(250, 250, 250)');
+  });
+
   for (const theme of ['light', 'dark'] as const) {
     for (const mode of ['inline', 'launcher'] as const) {
       it(`passes an accessibility audit (contrast included) in ${mode} mode, ${theme} theme`, async () => {

@@ -36,7 +36,10 @@ describe('<live-chat> conversation', () => {
     part(alice, 'status')!.click();
     await alice.updateComplete;
     expect(part(alice, 'status')!.getAttribute('aria-expanded')).to.equal('true');
-    expect(all(alice, '[part=members] li').map((li) => li.textContent!.trim()).sort()).to.deep.equal(['Alice', 'Bob']);
+    expect(all(alice, '[part=members] li').map((li) => li.textContent!.replace(/\s+/g, ' ').trim()).sort()).to.deep.equal([
+      'Alice (you)',
+      'Bob',
+    ]);
     bob.remove();
     await waitUntil(() => all(alice, '[part=members] li').length === 1, 'bob never left the list');
   });
@@ -113,6 +116,75 @@ describe('<live-chat> conversation', () => {
     expect(el.shadowRoot!.querySelector('.jump')).to.equal(null);
   });
 
+  it('keeps a second box of one room live when the first changes its identity or its room', async () => {
+    localStorage.clear();
+    const room = uniqueRoom();
+    // Two boxes of one identity share one connection.
+    const first = await fixture<LiveChat>(html`<live-chat room=${room}></live-chat>`);
+    const second = await fixture<LiveChat>(html`<live-chat room=${room}></live-chat>`);
+    const third = await fixture<LiveChat>(html`<live-chat room=${room} name="Cy"></live-chat>`);
+    const fourth = await fixture<LiveChat>(html`<live-chat room=${room} name="Cy"></live-chat>`);
+    await Promise.all([online(first), online(second), online(third), online(fourth)]);
+    const nickname = first.shadowRoot!.querySelector<HTMLInputElement>('input[name="nickname"]')!;
+    nickname.focus();
+    await sendKeys({ type: 'Ann' });
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => first.shadowRoot!.querySelector('textarea'), 'no composer after the nickname');
+    third.room = uniqueRoom();
+    await online(first);
+    await online(third);
+    await post(room, 'still listening?');
+    await shows(second, 'still listening?', 'the other guest box of the room went deaf');
+    await shows(fourth, 'still listening?', 'the other box of the room went deaf when one moved');
+    localStorage.clear();
+  });
+
+  it('tells a banned visitor until when and why, instead of a composer, and fails what was waiting', async () => {
+    const room = uniqueRoom();
+    const mod = await fixture<LiveChat>(
+      html`<live-chat room=${room} token=${await token('mod-2', 'Mo', 'moderator')}></live-chat>`,
+    );
+    const troll = await fixture<LiveChat>(html`<live-chat room=${room} name="troll2"></live-chat>`);
+    await Promise.all([online(mod), online(troll)]);
+    await typeAndSend(troll, 'spam');
+    await shows(mod, 'spam');
+    await (mod as any).chat.ban((troll as any).chat.self.id, 60);
+    await waitUntil(() => part(troll, 'banned'), 'no ban notice');
+    expect(troll.shadowRoot!.querySelector('textarea')).to.equal(null, 'no composer to type into the void');
+    expect(part(troll, 'banned')!.textContent).to.match(/A moderator banned you from this room until .*\d/);
+    troll.send('after the ban');
+    await troll.updateComplete;
+    expect(troll.shadowRoot!.querySelector('.failed [part=time]')!.textContent).to.equal('Not sent: you were removed from this room');
+  });
+
+  it('isolates names and sets each text’s direction, so a right-to-left name or message cannot reorder the line', async () => {
+    const room = uniqueRoom();
+    // The relay refuses bidi controls (U+202E) in names; <bdi> still isolates a right-to-left name from what follows it.
+    await post(room, 'שלום עולם', { id: 'bot-rtl', name: 'דנה 2' });
+    const el = await fixture<LiveChat>(html`<live-chat room=${room} name="reader"></live-chat>`);
+    await shows(el, 'שלום עולם');
+    expect(part(el, 'author')!.localName).to.equal('bdi');
+    expect(part(el, 'text')!.getAttribute('dir')).to.equal('auto');
+    expect(getComputedStyle(part(el, 'text')!).direction).to.equal('rtl');
+    expect(el.shadowRoot!.querySelector('textarea')!.getAttribute('dir')).to.equal('auto');
+  });
+
+  it('says it is reconnecting and that queued messages will be sent', async () => {
+    const room = uniqueRoom();
+    const el = await fixture<LiveChat>(html`<live-chat room=${room} name="commuter"></live-chat>`);
+    await online(el);
+    await fetch('/__relay/drop');
+    await waitUntil(() => !part(el, 'status')!.classList.contains('online'), 'never went offline');
+    el.send('in the tunnel');
+    await el.updateComplete;
+    const banner = el.shadowRoot!.querySelector('.offline');
+    expect(banner?.getAttribute('role')).to.equal('status');
+    expect(banner!.textContent!.trim()).to.equal('Reconnecting… Your messages will be sent.');
+    await online(el);
+    await shows(el, 'in the tunnel');
+    expect(el.shadowRoot!.querySelector('.offline')).to.equal(null);
+  });
+
   it('sends a message typed while offline once the connection is back, exactly once, and fills the gap', async () => {
     const room = uniqueRoom();
     const el = await fixture<LiveChat>(html`<live-chat room=${room} name="traveller"></live-chat>`);
@@ -134,21 +206,26 @@ describe('<live-chat> conversation', () => {
     expect(stored.messages.map((m: any) => m.text)).to.deep.equal(['before', 'said while you were away', 'typed while offline']);
   });
 
-  it('shows a countdown when rate limited, then sends what waited', async () => {
+  it('shows a countdown when rate limited, keeps taking messages, then sends what waited in order', async () => {
     const { strictUrl } = await relayInfo();
     const el = await fixture<LiveChat>(html`<live-chat server=${strictUrl} room=${uniqueRoom()} name="fast"></live-chat>`);
     await online(el);
     for (const text of ['1', '2', '3', '4', '5']) el.send(text);
     await waitUntil(() => el.shadowRoot!.querySelector('.slow'), 'no countdown');
     expect(el.shadowRoot!.querySelector('.slow')!.textContent).to.match(/^Slow down: you can send again in \d s$/);
-    expect(part(el, 'send')!.hasAttribute('disabled')).to.equal(true);
-    await waitUntil(() => texts(el).join() === '1,2,3,4,5' && !el.shadowRoot!.querySelector('.pending'), 'the waiting messages never went out', {
+    // The visitor is not blocked: what they write now waits in the queue.
+    await typeAndSend(el, '6');
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('textarea')!.value).to.equal('', 'taken into the queue');
+    expect(all(el, '.pending [part=text]').map((p) => p.textContent)).to.include('6');
+    await waitUntil(() => texts(el).join() === '1,2,3,4,5,6' && !el.shadowRoot!.querySelector('.pending'), 'the waiting messages never went out', {
       timeout: 8000,
     });
+    expect(all(el, '.failed')).to.deep.equal([], 'none failed on the rate limit');
     expect(el.shadowRoot!.querySelector('.slow')).to.equal(null);
   });
 
-  it('lets authors delete their messages, and moderators delete and ban', async () => {
+  it('lets authors delete their messages, and moderators delete and ban, from a visible menu that asks first', async () => {
     const room = uniqueRoom();
     const mod = await fixture<LiveChat>(
       html`<live-chat room=${room} token=${await token('mod-1', 'Mia', 'moderator')}></live-chat>`,
@@ -157,20 +234,118 @@ describe('<live-chat> conversation', () => {
     await Promise.all([online(mod), online(troll)]);
     await typeAndSend(troll, 'mine to delete');
     await shows(troll, 'mine to delete');
-    const actions = (el: LiveChat) => all(el, '.message:last-of-type .actions button');
-    expect(actions(troll).map((b) => b.textContent)).to.deep.equal(['Delete'], 'authors may delete their own');
-    // Reachable from the keyboard: focusable, and shown while focused.
-    actions(troll)[0]!.focus();
-    expect(troll.shadowRoot!.activeElement).to.equal(actions(troll)[0]);
-    expect(getComputedStyle(actions(troll)[0]!.parentElement!).opacity).to.equal('1');
+    await shows(mod, 'mine to delete');
+    const more = (el: LiveChat) => el.shadowRoot!.querySelector<HTMLElement>('.message:last-of-type [part=more]')!;
+    const menu = (el: LiveChat) => all(el, '[part=message-menu] button').map((b) => b.textContent!.trim());
+    // Visible without hover (a phone has none), and nothing is deleted by one tap.
+    expect(getComputedStyle(more(troll)).opacity).to.equal('1');
+    expect(more(troll).getAttribute('aria-label')).to.equal('Actions');
+    more(troll).click();
+    await troll.updateComplete;
+    expect(menu(troll)).to.deep.equal(['Delete', 'Cancel'], 'authors may delete their own');
+    all(troll, '[part=message-menu] button')[0]!.click();
+    await troll.updateComplete;
+    expect(part(troll, 'message-menu')!.textContent).to.contain('Delete this message?');
+    expect(texts(mod)).to.include('mine to delete', 'not deleted before confirming');
+    // From the keyboard: the confirmation has the focus.
+    expect(troll.shadowRoot!.activeElement!.textContent!.trim()).to.equal('Delete');
     await sendKeys({ press: 'Enter' });
     await shows(mod, 'Message deleted');
+    await waitUntil(() => troll.shadowRoot!.querySelector('[role=status]:not(.offline)')?.textContent === 'Message deleted', 'no confirmation for the author');
 
     await typeAndSend(troll, 'spam');
     await shows(mod, 'spam');
-    expect(actions(mod).map((b) => b.textContent)).to.deep.equal(['Delete', 'Ban for 1 hour']);
-    actions(mod)[1]!.click();
+    more(mod).click();
+    await mod.updateComplete;
+    expect(menu(mod)).to.deep.equal(['Delete', 'Ban…', 'Cancel']);
+    all(mod, '[part=message-menu] button')[1]!.click();
+    await mod.updateComplete;
+    const lengths = all(mod, '[part=message-menu] option').map((o) => o.textContent);
+    expect(lengths).to.deep.equal(['5 minutes', '1 hour', '24 hours', '7 days']);
+    expect(mod.shadowRoot!.querySelector('[part=message-menu] input[name=reason]')).not.to.equal(null);
+    mod.shadowRoot!.querySelector<HTMLSelectElement>('[part=message-menu] select')!.value = '5';
+    mod.shadowRoot!.querySelector<HTMLElement>('[part=message-menu] button[type=submit]')!.click();
     await waitUntil(() => part(troll, 'status')!.textContent!.trim() === 'Removed from this room by a moderator', 'no ban shown');
+    await waitUntil(() => all(mod, '[role=status]').some((p) => p.textContent === 'troll is banned for 5 minutes.'), 'no confirmation for the moderator');
+  });
+
+  it('keeps the message list to one Tab stop, with arrow keys between messages', async () => {
+    const room = uniqueRoom();
+    for (const text of ['one', 'two', 'three']) await post(room, text);
+    const el = await fixture<LiveChat>(html`<live-chat room=${room} name="keys"></live-chat>`);
+    await shows(el, 'three');
+    await el.updateComplete;
+    const stops = all(el, '[part=messages] [tabindex="0"], [part=messages] button:not([tabindex="-1"])');
+    expect(stops.length).to.equal(1, 'one Tab stop in the list');
+    stops[0]!.focus();
+    await sendKeys({ press: 'ArrowUp' });
+    expect(el.shadowRoot!.activeElement!.querySelector('[part=text]')!.textContent).to.equal('two');
+    await sendKeys({ press: 'Home' });
+    expect(el.shadowRoot!.activeElement!.querySelector('[part=text]')!.textContent).to.equal('one');
+    expect(all(el, '[part=messages] [tabindex="0"]').length).to.equal(1);
+  });
+
+  it('draws badges for verified members and moderators, marks guests, shows avatars or initials, and “(you)”', async () => {
+    const room = uniqueRoom();
+    await post(room, 'I am Bot', { id: 'bot', name: 'Bot' });
+    const mod = await fixture<LiveChat>(html`<live-chat room=${room} token=${await token('mod-3', 'Mae', 'moderator')}></live-chat>`);
+    const guest = await fixture<LiveChat>(html`<live-chat room=${room} name="[verified] Eve"></live-chat>`);
+    await Promise.all([online(mod), online(guest)]);
+    await typeAndSend(mod, 'hello from the mod');
+    await shows(guest, 'hello from the mod');
+    await typeAndSend(guest, 'hello from the guest');
+    await shows(guest, 'hello from the guest');
+    await waitUntil(() => !guest.shadowRoot!.querySelector('.pending'), 'never stored');
+    const messages = all(guest, 'article');
+    const last = (selector: string, index: number) => messages[index]!.querySelector(selector);
+    expect(last('[part=verified]', 1)!.getAttribute('aria-label')).to.equal('Verified');
+    expect(last('[part=moderator]', 1)!.getAttribute('aria-label')).to.equal('Moderator');
+    expect(last('[part=verified]', 2)).to.equal(null, 'a guest named "[verified] …" gets no badge');
+    expect(last('[part=author]', 2)!.classList.contains('guest')).to.equal(true);
+    expect(last('[part=avatar]', 2)!.textContent).to.equal('[');
+    part(guest, 'status')!.click();
+    await guest.updateComplete;
+    const mine = all(guest, '[part=members] li').find((li) => li.textContent!.includes('(you)'))!;
+    expect(mine.querySelector('[part=author]')!.textContent).to.equal('[verified] Eve');
+  });
+
+  it('lists named members only, counting readers who never chose a name', async () => {
+    localStorage.clear();
+    const room = uniqueRoom();
+    const alice = await fixture<LiveChat>(html`<live-chat room=${room} name="Alice"></live-chat>`);
+    const reader = await fixture<LiveChat>(html`<live-chat room=${room}></live-chat>`);
+    await Promise.all([online(alice), online(reader)]);
+    await waitUntil(() => part(alice, 'status')!.textContent!.trim() === '2 online');
+    part(alice, 'status')!.click();
+    await alice.updateComplete;
+    expect(all(alice, '[part=members] li').map((li) => li.textContent!.replace(/\s+/g, ' ').trim())).to.deep.equal([
+      'Alice (you)',
+      '+ 1 reading',
+    ]);
+  });
+
+  it('lets a guest change their nickname', async () => {
+    localStorage.clear();
+    const el = await fixture<LiveChat>(html`<live-chat room=${uniqueRoom()}></live-chat>`);
+    await online(el);
+    const nickname = () => el.shadowRoot!.querySelector<HTMLInputElement>('input[name="nickname"]')!;
+    nickname().focus();
+    await sendKeys({ type: 'Ann' });
+    await sendKeys({ press: 'Enter' });
+    await online(el);
+    part(el, 'status')!.click();
+    await el.updateComplete;
+    all(el, '[part=members] button').find((b) => b.textContent!.trim() === 'Change name')!.click();
+    await el.updateComplete;
+    expect(nickname().value).to.equal('Ann');
+    nickname().select();
+    await sendKeys({ type: 'Annie' });
+    await sendKeys({ press: 'Enter' });
+    await online(el);
+    await typeAndSend(el, 'renamed');
+    await shows(el, 'renamed');
+    expect(all(el, '[part=author]').at(-1)!.textContent).to.equal('Annie');
+    localStorage.clear();
   });
 
   it('has a host API: send(), and live-chat-* events that bubble out of the shadow DOM', async () => {

@@ -59,12 +59,56 @@ describe('<live-chat mode="launcher">', () => {
     expect(localStorage.length).to.equal(0);
     first.toggle();
     await first.updateComplete;
-    expect(localStorage.getItem('live-chat:open')).to.equal('1');
+    expect(localStorage.getItem(`live-chat:open:${room}`)).to.equal('1');
     first.remove();
     const again = await fixture<LiveChat>(html`<live-chat mode="launcher" room=${room} name="alice"></live-chat>`);
     expect(part(again, 'panel')).not.to.equal(null, 'reopened as the visitor left it');
     again.close();
-    expect(localStorage.getItem('live-chat:open')).to.equal('0');
+    expect(localStorage.getItem(`live-chat:open:${room}`)).to.equal('0');
+  });
+
+  it('remembers open or closed per room, not per site', async () => {
+    const support = uniqueRoom();
+    const sales = uniqueRoom();
+    const first = await fixture<LiveChat>(html`<live-chat mode="launcher" room=${support} name="alice"></live-chat>`);
+    first.open();
+    await first.updateComplete;
+    first.remove();
+    const other = await fixture<LiveChat>(html`<live-chat mode="launcher" room=${sales} name="alice"></live-chat>`);
+    expect(part(other, 'panel') === null).to.equal(true, 'another room’s launcher stays closed');
+    const again = await fixture<LiveChat>(html`<live-chat mode="launcher" room=${support} name="alice"></live-chat>`);
+    expect(part(again, 'panel') !== null).to.equal(true, 'the room opened before reopens');
+  });
+
+  it('rings the launcher visibly when focused from the keyboard', async () => {
+    const el = await fixture<LiveChat>(html`<live-chat mode="launcher" room=${uniqueRoom()} name="alice"></live-chat>`);
+    part(el, 'launcher')!.focus();
+    await sendKeys({ press: 'Tab' });
+    await sendKeys({ down: 'Shift' });
+    await sendKeys({ press: 'Tab' });
+    await sendKeys({ up: 'Shift' });
+    expect(el.shadowRoot!.activeElement === part(el, 'launcher')).to.equal(true, 'back on the launcher');
+    expect(parseFloat(getComputedStyle(part(el, 'launcher')!).outlineOffset)).to.be.at.least(2, 'the ring stands off the accent-coloured button');
+  });
+
+  it('follows the visual order with Tab in the header', async () => {
+    const el = await fixture<LiveChat>(html`<live-chat mode="launcher" room=${uniqueRoom()} name="alice"></live-chat>`);
+    el.open();
+    await online(el);
+    part(el, 'status')!.focus();
+    await sendKeys({ press: 'Tab' });
+    expect(el.shadowRoot!.activeElement === part(el, 'close')).to.equal(true, 'status, then the close button at the far right');
+  });
+
+  it('holds the focus inside the full-screen panel', async () => {
+    await setViewport({ width: 375, height: 667 });
+    const el = await fixture<LiveChat>(html`<live-chat mode="launcher" room=${uniqueRoom()} name="alice"></live-chat>`);
+    el.open();
+    await online(el);
+    part(el, 'input')!.focus(); // the last thing one can focus while the field is empty
+    await sendKeys({ press: 'Tab' });
+    const focused = el.shadowRoot!.activeElement as HTMLElement | null;
+    expect(!!focused && part(el, 'panel')!.contains(focused)).to.equal(true, 'Tab stays inside the full-screen panel');
   });
 
   it('fills the screen on a small viewport', async () => {
