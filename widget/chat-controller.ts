@@ -131,6 +131,12 @@ export class ChatController implements ReactiveController {
       if (message.seq > this.lastSeq + 1 && this.lastSeq > 0) void this.#join();
       else this.#merge([message]);
     },
+    // An edit, a reaction or a deletion: the message changes in place, if held.
+    updated: (message: Message) => {
+      if (!this.messages.some((m) => m.seq === message.seq)) return;
+      this.messages = this.messages.map((m) => (m.seq === message.seq ? message : m));
+      this.host.requestUpdate();
+    },
     deleted: ({ seq }: DeletedEvent) => {
       this.messages = this.messages.map((m) => (m.seq === seq ? { ...m, text: '', deleted: true } : m));
       this.host.requestUpdate();
