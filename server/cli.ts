@@ -30,6 +30,7 @@ export const VARIABLES: [name: string, fallback: string, meaning: string][] = [
   ['GUESTS', 'on', 'off: only signed identities may connect'],
   ['ADMIN_API_KEY', 'unset', 'enables POST /api/rooms/{room}/messages (at least 16 characters)'],
   ['RATE_LIMIT', defaults.rateLimit, 'messages per member per window (30/1m, 100/1h) or off'],
+  ['GUEST_RATE_LIMIT', '3× RATE_LIMIT', "messages per window shared by the guests of one network address (IPv4, IPv6 /64), or off"],
   ['MAX_MESSAGE_LENGTH', String(defaults.maxMessageLength), 'characters per message'],
   ['EDIT_WINDOW_MINUTES', String(defaults.editWindowMinutes), 'how long an author may edit a message; 0 disables editing'],
   ['REACTIONS', defaults.reactions, 'comma-separated emoji members may react with; empty disables reactions'],

@@ -29,6 +29,11 @@ export interface Config {
   adminApiKey?: string;
   /** Messages per member per window, or undefined for no limit. */
   rateLimit?: { points: number; windowMs: number };
+  /**
+   * Messages per network address (IPv4, IPv6 /64) from guests, whatever ids
+   * they bring; by default 3× the per-member limit. Undefined: no such limit.
+   */
+  guestRateLimit?: { points: number; windowMs: number };
   /** Concurrent connections per client address; 0 disables the cap. */
   maxConnectionsPerIp: number;
   /**
@@ -136,17 +141,31 @@ function secret(env: Env, name: string, minLength: number): string | undefined {
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000 };
 
-function rateLimit(env: Env): Config['rateLimit'] {
-  const raw = env.RATE_LIMIT?.trim() || defaults.rateLimit;
+function limit(name: string, raw: string): Config['rateLimit'] {
   if (raw === 'off') return undefined;
   const match = /^(\d+)\/(\d*)(s|m|h)$/.exec(raw);
   const points = Number(match?.[1]);
   const windowMs = Number(match?.[2] || 1) * UNIT_MS[match?.[3] ?? 's']!;
   if (!match || points < 1 || windowMs < 1) {
-    throw new ConfigError('RATE_LIMIT', `expected messages/window like 10/10s, 30/1m or off, got "${raw}"`);
+    throw new ConfigError(name, `expected messages/window like 10/10s, 30/1m or off, got "${raw}"`);
   }
   return { points, windowMs };
 }
+
+function rateLimit(env: Env): Config['rateLimit'] {
+  return limit('RATE_LIMIT', env.RATE_LIMIT?.trim() || defaults.rateLimit);
+}
+
+/** GUEST_RATE_LIMIT, by default GUEST_RATE_MULTIPLE × RATE_LIMIT; RATE_LIMIT=off turns it off too. */
+function guestRateLimit(env: Env, perMember: Config['rateLimit']): Config['guestRateLimit'] {
+  if (!perMember) return undefined;
+  const raw = env.GUEST_RATE_LIMIT?.trim();
+  if (!raw) return { points: perMember.points * GUEST_RATE_MULTIPLE, windowMs: perMember.windowMs };
+  return limit('GUEST_RATE_LIMIT', raw);
+}
+
+/** How many members' worth of messages one network's guests share by default. */
+export const GUEST_RATE_MULTIPLE = 3;
 
 /** Most emoji (flags, skin tones, families joined by ZWJ) are 1–10 code points; 16 leaves room. */
 const MAX_REACTION_LENGTH = 16;
@@ -205,6 +224,7 @@ export function loadConfig(env: Env, dirs: { widgetDir: string; demoDir: string 
     guests: onOff(env, 'GUESTS', true),
     adminApiKey: secret(env, 'ADMIN_API_KEY', 16),
     rateLimit: rateLimit(env),
+    guestRateLimit: guestRateLimit(env, rateLimit(env)),
     maxConnectionsPerIp: integer(env, 'MAX_CONNECTIONS_PER_IP', defaults.maxConnectionsPerIp, 0, 1_000_000),
     trustProxy: trustProxy(env),
     pingIntervalMs: integer(env, 'PING_INTERVAL_MS', defaults.pingIntervalMs, 100, 3_600_000),

@@ -30,6 +30,8 @@ export interface PostRequest {
 export interface PostOptions {
   /** Counted against the author's rate limit (members' sends; not the admin API). */
   limited: boolean;
+  /** The sender's network address, for the guests' per-address budget. */
+  address?: string;
 }
 
 /**
@@ -104,13 +106,13 @@ export class Chat {
    * included). A retried clientMsgId returns the stored original and tells
    * nobody, so a retry is never a duplicate, and is never refused.
    */
-  async post(author: Member, { room, text: raw, clientMsgId, replyTo, mentions: ids }: PostRequest, { limited }: PostOptions) {
+  async post(author: Member, { room, text: raw, clientMsgId, replyTo, mentions: ids }: PostRequest, { limited, address }: PostOptions) {
     const { store, config, metrics, limits, broadcast } = this.deps;
     const text = messageText(raw, config.maxMessageLength);
     const mentionedIds = mentionIds(ids);
     if (limited) {
       try {
-        await limits.spend(author.id);
+        await limits.spend(author, address);
       } catch (refusal) {
         const original = await store.find(room, author.id, clientMsgId);
         if (original) return { message: original, duplicate: true };

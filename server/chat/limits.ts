@@ -1,23 +1,45 @@
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Member } from '../../protocol/index.js';
+import { networkOf } from './address.js';
 import { ClientError } from './errors.js';
 
+export interface Limiters {
+  /** Messages per member (RATE_LIMIT). */
+  messages?: RateLimiterAbstract;
+  /** Messages per network address from guests, whatever ids they bring (GUEST_RATE_LIMIT). */
+  guestAddresses?: RateLimiterAbstract;
+}
+
 /**
- * The relay's allowances. `messages` is per member (RATE_LIMIT); undefined
- * when RATE_LIMIT=off. The limiter itself is built by plugins/limits.ts
- * (in Redis when relays share it).
+ * The relay's allowances; an absent limiter is no limit (RATE_LIMIT=off).
+ * The limiters themselves are built by plugins/limits.ts (in Redis when
+ * relays share it).
  */
 export class Limits {
-  constructor(private readonly messages?: RateLimiterAbstract) {}
+  constructor(private readonly limiters: Limiters = {}) {}
 
-  /** Takes one message from the member's allowance, or refuses with how long to wait. */
-  async spend(memberId: string): Promise<void> {
-    if (!this.messages) return;
-    try {
-      await this.messages.consume(memberId);
-    } catch (refusal) {
-      if (!(refusal instanceof RateLimiterRes)) throw refusal;
-      const retryAfterMs = Math.max(1, Math.ceil(refusal.msBeforeNext));
-      throw new ClientError('rate_limited', `too many messages; retry in ${Math.ceil(retryAfterMs / 1000)} s`, retryAfterMs);
+  /**
+   * Takes one message from the member's allowance and, for a guest, from
+   * their network's: a guest id costs nothing to make (a new clientId or
+   * name), so without the second, one address could send without limit by
+   * changing ids. Verified members are limited per member only.
+   */
+  async spend(author: Member, address?: string): Promise<void> {
+    const { messages, guestAddresses } = this.limiters;
+    if (messages) await take(messages, author.id, 'too many messages');
+    if (guestAddresses && !author.verified && address) {
+      await take(guestAddresses, networkOf(address), 'too many messages from this network');
     }
+  }
+}
+
+/** Takes one point, or refuses with how long to wait (`rate_limited`). */
+export async function take(limiter: RateLimiterAbstract, key: string, what: string): Promise<void> {
+  try {
+    await limiter.consume(key);
+  } catch (refusal) {
+    if (!(refusal instanceof RateLimiterRes)) throw refusal;
+    const retryAfterMs = Math.max(1, Math.ceil(refusal.msBeforeNext));
+    throw new ClientError('rate_limited', `${what}; retry in ${Math.ceil(retryAfterMs / 1000)} s`, retryAfterMs);
   }
 }

@@ -21,11 +21,18 @@ export function rateLimiter({ points, windowMs }: { points: number; windowMs: nu
   return new RateLimiterRedis({ storeClient: redis, useRedisPackage: true, keyPrefix, points, duration, insuranceLimiter: memory });
 }
 
-/** The rate limits of RATE_LIMIT, for the chat core. */
+/** The rate limits of RATE_LIMIT and GUEST_RATE_LIMIT, for the chat core. */
 export default fp(
   async (app) => {
-    const { rateLimit, redisPrefix } = app.config;
-    app.decorate('limits', new Limits(rateLimit ? rateLimiter(rateLimit, app.redis?.direct, `${redisPrefix}:rate`) : undefined));
+    const { rateLimit, guestRateLimit, redisPrefix } = app.config;
+    const redis = app.redis?.direct;
+    app.decorate(
+      'limits',
+      new Limits({
+        messages: rateLimit && rateLimiter(rateLimit, redis, `${redisPrefix}:rate`),
+        guestAddresses: guestRateLimit && rateLimiter(guestRateLimit, redis, `${redisPrefix}:rate-net`),
+      }),
+    );
   },
   { name: 'limits', dependencies: ['config', 'redis'] },
 );

@@ -91,7 +91,6 @@ export default fp(
 
     const identify = createIdentify(config);
     const perAddress = new ConnectionCounter(config.maxConnectionsPerIp);
-    const addresses = new WeakMap<ChatSocket, string>();
 
     io.use((socket, next) => {
       const refuse = (code: string) => {
@@ -115,8 +114,8 @@ export default fp(
         socket.conn.once('close', () => perAddress.remove(address));
         // Now counted as a session, no longer as an unopened connection.
         if (unopenedAddress.delete(socket.conn)) unopened.remove(address);
-        addresses.set(socket, address);
         socket.data.member = identity.member;
+        socket.data.address = address;
         next();
       }, next);
     });
@@ -124,7 +123,7 @@ export default fp(
     io.on('connection', async (socket: ChatSocket) => {
       const member = socket.data.member;
       const connectionLog = log.child({ socket: socket.id, member: member.id });
-      connectionLog.info({ address: addresses.get(socket) }, 'connected');
+      connectionLog.info({ address: socket.data.address }, 'connected');
       const ctx: HandlerContext = { io, presence, chat, metrics, socket, log: connectionLog, typing: new Map() };
       socket.on('join', joinHandler(ctx));
       socket.on('leave', leaveHandler(ctx));

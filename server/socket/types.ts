@@ -3,6 +3,8 @@ import type { ClientToServerEvents, Member, ServerToClientEvents } from '../../p
 
 export interface SocketData {
   member: Member;
+  /** The client's address (through TRUST_PROXY), for per-address limits. */
+  address: string;
 }
 
 export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;

@@ -179,3 +179,47 @@ test('a request body trickled in (slowloris) is cut off after the request timeou
   await sleep(1500);
   await control.chat('after an idle long-poll');
 });
+
+test('guests of one address share a budget, however many ids they churn; verified members there keep their own', async (t) => {
+  const secret = 'a-test-secret-that-is-at-least-32-chars';
+  const relay = await startRelay(t, {
+    ...behindProxy,
+    jwtSecret: secret,
+    rateLimit: { points: 5, windowMs: 60_000 },
+    guestRateLimit: { points: 15, windowMs: 60_000 },
+  });
+  const control = await controlPair(t, relay.url, { forwardedFor: elsewhere });
+  // 20 guest ids from one address, then 30 fresh ones, each sending what its own allowance permits.
+  let accepted = 0;
+  for (let i = 0; i < 50; i++) {
+    const guest = await client(t, relay.url, { auth: { name: `g${i}`, clientId: `churned-client-${i}` }, forwardedFor: attacker });
+    assert.equal((await request(guest, 'join', { room: 'control' })).ok, true);
+    const acks = await Promise.all(Array.from({ length: 5 }, () => request(guest, 'send', { room: 'control', text: 'spam', clientMsgId: msgId() })));
+    accepted += acks.filter((a) => a.ok).length;
+    for (const ack of acks.filter((a) => !a.ok)) {
+      assert.equal(ack.error.code, 'rate_limited');
+      assert.ok(ack.error.retryAfterMs > 0);
+    }
+    guest.disconnect();
+  }
+  assert.equal(accepted, 15, 'the address got GUEST_RATE_LIMIT messages in all, not 5 per id');
+  // An IPv6 neighbour in the same /64 shares it; another address does not.
+  const neighbour = await client(t, relay.url, { auth: { name: 'v6' }, forwardedFor: '2001:db8:1:2::99' });
+  await request(neighbour, 'join', { room: 'control' });
+  const sameNet = await client(t, relay.url, { auth: { name: 'v6b' }, forwardedFor: '2001:db8:1:2:ffff::1' });
+  await request(sameNet, 'join', { room: 'control' });
+  const first = await Promise.all(Array.from({ length: 5 }, () => request(neighbour, 'send', { room: 'control', text: 'a', clientMsgId: msgId() })));
+  const second = await Promise.all(Array.from({ length: 5 }, () => request(sameNet, 'send', { room: 'control', text: 'b', clientMsgId: msgId() })));
+  const third = await client(t, relay.url, { auth: { name: 'v6c' }, forwardedFor: '2001:db8:1:2:aaaa::2' });
+  await request(third, 'join', { room: 'control' });
+  const more = await Promise.all(Array.from({ length: 10 }, () => request(third, 'send', { room: 'control', text: 'c', clientMsgId: msgId() })));
+  assert.equal([...first, ...second, ...more].filter((a) => a.ok).length, 15, 'one /64 is one network');
+  // A verified member behind the same address keeps their per-member limit.
+  const { SignJWT } = await import('jose');
+  const token = await new SignJWT({ sub: 'member-1', name: 'Member' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(secret));
+  const member = await client(t, relay.url, { auth: { token }, forwardedFor: attacker });
+  await request(member, 'join', { room: 'control' });
+  const own = await Promise.all(Array.from({ length: 6 }, () => request(member, 'send', { room: 'control', text: 'hi', clientMsgId: msgId() })));
+  assert.equal(own.filter((a) => a.ok).length, 5, 'a verified member gets RATE_LIMIT, untouched by the guests');
+  await control.chat('after the churn');
+});
