@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Member, Message } from '../../protocol/index.js';
+import { moderationStore, MODERATION_MIGRATION } from './postgres-moderation.js';
 import { StorageError, type AppendResult, type NewMessage, type Store } from './store.js';
 
 interface Row {
@@ -44,6 +45,7 @@ const MIGRATIONS = [
      until     BIGINT NOT NULL,
      PRIMARY KEY (room, member_id)
    );`,
+  MODERATION_MIGRATION,
 ];
 
 const MIGRATION_LOCK = 7_231_994; // any constant shared by all relays
@@ -228,20 +230,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
       );
       return rows.length > 0;
     },
-    async ban(room, memberId, until) {
-      await query(
-        `INSERT INTO bans (room, member_id, until) VALUES ($1, $2, $3)
-         ON CONFLICT (room, member_id) DO UPDATE SET until = excluded.until`,
-        [room, memberId, until],
-      );
-    },
-    async bannedUntil(room, memberId, now) {
-      const [row] = await query<{ until: string }>(
-        'SELECT until FROM bans WHERE room = $1 AND member_id = $2 AND until > $3',
-        [room, memberId, now],
-      );
-      return row ? Number(row.until) : 0;
-    },
+    ...moderationStore(pool, query),
     async lastSeq(room) {
       const [row] = await query<{ last_seq: string }>('SELECT last_seq FROM rooms WHERE room = $1', [room]);
       return row ? Number(row.last_seq) : 0;

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { Member, Message } from '../../protocol/index.js';
+import { moderationStore } from './sqlite-moderation.js';
 import { StorageError, type AppendResult, type NewMessage, type Store } from './store.js';
 
 interface Row {
@@ -66,6 +67,7 @@ export function sqlitePath(url: string): string {
 export function openSqliteStore(url: string): Store {
   const path = sqlitePath(url);
   let db: Database.Database;
+  let moderation: ReturnType<typeof moderationStore>;
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     db = new Database(path);
@@ -75,6 +77,7 @@ export function openSqliteStore(url: string): Store {
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
     db.exec(SCHEMA);
+    moderation = moderationStore(db, guard);
     // From now on a locked database fails at once: better-sqlite3 is
     // synchronous, so waiting inside SQLite would freeze the whole relay.
     // `guard` waits instead, between attempts, with the event loop free.
@@ -104,13 +107,6 @@ export function openSqliteStore(url: string): Store {
   const getOne = db.prepare<[string, number], Row>('SELECT * FROM messages WHERE room = ? AND seq = ?');
   const markDeleted = db.prepare<[string, number]>(
     "UPDATE messages SET text = '', deleted = 1 WHERE room = ? AND seq = ?",
-  );
-  const upsertBan = db.prepare<[string, string, number]>(
-    `INSERT INTO bans (room, member_id, until) VALUES (?, ?, ?)
-     ON CONFLICT (room, member_id) DO UPDATE SET until = excluded.until`,
-  );
-  const findBan = db.prepare<[string, string, number], { until: number }>(
-    'SELECT until FROM bans WHERE room = ? AND member_id = ? AND until > ?',
   );
 
   const lastSeq = (room: string) => maxSeq.get(room)?.seq ?? 0;
@@ -193,8 +189,7 @@ export function openSqliteStore(url: string): Store {
         return row && toMessage(row);
       }),
     markDeleted: (room, seq) => guard(() => markDeleted.run(room, seq).changes > 0),
-    ban: (room, memberId, until) => guard(() => void upsertBan.run(room, memberId, until)),
-    bannedUntil: (room, memberId, now) => guard(() => findBan.get(room, memberId, now)?.until ?? 0),
+    ...moderation,
     lastSeq: (room) => guard(() => lastSeq(room)),
     ping: () => guard(() => void db.prepare('SELECT 1').get()),
     async close() {
