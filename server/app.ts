@@ -6,6 +6,7 @@ import configPlugin from './plugins/config.js';
 import httpApi from './plugins/http-api.js';
 import limits from './plugins/limits.js';
 import metrics from './plugins/metrics.js';
+import moderation from './plugins/moderation.js';
 import openapi from './plugins/openapi.js';
 import pages from './plugins/pages.js';
 import redis from './plugins/redis.js';
@@ -46,6 +47,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(store);
   await app.register(redis);
   await app.register(limits);
+  await app.register(moderation);
   await app.register(socket);
   await app.register(backpressure);
   await app.register(httpApi);

@@ -135,7 +135,8 @@ export class ChatController implements ReactiveController {
     banned: ({ room, until }: BannedEvent) => {
       if (room !== this.options?.room) return;
       this.joined = false;
-      this.bannedUntil = until;
+      // A ban without end (until: null) shows as one that ends far beyond any reader's visit.
+      this.bannedUntil = until ?? Number.MAX_SAFE_INTEGER;
       this.setStatus('offline');
     },
   };

@@ -3,9 +3,12 @@ import fp from 'fastify-plugin';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Server } from 'socket.io';
 import { Chat } from '../chat/chat.js';
+import { addressKey } from '../chat/address.js';
 import { createIdentify } from '../chat/identity.js';
 import { banHandler } from '../socket/ban.js';
-import { socketBroadcaster } from '../socket/broadcaster.js';
+import { bansHandler } from '../socket/bans.js';
+import { socketBroadcaster, socketRoster } from '../socket/broadcaster.js';
+import { configureHandler } from '../socket/configure.js';
 import type { HandlerContext, SocketLayer } from '../socket/context.js';
 import { deleteHandler } from '../socket/delete.js';
 import { addressResolver, ConnectionCounter, originAllowed } from '../socket/handshake.js';
@@ -13,9 +16,11 @@ import { historyHandler } from '../socket/history.js';
 import { joinHandler } from '../socket/join.js';
 import { leaveHandler } from '../socket/leave.js';
 import { Presence } from '../socket/presence.js';
+import { reportHandler } from '../socket/report.js';
 import { sendHandler } from '../socket/send.js';
 import { stopTyping, typingHandler } from '../socket/typing.js';
-import { chatRooms, memberRoom, type ChatServer, type ChatSocket } from '../socket/types.js';
+import { actorOf, chatRooms, memberRoom, moderatorsRoom, type ChatServer, type ChatSocket } from '../socket/types.js';
+import { unbanHandler } from '../socket/unban.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -73,7 +78,15 @@ export default fp(
       connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
     });
     const presence = new Presence(io);
-    const chat = new Chat({ store: app.store, config, metrics, limits: app.limits, broadcast: socketBroadcaster(io, presence) });
+    const chat = new Chat({
+      store: app.store,
+      config,
+      metrics,
+      limits: app.limits,
+      broadcast: socketBroadcaster(io, presence),
+      roster: socketRoster(io),
+      ...app.moderationDeps,
+    });
     app.decorate('sockets', { io, presence });
     app.decorate('chat', chat);
 
@@ -114,6 +127,9 @@ export default fp(
         if (unopenedAddress.delete(socket.conn)) unopened.remove(address);
         addresses.set(socket, address);
         socket.data.member = identity.member;
+        if (identity.rooms) socket.data.rooms = identity.rooms;
+        const key = addressKey(address);
+        if (key) socket.data.address = key;
         next();
       }, next);
     });
@@ -130,6 +146,10 @@ export default fp(
       socket.on('typing', typingHandler(ctx));
       socket.on('delete', deleteHandler(ctx));
       socket.on('ban', banHandler(ctx));
+      socket.on('configure', configureHandler(ctx));
+      socket.on('unban', unbanHandler(ctx));
+      socket.on('bans', bansHandler(ctx));
+      socket.on('report', reportHandler(ctx));
       socket.on('disconnecting', (reason) => {
         // Socket.IO takes the socket out of its rooms itself, after saving them
         // for recovery; here the others only learn that it stopped typing and left.
@@ -150,10 +170,12 @@ export default fp(
       socket.once('disconnect', () => clearTimeout(timer));
 
       await socket.join(memberRoom(member.id));
+      // Reports reach a moderator's every connection, in a room or not.
+      if (member.role === 'moderator') await socket.join((socket.data.rooms ?? ['*']).map(moderatorsRoom));
       // A recovered session comes back in its rooms: count it present again,
       // unless it was banned from one meanwhile (or has gone again).
       for (const room of chatRooms(socket)) {
-        if (await chat.isBanned(room, member.id).catch(() => false)) await socket.leave(room);
+        if (await chat.moderation.refused(actorOf(socket), room).catch(() => false)) await socket.leave(room);
         else if (socket.connected) await presence.arrived(room, member, socket.id);
       }
     });
@@ -168,5 +190,5 @@ export default fp(
       presence.close();
     });
   },
-  { name: 'socket', dependencies: ['config', 'store', 'metrics', 'redis', 'limits'] },
+  { name: 'socket', dependencies: ['config', 'store', 'metrics', 'redis', 'limits', 'moderation'] },
 );

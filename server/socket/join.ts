@@ -3,7 +3,7 @@ import { ClientError } from '../chat/errors.js';
 import type { HandlerContext } from './context.js';
 import { defineHandler } from './define-handler.js';
 import { joinSchema } from './schemas.js';
-import { chatRooms } from './types.js';
+import { actorOf, chatRooms } from './types.js';
 
 /**
  * Chat rooms one connection may be in at once. Each costs presence and
@@ -21,7 +21,7 @@ export function joinHandler(ctx: HandlerContext) {
   const { socket, chat, presence } = ctx;
   return defineHandler(ctx, 'join', joinSchema, async ({ room, since, limit }): Promise<JoinResult> => {
     const member = socket.data.member;
-    await chat.checkNotBanned(room, member.id);
+    await chat.moderation.admit(actorOf(socket), room);
 
     // Enter the room before reading history: a message sent in between then
     // arrives both ways, and the client keeps one copy by seq, rather than
@@ -36,8 +36,10 @@ export function joinHandler(ctx: HandlerContext) {
     }
     const { messages, truncated, lastSeq } = await chat.recent(room, since, limit);
     const { count, members } = await presence.snapshot(room);
-    const result: JoinResult = { room, messages, members, count, self: member, lastSeq };
+    const { settings, pinned } = await chat.moderation.view(actorOf(socket), room);
+    const result: JoinResult = { room, messages, members, count, self: member, lastSeq, settings };
     if (truncated) result.truncated = true;
+    if (pinned) result.pinned = pinned;
     return result;
   });
 }
