@@ -57,7 +57,18 @@ export default fp(
       // Several relays: every broadcast, room query and recovered session goes
       // through a Redis stream, which survives short Redis outages.
       ...(redis
-        ? { adapter: createAdapter(redis.adapter, { streamName: config.redisPrefix, sessionKeyPrefix: `${config.redisPrefix}:session:` }) }
+        ? {
+            adapter: createAdapter(redis.adapter, {
+              streamName: config.redisPrefix,
+              sessionKeyPrefix: `${config.redisPrefix}:session:`,
+              // Heartbeats and room queries go through Redis pub/sub on this
+              // prefix. Left at its default, every cluster sharing the Redis
+              // counted the others' relays as its own and waited out the
+              // timeout for their answers on each presence query (a join
+              // took 2 s, a ban missed the other relay's sockets).
+              channelPrefix: config.redisPrefix,
+            }),
+          }
         : {}),
       serveClient: false,
       maxHttpBufferSize: MAX_PACKET_BYTES,
