@@ -83,10 +83,10 @@ export class Chat {
       const actor: Actor = { member: author, rooms };
       try {
         // The room's settings first, then the v1 rules (PROTOCOL.md's order).
-        await this.moderation.checkSend(actor, room, raw);
+        const settings = await this.moderation.checkSend(actor, room, raw);
         text = messageText(raw, config.maxMessageLength);
         await limits.spend(author.id);
-        await this.moderation.takeTurn(actor, room);
+        await this.moderation.takeTurn(actor, room, settings);
       } catch (refusal) {
         if (!(refusal instanceof ClientError)) throw refusal;
         const original = await store.find(room, author.id, clientMsgId);

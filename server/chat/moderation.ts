@@ -111,7 +111,7 @@ export class Moderation {
    * (not a moderator), `members_only` (a guest), `slow_mode` (moderators
    * exempt), `blocked`. The v1 rules come after, then `takeTurn`.
    */
-  async checkSend(actor: Actor, room: string, text: string): Promise<void> {
+  async checkSend(actor: Actor, room: string, text: string): Promise<RoomSettings> {
     const { settings, version } = await this.stored(room);
     const moderator = moderates(actor, room);
     if (settings.paused && !moderator) throw new ClientError('paused', `${room} is paused: only moderators may send`);
@@ -123,6 +123,7 @@ export class Moderation {
       if (wait > 0) throw slowModeError(settings.slowModeSeconds, wait);
     }
     this.checkWords(room, settings, version, text);
+    return settings;
   }
 
   /**
@@ -135,9 +136,12 @@ export class Moderation {
     this.checkWords(room, settings, version, text);
   }
 
-  /** Slow mode: takes the member's turn once their message passed every rule (refused when another relay took it first). */
-  async takeTurn(actor: Actor, room: string): Promise<void> {
-    const { settings } = await this.stored(room);
+  /**
+   * Slow mode: takes the member's turn once their message passed every rule
+   * (refused when another relay took it first). `settings`: those
+   * `checkSend` answered, read once per send.
+   */
+  async takeTurn(actor: Actor, room: string, settings: RoomSettings): Promise<void> {
     if (settings.slowModeSeconds === 0 || moderates(actor, room)) return;
     const wait = await this.deps.slowMode.take(slowKey(room, actor.member.id), settings.slowModeSeconds * 1000);
     if (wait > 0) throw slowModeError(settings.slowModeSeconds, wait);
@@ -157,7 +161,11 @@ export class Moderation {
     // Verified members are never refused by address: their id is their own.
     if (!until && !actor.member.verified && actor.address) until = await store.addressBannedUntil(room, actor.address, now);
     if (until > 0) throw new ClientError('banned', `you are banned from ${room}`, until - now);
-    await store.seen(room, actor.member, actor.address, now);
+    // Not waited for: a join must not wait on a write (a locked SQLite file
+    // holds writes for seconds), and a member still online is found by their
+    // connections anyway. A lost record only means a ban by id after they
+    // left covers no address.
+    store.seen(room, actor.member, actor.address, now).catch(() => {});
   }
 
   /** Whether the actor is refused in the room now (their ban, or their address's for a guest). */
