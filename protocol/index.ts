@@ -124,6 +124,10 @@ export interface JoinResult {
   changedTruncated?: true;
   /** The joiner's own reactions on the returned messages (`messages` and `changed`). */
   myReactions: OwnReaction[];
+  /** v2: the room's settings (`blockedWords` only for its moderators). */
+  settings: RoomSettings;
+  /** v2: the pinned message, when one is. */
+  pinned?: Message;
 }
 
 export interface LeaveRequest {
@@ -166,7 +170,63 @@ export interface DeleteRequest {
 export interface BanRequest {
   room: string;
   memberId: string;
+  /** 1 to MAX_BAN_MINUTES. */
   minutes: number;
+  /** At most MAX_REASON_LENGTH characters. */
+  reason?: string;
+}
+
+/** v2: a room's settings; moderators change them with `configure`. */
+export interface RoomSettings {
+  /** At most MAX_TOPIC_LENGTH characters, "" by default. */
+  topic: string;
+  /** 0 (off) to MAX_SLOW_MODE_SECONDS: how long a member waits between two messages. */
+  slowModeSeconds: number;
+  /** Only verified members may send; guests still read. */
+  membersOnly: boolean;
+  /** Only moderators may send. */
+  paused: boolean;
+  /** A message of the room shown pinned, or null. */
+  pinnedSeq: number | null;
+  /** At most MAX_BLOCKED_WORDS entries of 1–MAX_BLOCKED_WORD_LENGTH characters; [] for non-moderators. */
+  blockedWords: string[];
+}
+
+export interface ConfigureRequest {
+  room: string;
+  settings: Partial<RoomSettings>;
+}
+export interface ConfigureResult {
+  settings: RoomSettings;
+}
+
+/** v2: a member's ban from a room. */
+export interface Ban {
+  member: Member;
+  /** When it ends (ms since epoch); null for a ban without end. */
+  until: number | null;
+  reason?: string;
+  by: Member;
+  /** When it was made. */
+  ts: number;
+}
+
+export interface UnbanRequest {
+  room: string;
+  memberId: string;
+}
+export interface BansRequest {
+  room: string;
+}
+export interface BansResult {
+  bans: Ban[];
+}
+
+export interface ReportRequest {
+  room: string;
+  seq: number;
+  /** At most MAX_REASON_LENGTH characters. */
+  reason?: string;
 }
 export interface EditRequest {
   room: string;
@@ -199,6 +259,10 @@ export interface ClientToServerEvents {
   ban: (req: BanRequest, ack: Callback) => void;
   edit: (req: EditRequest, ack: Callback<EditResult>) => void;
   react: (req: ReactRequest, ack: Callback<ReactResult>) => void;
+  configure: (req: ConfigureRequest, ack: Callback<ConfigureResult>) => void;
+  unban: (req: UnbanRequest, ack: Callback) => void;
+  bans: (req: BansRequest, ack: Callback<BansResult>) => void;
+  report: (req: ReportRequest, ack: Callback) => void;
 }
 
 export interface PresenceEvent {
@@ -217,10 +281,28 @@ export interface DeletedEvent {
   seq: number;
 }
 
-/** An addition to PROTOCOL.md: tells a member's sockets they were banned from a room, and until when. */
+/** v2: tells a member's sockets (and guests from their address) they were banned from a room, until when, and why. */
 export interface BannedEvent {
   room: string;
-  until: number;
+  until: number | null;
+  reason?: string;
+}
+
+/** v2: a room's settings changed; `blockedWords` is always [] here. */
+export interface RoomEvent {
+  room: string;
+  settings: RoomSettings;
+  pinned?: Message;
+}
+
+/** v2: a member reported a message; to the room's moderators who are online. */
+export interface ReportEvent {
+  room: string;
+  message: Message;
+  reporter: Member;
+  reason?: string;
+  /** How many members have reported the message. */
+  count: number;
 }
 
 export interface ServerToClientEvents {
@@ -231,6 +313,8 @@ export interface ServerToClientEvents {
   banned: (event: BannedEvent) => void;
   /** A message after an edit, a deletion or a reaction, whole. */
   updated: (message: Message) => void;
+  room: (event: RoomEvent) => void;
+  report: (event: ReportEvent) => void;
 }
 
 export const ROOM_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
@@ -252,3 +336,11 @@ export const CHANGED_MAX_LIMIT = 500;
 export const DEFAULT_EDIT_WINDOW_MINUTES = 15;
 /** REACTIONS's default: the emoji members may react with. */
 export const DEFAULT_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🎉'] as const;
+
+/** v2: the limits of room settings, bans and reports (characters are code points). */
+export const MAX_TOPIC_LENGTH = 200;
+export const MAX_SLOW_MODE_SECONDS = 3600;
+export const MAX_BLOCKED_WORDS = 500;
+export const MAX_BLOCKED_WORD_LENGTH = 64;
+export const MAX_BAN_MINUTES = 525_600;
+export const MAX_REASON_LENGTH = 200;

@@ -8,6 +8,7 @@ import health from './plugins/health.js';
 import httpApi from './plugins/http-api.js';
 import limits from './plugins/limits.js';
 import metrics from './plugins/metrics.js';
+import moderation from './plugins/moderation.js';
 import openapi from './plugins/openapi.js';
 import redis from './plugins/redis.js';
 import socket from './plugins/socket.js';
@@ -47,6 +48,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(store);
   await app.register(redis);
   await app.register(limits);
+  await app.register(moderation);
   await app.register(socket);
   await app.register(backpressure);
   await app.register(httpApi);

@@ -36,6 +36,7 @@ export const VARIABLES: [name: string, fallback: string, meaning: string][] = [
   ['REACTIONS', defaults.reactions, 'comma-separated emoji members may react with; empty disables reactions'],
   ['MAX_CONNECTIONS_PER_IP', String(defaults.maxConnectionsPerIp), 'concurrent connections per address; 0 disables'],
   ['TRUST_PROXY', 'unset', 'behind a reverse proxy: true, a hop count, or addresses/CIDRs'],
+  ['BLOCKED_WORDS_FILE', 'unset', 'a UTF-8 file, one word or phrase a line, blocked in every room'],
   ['LOG_LEVEL', defaults.logLevel, 'debug, info, warn, error or silent'],
   ['PING_INTERVAL_MS', String(defaults.pingIntervalMs), 'how often each connection is pinged'],
   ['PING_TIMEOUT_MS', String(defaults.pingTimeoutMs), 'a connection silent this long after a ping is closed'],

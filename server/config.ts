@@ -47,6 +47,8 @@ export interface Config {
   joinTimeoutMs: number;
   /** proxy-addr trust: false (direct clients), true, a hop count, or addresses/CIDRs. */
   trustProxy: boolean | number | string[];
+  /** A UTF-8 file of words and phrases (one a line) blocked in every room; read at start. */
+  blockedWordsFile?: string;
   /** Where the built widget lives (`live-chat.js` and its map). */
   widgetDir: string;
   /** Where the demo page lives. */
@@ -230,6 +232,7 @@ export function loadConfig(env: Env, dirs: { widgetDir: string; demoDir: string 
     pingIntervalMs: integer(env, 'PING_INTERVAL_MS', defaults.pingIntervalMs, 100, 3_600_000),
     pingTimeoutMs: integer(env, 'PING_TIMEOUT_MS', defaults.pingTimeoutMs, 100, 3_600_000),
     joinTimeoutMs: 30_000,
+    blockedWordsFile: env.BLOCKED_WORDS_FILE?.trim() || undefined,
     ...dirs,
     logLevel: env.LOG_LEVEL?.trim() || defaults.logLevel,
   };

@@ -159,8 +159,7 @@ export class ChatController implements ReactiveController {
       }
       this.host.requestUpdate();
     },
-    // v2 adds a reason and `until: null` (for good).
-    banned: ({ until, reason }: Omit<BannedEvent, 'until'> & Ban) => this.#ban({ until, reason }),
+    banned: ({ until, reason }: BannedEvent) => this.#ban({ until, reason }),
   };
 
   /** `connect`: how to reach a relay; the page's shared connections unless a test hands in a fake. */

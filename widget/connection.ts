@@ -6,7 +6,8 @@ type Payload<E extends Request> = Parameters<ClientToServerEvents[E]>[0];
 export type AckOf<E extends Request> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];
 
 /** What one user of a connection hears: its room's events, and every change of the connection itself. */
-export type RoomListener = ServerToClientEvents & {
+/** A room's events (any it leaves out are ignored), and the connection's own. */
+export type RoomListener = Partial<ServerToClientEvents> & {
   connect(): void;
   disconnect(): void;
   connect_error(error: Error): void;

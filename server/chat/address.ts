@@ -1,19 +1,32 @@
 import { isIPv4, isIPv6 } from 'node:net';
 
 /**
- * The network a client address stands for: an IPv4 address as it is, an
- * IPv6 address as its /64 (one household or one cloud instance usually holds
- * a whole /64, so an attacker can change addresses within it at will).
- * IPv4-mapped IPv6 (`::ffff:1.2.3.4`) counts as the IPv4 address.
+ * The key under which a network address is banned: an IPv4 address as is,
+ * an IPv6 address by its /64 (one household or phone usually holds a whole
+ * /64 and can pick any address in it), an IPv4-mapped IPv6 address as the
+ * IPv4 address it maps. Undefined for what is not an IP address.
  */
-export function networkOf(address: string): string {
+export function addressKey(address: string | undefined): string | undefined {
+  if (!address) return undefined;
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return mapped[1]!;
-  if (isIPv4(address) || !isIPv6(address)) return address;
-  // Expand "::" and keep the first four groups.
-  const [head = '', tail = ''] = address.toLowerCase().split('::');
+  if (mapped) return mapped[1];
+  if (isIPv4(address)) return address;
+  if (!isIPv6(address)) return undefined;
+  return `${expandIPv6(address).slice(0, 4).join(':')}::/64`;
+}
+
+/** The eight 16-bit groups of an IPv6 address, without leading zeros. */
+function expandIPv6(address: string): string[] {
+  let text = address.split('%')[0]!.toLowerCase();
+  // A trailing dotted IPv4 part stands for the last two groups.
+  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (v4) {
+    const [a, b, c, d] = v4.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, v4.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split('::') as [string, string | undefined];
   const left = head ? head.split(':') : [];
-  const right = address.includes('::') ? (tail ? tail.split(':') : []) : [];
-  const groups = address.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  const right = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  return groups.map((group) => parseInt(group, 16).toString(16));
 }

@@ -1,4 +1,4 @@
-import type { Message } from '../../protocol/index.js';
+import type { BannedEvent, Message, ReportEvent, RoomEvent } from '../../protocol/index.js';
 
 /**
  * How the chat core tells people what happened, whatever carries it (the
@@ -11,6 +11,13 @@ export interface Broadcaster {
   deleted(room: string, seq: number): void;
   /** A message after an edit, a deletion or a reaction, whole, to everyone in its room. */
   updated(message: Message): void;
-  /** Takes every connection of a member out of a room and tells them, until when. */
-  banned(room: string, memberId: string, until: number): Promise<void>;
+  /**
+   * Takes every connection of a member out of a room and tells them, until
+   * when; and so every guest connected from one of `addresses` (address keys).
+   */
+  banned(room: string, memberId: string, event: BannedEvent, addresses: string[]): Promise<void>;
+  /** A room's settings changed (blocked words already blanked), to everyone in it. */
+  room(event: RoomEvent): void;
+  /** A message was reported, to the room's moderators who are online. */
+  report(event: ReportEvent): void;
 }

@@ -2,11 +2,14 @@ import { CHANGED_MAX_LIMIT, type Member, type Message, type OwnReaction } from '
 import type { Config } from '../config.js';
 import type { Store } from '../stores/store.js';
 import type { Broadcaster } from './broadcaster.js';
+import type { BlockedWords } from './blocked-words.js';
 import { ClientError } from './errors.js';
 import type { Limits } from './limits.js';
 import type { Metrics } from './metrics.js';
+import { moderates, Moderation, type Actor } from './moderation.js';
 import type { Roster } from './roster.js';
 import { checkReaction, mentionIds, messageText, pageSize } from './rules.js';
+import type { SlowModeClock } from './slow-mode.js';
 
 export interface ChatDeps {
   store: Store;
@@ -15,6 +18,9 @@ export interface ChatDeps {
   limits: Limits;
   broadcast: Broadcaster;
   roster: Roster;
+  slowMode: SlowModeClock;
+  /** BLOCKED_WORDS_FILE's words, blocked in every room. */
+  blockedEverywhere: BlockedWords;
 }
 
 export interface PostRequest {
@@ -28,10 +34,15 @@ export interface PostRequest {
 }
 
 export interface PostOptions {
-  /** Counted against the author's rate limit (members' sends; not the admin API). */
+  /**
+   * A member's send: subject to the room's settings and blocked words, and
+   * counted against the author's rate limit (not so the admin API's posts).
+   */
   limited: boolean;
   /** The sender's network address, for the guests' per-address budget. */
   address?: string;
+  /** The rooms the author's token lets them moderate, when it names some. */
+  rooms?: readonly string[];
 }
 
 /**
@@ -41,18 +52,11 @@ export interface PostOptions {
  * Room names are checked by the callers (schemas and routes), once.
  */
 export class Chat {
-  constructor(private readonly deps: ChatDeps) {}
+  /** Room settings, bans, reports and the audit log. */
+  readonly moderation: Moderation;
 
-  /** Refuses a member banned from the room (`banned`, with how long is left). */
-  async checkNotBanned(room: string, memberId: string): Promise<void> {
-    const now = Date.now();
-    const until = await this.deps.store.bannedUntil(room, memberId, now);
-    if (until > 0) throw new ClientError('banned', `you are banned from ${room}`, until - now);
-  }
-
-  /** Whether a member is banned from the room now. */
-  async isBanned(room: string, memberId: string): Promise<boolean> {
-    return (await this.deps.store.bannedUntil(room, memberId, Date.now())) > 0;
+  constructor(private readonly deps: ChatDeps) {
+    this.moderation = new Moderation(deps);
   }
 
   /**
@@ -106,18 +110,26 @@ export class Chat {
    * included). A retried clientMsgId returns the stored original and tells
    * nobody, so a retry is never a duplicate, and is never refused.
    */
-  async post(author: Member, { room, text: raw, clientMsgId, replyTo, mentions: ids }: PostRequest, { limited, address }: PostOptions) {
+  async post(author: Member, { room, text: raw, clientMsgId, replyTo, mentions: ids }: PostRequest, { limited, rooms, address }: PostOptions) {
     const { store, config, metrics, limits, broadcast } = this.deps;
-    const text = messageText(raw, config.maxMessageLength);
     const mentionedIds = mentionIds(ids);
+    let text: string;
     if (limited) {
+      const actor: Actor = { member: author, rooms };
       try {
+        // The room's settings first, then the v1 rules (PROTOCOL.md's order).
+        const settings = await this.moderation.checkSend(actor, room, raw);
+        text = messageText(raw, config.maxMessageLength);
         await limits.spend(author, address);
+        await this.moderation.takeTurn(actor, room, settings);
       } catch (refusal) {
+        if (!(refusal instanceof ClientError)) throw refusal;
         const original = await store.find(room, author.id, clientMsgId);
         if (original) return { message: original, duplicate: true };
         throw refusal;
       }
+    } else {
+      text = messageText(raw, config.maxMessageLength);
     }
     if (replyTo !== undefined && !(await store.get(room, replyTo))) {
       // A retry of a reply is answered by append with the original; the parent was checked then.
@@ -142,12 +154,17 @@ export class Chat {
     return result;
   }
 
-  /** The author, or a moderator, blanks a message; it keeps its seq (no client sees a gap). */
-  async remove(actor: Member, room: string, seq: number): Promise<void> {
+  /**
+   * The author, or a moderator of the room, blanks a message; it keeps its
+   * seq (no client sees a gap). A moderator's deletion of another's message
+   * goes into the audit log.
+   */
+  async remove(actor: Actor, room: string, seq: number): Promise<void> {
     const { store, broadcast } = this.deps;
     const message = await store.get(room, seq);
     if (!message) throw new ClientError('not_found', `${room} has no message ${seq}`);
-    if (message.author.id !== actor.id && actor.role !== 'moderator') {
+    const own = message.author.id === actor.member.id;
+    if (!own && !moderates(actor, room)) {
       throw new ClientError('forbidden', 'only the author or a moderator may delete a message');
     }
     // Undefined when it was deleted already (here or on another relay): told once.
@@ -155,6 +172,7 @@ export class Chat {
     if (blanked) {
       broadcast.deleted(room, seq);
       broadcast.updated(blanked);
+      if (!own) await this.moderation.audit(actor, room, 'delete', { seq, memberId: message.author.id });
     }
   }
 
@@ -173,6 +191,7 @@ export class Chat {
       throw new ClientError('forbidden', `a message can be edited for ${window} minutes after it is sent`);
     }
     const text = messageText(raw, config.maxMessageLength);
+    await this.moderation.checkText(room, text);
     const edited = await store.edit(room, seq, text, Date.now());
     // Deleted since it was read.
     if (!edited) throw new ClientError('not_found', `${room} has no message ${seq}`);
@@ -206,17 +225,5 @@ export class Chat {
     const absent = ids.filter((id) => !known.has(id));
     if (absent.length > 0) for (const member of await this.deps.store.authors(room, absent)) known.set(member.id, member);
     return ids.flatMap((id) => known.get(id) ?? []);
-  }
-
-  /**
-   * A moderator removes a member from a room and refuses them there for
-   * `minutes`. The ban is stored, so it holds across reconnects and restarts.
-   */
-  async ban(actor: Member, room: string, memberId: string, minutes: number): Promise<void> {
-    if (actor.role !== 'moderator') throw new ClientError('forbidden', 'only moderators may ban');
-    if (memberId === actor.id) throw new ClientError('forbidden', 'moderators cannot ban themselves');
-    const until = Date.now() + Math.round(minutes * 60_000);
-    await this.deps.store.ban(room, memberId, until);
-    await this.deps.broadcast.banned(room, memberId, until);
   }
 }

@@ -1,11 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { jwtVerify, type JWTPayload } from 'jose';
-import { CLIENT_ID_PATTERN, MAX_NAME_LENGTH, type HandshakeErrorCode, type Member } from '../../protocol/index.js';
+import { CLIENT_ID_PATTERN, MAX_NAME_LENGTH, ROOM_PATTERN, type HandshakeErrorCode, type Member } from '../../protocol/index.js';
 import { isVisible } from './rules.js';
 
 const GUEST_PREFIX = 'guest:';
 
-export type IdentityResult = { member: Member } | { refuse: HandshakeErrorCode };
+/** Who connected; `rooms`: the rooms a moderator's token limits them to (absent: every room). */
+export type IdentityResult = { member: Member; rooms?: string[] } | { refuse: HandshakeErrorCode };
+
+/** A token's `rooms` claim holds at most this many rooms. */
+const MAX_SCOPED_ROOMS = 1000;
 
 // Control characters (C0, DEL, C1) and the invisible format characters that
 // let one name impersonate another (bidi overrides and isolates, zero-width
@@ -62,17 +66,24 @@ async function verify(token: unknown, key: Uint8Array): Promise<IdentityResult> 
   } catch {
     return { refuse: 'unauthorized' };
   }
-  const { sub, name, avatar, role } = claims as JWTPayload & Record<string, unknown>;
+  const { sub, name, avatar, role, rooms } = claims as JWTPayload & Record<string, unknown>;
   const displayName = cleanName(name);
   if (typeof sub !== 'string' || sub.length === 0 || sub.length > 128 || sub.startsWith(GUEST_PREFIX) || /[\p{Cc}]/u.test(sub) || !sub.isWellFormed()) {
     return { refuse: 'unauthorized' };
   }
   if (displayName === null) return { refuse: 'invalid_name' };
-  if (role !== undefined && role !== 'moderator') return { refuse: 'unauthorized' };
   const member: Member = { id: sub, name: displayName, verified: true };
   if (typeof avatar === 'string' && isHttpsUrl(avatar)) member.avatar = avatar;
-  if (role === 'moderator') member.role = 'moderator';
-  return { member };
+  // PROTOCOL v2: any other role is an ordinary member, not an error.
+  if (role !== 'moderator') return { member };
+  member.role = 'moderator';
+  if (rooms === undefined) return { member };
+  // A scope that is not a list of names would be read wrongly either way
+  // (as every room, or as none): the token is refused.
+  if (!Array.isArray(rooms) || rooms.length > MAX_SCOPED_ROOMS || !rooms.every((r) => typeof r === 'string')) {
+    return { refuse: 'unauthorized' };
+  }
+  return { member, rooms: (rooms as string[]).filter((r) => ROOM_PATTERN.test(r)) };
 }
 
 function isHttpsUrl(value: string): boolean {

@@ -1,6 +1,6 @@
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Member } from '../../protocol/index.js';
-import { networkOf } from './address.js';
+import { addressKey } from './address.js';
 import { ClientError } from './errors.js';
 
 export interface Limiters {
@@ -28,7 +28,7 @@ export class Limits {
     const { messages, guestAddresses } = this.limiters;
     if (messages) await take(messages, author.id, 'too many messages');
     if (guestAddresses && !author.verified && address) {
-      await take(guestAddresses, networkOf(address), 'too many messages from this network');
+      await take(guestAddresses, addressKey(address) ?? address, 'too many messages from this network');
     }
   }
 }

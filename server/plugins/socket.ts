@@ -3,9 +3,12 @@ import fp from 'fastify-plugin';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Server } from 'socket.io';
 import { Chat } from '../chat/chat.js';
+import { addressKey } from '../chat/address.js';
 import { createIdentify } from '../chat/identity.js';
 import { banHandler } from '../socket/ban.js';
-import { socketBroadcaster } from '../socket/broadcaster.js';
+import { bansHandler } from '../socket/bans.js';
+import { socketBroadcaster, socketRoster } from '../socket/broadcaster.js';
+import { configureHandler } from '../socket/configure.js';
 import type { HandlerContext, SocketLayer } from '../socket/context.js';
 import { deleteHandler } from '../socket/delete.js';
 import { editHandler } from '../socket/edit.js';
@@ -15,9 +18,11 @@ import { joinHandler } from '../socket/join.js';
 import { leaveHandler } from '../socket/leave.js';
 import { Presence } from '../socket/presence.js';
 import { reactHandler } from '../socket/react.js';
+import { reportHandler } from '../socket/report.js';
 import { sendHandler } from '../socket/send.js';
 import { stopTyping, typingHandler } from '../socket/typing.js';
-import { chatRooms, memberRoom, type ChatServer, type ChatSocket } from '../socket/types.js';
+import { chatRooms, memberRoom, moderatorsRoom, type ChatServer, type ChatSocket } from '../socket/types.js';
+import { unbanHandler } from '../socket/unban.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -53,7 +58,19 @@ export default fp(
     const io: ChatServer = new Server(app.server, {
       // Several relays: every broadcast and room query goes through a Redis
       // stream, which survives short Redis outages.
-      ...(redis ? { adapter: createAdapter(redis.adapter, { streamName: config.redisPrefix }) } : {}),
+      ...(redis
+        ? {
+            adapter: createAdapter(redis.adapter, {
+              streamName: config.redisPrefix,
+              // Heartbeats and room queries go through Redis pub/sub on this
+              // prefix. Left at its default, every cluster sharing the Redis
+              // counted the others' relays as its own and waited out the
+              // timeout for their answers on each presence query (a join
+              // took 2 s, a ban missed the other relay's sockets).
+              channelPrefix: config.redisPrefix,
+            }),
+          }
+        : {}),
       serveClient: false,
       maxHttpBufferSize: MAX_PACKET_BYTES,
       // Same list as @fastify/cors; the relay also checks Origin itself below,
@@ -76,7 +93,15 @@ export default fp(
       // joins again with `since`, and the store answers what it missed.
     });
     const presence = new Presence(io);
-    const chat = new Chat({ store: app.store, config, metrics, limits: app.limits, broadcast: socketBroadcaster(io, presence), roster: presence });
+    const chat = new Chat({
+      store: app.store,
+      config,
+      metrics,
+      limits: app.limits,
+      broadcast: socketBroadcaster(io, presence),
+      roster: socketRoster(io, presence),
+      ...app.moderationDeps,
+    });
     app.decorate('sockets', { io, presence });
     app.decorate('chat', chat);
 
@@ -115,7 +140,9 @@ export default fp(
         // Now counted as a session, no longer as an unopened connection.
         if (unopenedAddress.delete(socket.conn)) unopened.remove(address);
         socket.data.member = identity.member;
-        socket.data.address = address;
+        if (identity.rooms) socket.data.rooms = identity.rooms;
+        const key = addressKey(address);
+        if (key) socket.data.address = key;
         next();
       }, next);
     });
@@ -134,6 +161,10 @@ export default fp(
       socket.on('ban', banHandler(ctx));
       socket.on('edit', editHandler(ctx));
       socket.on('react', reactHandler(ctx));
+      socket.on('configure', configureHandler(ctx));
+      socket.on('unban', unbanHandler(ctx));
+      socket.on('bans', bansHandler(ctx));
+      socket.on('report', reportHandler(ctx));
       socket.on('disconnecting', (reason) => {
         // Socket.IO takes the socket out of its rooms itself; here the others
         // only learn that it stopped typing and left.
@@ -154,6 +185,8 @@ export default fp(
       socket.once('disconnect', () => clearTimeout(timer));
 
       await socket.join(memberRoom(member.id));
+      // Reports reach a moderator's every connection, in a room or not.
+      if (member.role === 'moderator') await socket.join((socket.data.rooms ?? ['*']).map(moderatorsRoom));
     });
 
     // Close every client first, so the HTTP server can finish closing and the
@@ -166,5 +199,5 @@ export default fp(
       presence.close();
     });
   },
-  { name: 'socket', dependencies: ['config', 'store', 'metrics', 'redis', 'limits'] },
+  { name: 'socket', dependencies: ['config', 'store', 'metrics', 'redis', 'limits', 'moderation'] },
 );

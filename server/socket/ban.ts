@@ -1,11 +1,16 @@
 import type { HandlerContext } from './context.js';
 import { defineHandler } from './define-handler.js';
 import { banSchema } from './schemas.js';
+import { actorOf } from './types.js';
 
-/** `ban`: a moderator removes a member from a room (the chat core's rules); every tab of the member is told with `banned`. */
+/**
+ * `ban`: a moderator of the room removes a member from it (the chat core's
+ * rules); every tab of the member, and every guest from their address, is
+ * told with `banned`.
+ */
 export function banHandler(ctx: HandlerContext) {
-  return defineHandler(ctx, 'ban', banSchema, async ({ room, memberId, minutes }) => {
-    await ctx.chat.ban(ctx.socket.data.member, room, memberId, minutes);
+  return defineHandler(ctx, 'ban', banSchema, async ({ room, memberId, minutes, reason }) => {
+    await ctx.chat.moderation.ban(actorOf(ctx.socket), room, memberId, minutes, reason || undefined);
     ctx.log.info({ room, memberId, minutes, by: ctx.socket.data.member.id }, 'member banned');
     return {};
   });

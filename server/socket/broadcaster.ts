@@ -1,6 +1,10 @@
 import type { Broadcaster } from '../chat/broadcaster.js';
+import type { Roster } from '../chat/roster.js';
 import type { Presence } from './presence.js';
-import { memberRoom, type ChatServer } from './types.js';
+import { memberRoom, moderatorsRoom, type ChatServer } from './types.js';
+
+/** How long to wait for the other relays' sockets before acting on this relay's only. */
+const CLUSTER_TIMEOUT_MS = 1000;
 
 /** The chat core's news as Socket.IO broadcasts, which reach every relay through the adapter. */
 export function socketBroadcaster(io: ChatServer, presence: Presence): Broadcaster {
@@ -8,16 +12,52 @@ export function socketBroadcaster(io: ChatServer, presence: Presence): Broadcast
     message: (message) => io.to(message.room).emit('message', message),
     deleted: (room, seq) => io.to(room).emit('deleted', { room, seq }),
     updated: (message) => io.to(message.room).emit('updated', message),
-    async banned(room, memberId, until) {
+    async banned(room, memberId, event, addresses) {
       // Every tab of the member, on whichever relay it is connected to, through
       // broadcasts that need no answer (a relay that just died cannot stall a ban).
       const member = (await presence.online(room)).get(memberId);
       io.in(memberRoom(memberId)).socketsLeave(room);
-      io.to(memberRoom(memberId)).emit('banned', { room, until });
+      io.to(memberRoom(memberId)).emit('banned', event);
       if (member) {
         io.to(room).emit('typing', { room, member, typing: false });
         await presence.departed(room, member, '');
       }
+      if (addresses.length > 0) await banGuestsFrom(io, presence, room, addresses, event);
+    },
+    room: (event) => io.to(event.room).emit('room', event),
+    report: (event) => io.to([moderatorsRoom(event.room), moderatorsRoom('*')]).emit('report', event),
+  };
+}
+
+/** Guests in the room connected from a banned address leave it too (a new name brings no way back). */
+async function banGuestsFrom(io: ChatServer, presence: Presence, room: string, addresses: string[], event: Parameters<Broadcaster['banned']>[2]) {
+  const sockets = await io
+    .in(room)
+    .timeout(CLUSTER_TIMEOUT_MS)
+    .fetchSockets()
+    .catch(() => io.local.in(room).fetchSockets());
+  const banned = new Set(addresses);
+  for (const socket of sockets) {
+    const { member, address } = socket.data;
+    if (member.verified || !address || !banned.has(address)) continue;
+    socket.leave(room);
+    socket.emit('banned', event);
+    io.to(room).emit('typing', { room, member, typing: false });
+    await presence.departed(room, member, socket.id);
+  }
+}
+
+/** Who is connected, on every relay: who is in a room, and a member's connections with their addresses (for bans). */
+export function socketRoster(io: ChatServer, presence: Presence): Roster {
+  return {
+    online: (room) => presence.online(room),
+    async connections(memberId) {
+      const sockets = await io
+        .in(memberRoom(memberId))
+        .timeout(CLUSTER_TIMEOUT_MS)
+        .fetchSockets()
+        .catch(() => io.local.in(memberRoom(memberId)).fetchSockets());
+      return sockets.map(({ data: { member, address } }) => (address ? { member, address } : { member }));
     },
   };
 }

@@ -3,7 +3,7 @@ import { ClientError } from '../chat/errors.js';
 import type { HandlerContext } from './context.js';
 import { defineHandler } from './define-handler.js';
 import { joinSchema } from './schemas.js';
-import { chatRooms } from './types.js';
+import { actorOf, chatRooms } from './types.js';
 
 /**
  * Chat rooms one connection may be in at once. Each costs presence and
@@ -21,7 +21,7 @@ export function joinHandler(ctx: HandlerContext) {
   const { socket, chat, presence } = ctx;
   return defineHandler(ctx, 'join', joinSchema, async ({ room, since, limit, sinceRev }): Promise<JoinResult> => {
     const member = socket.data.member;
-    await chat.checkNotBanned(room, member.id);
+    await chat.moderation.admit(actorOf(socket), room);
 
     // Enter the room before reading history: a message sent in between then
     // arrives both ways, and the client keeps one copy by seq, rather than
@@ -35,19 +35,21 @@ export function joinHandler(ctx: HandlerContext) {
       // Checked again once in the room: a ban written between the first check
       // and the join evicted nobody, but is seen here. The ban is stored
       // before its eviction is sent, so one of the two always catches a join.
-      if (await chat.isBanned(room, member.id)) {
+      if (await chat.moderation.refused(actorOf(socket), room)) {
         await socket.leave(room);
-        await chat.checkNotBanned(room, member.id);
+        await chat.moderation.admit(actorOf(socket), room);
       }
       await presence.arrived(room, member, socket.id);
     }
     const recent = await chat.recent(room, since, limit, sinceRev, member.id);
     const { messages, truncated, lastSeq, rev, changed, changedTruncated, myReactions } = recent;
     const { count, members } = await presence.snapshot(room);
-    const result: JoinResult = { room, messages, members, count, self: member, lastSeq, rev, myReactions };
+    const { settings, pinned } = await chat.moderation.view(actorOf(socket), room);
+    const result: JoinResult = { room, messages, members, count, self: member, lastSeq, rev, myReactions, settings };
     if (truncated) result.truncated = true;
     if (changed) result.changed = changed;
     if (changedTruncated) result.changedTruncated = true;
+    if (pinned) result.pinned = pinned;
     return result;
   });
 }

@@ -1,5 +1,5 @@
 import type { Member } from '../../protocol/index.js';
-import { memberRoom, type ChatServer } from './types.js';
+import { isChatRoom, memberRoom, type ChatServer } from './types.js';
 
 const MEMBERS_IN_JOIN_ACK = 100;
 /** Joins and leaves within this window go out as one `presence` event per room. */
@@ -76,7 +76,7 @@ export class Presence {
   localRoomCount(): number {
     const { rooms, sids } = this.io.of('/').adapter;
     let count = 0;
-    for (const room of rooms.keys()) if (!sids.has(room) && !room.startsWith('@')) count++;
+    for (const room of rooms.keys()) if (!sids.has(room) && isChatRoom(room)) count++;
     return count;
   }
 

@@ -10,7 +10,11 @@ export function sendHandler(ctx: HandlerContext) {
   return defineHandler(ctx, 'send', sendSchema, async (request): Promise<SendResult> => {
     const stopTimer = metrics.sendAckSeconds.startTimer();
     requireJoined(ctx, request.room);
-    const { message, duplicate } = await chat.post(socket.data.member, request, { limited: true, address: socket.data.address });
+    const { message, duplicate } = await chat.post(socket.data.member, request, {
+      limited: true,
+      rooms: socket.data.rooms,
+      address: socket.data.address,
+    });
     if (!duplicate) stopTyping(ctx, request.room);
     stopTimer();
     return { message };

@@ -1,10 +1,13 @@
 import type { Server, Socket } from 'socket.io';
 import type { ClientToServerEvents, Member, ServerToClientEvents } from '../../protocol/index.js';
+import type { Actor } from '../chat/moderation.js';
 
 export interface SocketData {
   member: Member;
-  /** The client's address (through TRUST_PROXY), for per-address limits. */
-  address: string;
+  /** A moderator's scope from their token's `rooms` claim; absent: every room. */
+  rooms?: string[];
+  /** The key of the client's network address (chat/address.ts), for address bans. */
+  address?: string;
 }
 
 export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -17,7 +20,22 @@ export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Reco
  */
 export const memberRoom = (memberId: string) => `@${memberId}`;
 
-/** The chat rooms a socket is in (not its own id, not its member room). */
+/**
+ * The Socket.IO room of the sockets that moderate `room` (`*`: every room),
+ * where reports go. `#` cannot start a chat room name either.
+ */
+export const moderatorsRoom = (room: string) => `#${room}`;
+
+/** Whether a Socket.IO room is a chat room (not a member's, not moderators'). */
+export const isChatRoom = (room: string) => !room.startsWith('@') && !room.startsWith('#');
+
+/** The chat rooms a socket is in (not its own id, not its member room, not a moderators' room). */
 export function chatRooms(socket: ChatSocket): string[] {
-  return [...socket.rooms].filter((room) => room !== socket.id && !room.startsWith('@'));
+  return [...socket.rooms].filter((room) => room !== socket.id && isChatRoom(room));
+}
+
+/** Who a socket acts as, for the chat core. */
+export function actorOf(socket: ChatSocket): Actor {
+  const { member, rooms, address } = socket.data;
+  return { member, rooms, address };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Member, Message } from '../../protocol/index.js';
 import { attachReactions, replyPreview } from './shape.js';
+import { moderationStore, MODERATION_MIGRATION } from './postgres-moderation.js';
 import { StorageError, type AppendResult, type NewMessage, type Store } from './store.js';
 
 interface Row {
@@ -72,6 +73,7 @@ const MIGRATIONS = [
      rev       BIGINT NOT NULL, -- the room's rev when reacted: orders emoji by first reaction
      PRIMARY KEY (room, seq, member_id, emoji)
    );`,
+  MODERATION_MIGRATION,
 ];
 
 const MIGRATION_LOCK = 7_231_994; // any constant shared by all relays
@@ -420,20 +422,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
       const [row] = await query<{ rev: string }>('SELECT rev FROM rooms WHERE room = $1', [room]);
       return row ? Number(row.rev) : 0;
     },
-    async ban(room, memberId, until) {
-      await query(
-        `INSERT INTO bans (room, member_id, until) VALUES ($1, $2, $3)
-         ON CONFLICT (room, member_id) DO UPDATE SET until = excluded.until`,
-        [room, memberId, until],
-      );
-    },
-    async bannedUntil(room, memberId, now) {
-      const [row] = await query<{ until: string }>(
-        'SELECT until FROM bans WHERE room = $1 AND member_id = $2 AND until > $3',
-        [room, memberId, now],
-      );
-      return row ? Number(row.until) : 0;
-    },
+    ...moderationStore(pool, query),
     async lastSeq(room) {
       const [row] = await query<{ last_seq: string }>('SELECT last_seq FROM rooms WHERE room = $1', [room]);
       return row ? Number(row.last_seq) : 0;

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { Member, Message } from '../../protocol/index.js';
 import { attachReactions, replyPreview } from './shape.js';
+import { moderationStore } from './sqlite-moderation.js';
 import { StorageError, type AppendResult, type NewMessage, type Store } from './store.js';
 
 interface Row {
@@ -127,6 +128,7 @@ export function sqlitePath(url: string): string {
 export function openSqliteStore(url: string): Store {
   const path = sqlitePath(url);
   let db: Database.Database;
+  let moderation: ReturnType<typeof moderationStore>;
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     db = new Database(path);
@@ -136,6 +138,7 @@ export function openSqliteStore(url: string): Store {
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
     migrate(db);
+    moderation = moderationStore(db, guard);
     // From now on a locked database fails at once: better-sqlite3 is
     // synchronous, so waiting inside SQLite would freeze the whole relay.
     // `guard` waits instead, between attempts, with the event loop free.
@@ -211,13 +214,6 @@ export function openSqliteStore(url: string): Store {
     'DELETE FROM reactions WHERE room = ? AND seq = ? AND member_id = ? AND emoji = ?',
   );
   const removeReactions = db.prepare<[string, number]>('DELETE FROM reactions WHERE room = ? AND seq = ?');
-  const upsertBan = db.prepare<[string, string, number]>(
-    `INSERT INTO bans (room, member_id, until) VALUES (?, ?, ?)
-     ON CONFLICT (room, member_id) DO UPDATE SET until = excluded.until`,
-  );
-  const findBan = db.prepare<[string, string, number], { until: number }>(
-    'SELECT until FROM bans WHERE room = ? AND member_id = ? AND until > ?',
-  );
   const roomState = db.prepare<[string], { last_seq: number; rev: number }>('SELECT last_seq, rev FROM rooms WHERE room = ?');
 
   /** Rows as messages, with their reaction counts. */
@@ -349,8 +345,7 @@ export function openSqliteStore(url: string): Store {
         ids.length === 0 ? [] : latestAuthors.all(room, JSON.stringify(ids)).map((row) => JSON.parse(row.author) as Member),
       ),
     revision: (room) => guard(() => roomState.get(room)?.rev ?? 0),
-    ban: (room, memberId, until) => guard(() => void upsertBan.run(room, memberId, until)),
-    bannedUntil: (room, memberId, now) => guard(() => findBan.get(room, memberId, now)?.until ?? 0),
+    ...moderation,
     lastSeq: (room) => guard(() => lastSeq(room)),
     ping: () => guard(() => void db.prepare('SELECT 1').get()),
     async close() {

@@ -1,4 +1,4 @@
-import type { Member, Message, OwnReaction } from '../../protocol/index.js';
+import type { Ban, Member, Message, OwnReaction, RoomSettings } from '../../protocol/index.js';
 
 /** What the relay asks of storage: SQLite and PostgreSQL implement it. */
 export interface NewMessage {
@@ -69,10 +69,42 @@ export interface Store {
   authors(room: string, ids: string[]): Promise<Member[]>;
   /** The room's revision (it grows with every change to one of its messages), 0 when it has none. */
   revision(room: string): Promise<number>;
-  /** Refuses a member in a room until `until` (ms since epoch). */
-  ban(room: string, memberId: string, until: number): Promise<void>;
+  /**
+   * Refuses a member in a room until `ban.until`, and guests from
+   * `addresses` (address keys, see chat/address.ts) as long. A new ban of
+   * the same member replaces the old one.
+   */
+  ban(room: string, ban: Ban & { until: number }, addresses: string[]): Promise<void>;
+  /** Lifts a member's ban in a room and the address bans that came with it; false when there was none in force. */
+  unban(room: string, memberId: string, now: number): Promise<boolean>;
+  /** The bans in force in a room, newest first. */
+  bans(room: string, now: number): Promise<Ban[]>;
   /** When the member's ban in the room ends, or 0 when they are not banned now. */
   bannedUntil(room: string, memberId: string, now: number): Promise<number>;
+  /** When the latest ban of a guest address (key) in the room ends, or 0. */
+  addressBannedUntil(room: string, address: string, now: number): Promise<number>;
+  /** Remembers who joined a room, from which address (key), so a member can be banned by id after leaving. */
+  seen(room: string, member: Member, address: string | undefined, ts: number): Promise<void>;
+  /** The member as last seen in a room, and their address key. */
+  lastSeen(room: string, memberId: string): Promise<{ member: Member; address?: string } | undefined>;
+  /** A room's stored settings, with a version that grows with every save; undefined when never set. */
+  settings(room: string): Promise<{ settings: RoomSettings; version: number } | undefined>;
+  /** Stores a room's settings whole. */
+  saveSettings(room: string, settings: RoomSettings): Promise<void>;
+  /**
+   * Adds a member's report of a message; `added` is false when they had
+   * reported it already (then nothing changes). A report on a resolved
+   * message opens it again.
+   */
+  report(input: { room: string; seq: number; reporter: Member; reason?: string; ts: number }): Promise<{ report: StoredReport; added: boolean }>;
+  /** Reports, newest first, of one room or all, of one status or both. */
+  reports(filter: { room?: string; status?: ReportStatus }): Promise<StoredReport[]>;
+  /** Marks a report resolved; undefined when there is no such report. */
+  resolveReport(id: string): Promise<StoredReport | undefined>;
+  /** Appends an audit entry; returns it with its id. */
+  audit(entry: NewAuditEntry): Promise<AuditEntry>;
+  /** A room's audit entries, newest first, with id < `before` when given; `hasMore` when older ones exist. */
+  auditLog(room: string, before: number | undefined, limit: number): Promise<{ entries: AuditEntry[]; hasMore: boolean }>;
   /** The highest seq a room has given, 0 when none (never reused, even if messages are removed). */
   lastSeq(room: string): Promise<number>;
   /** Resolves when storage answers; rejects otherwise (for /readyz). */
@@ -89,4 +121,35 @@ export class StorageError extends Error {
     super(`storage failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
     this.name = 'StorageError';
   }
+}
+
+export type ReportStatus = 'open' | 'resolved';
+
+/** A message's report: everyone who reported it, and why. */
+export interface StoredReport {
+  id: string;
+  room: string;
+  seq: number;
+  reporters: Member[];
+  reasons: string[];
+  count: number;
+  status: ReportStatus;
+  /** When it was first reported. */
+  ts: number;
+}
+
+export type AuditAction = 'delete' | 'ban' | 'unban' | 'configure' | 'resolve_report';
+
+export interface NewAuditEntry {
+  room: string;
+  ts: number;
+  actor: Member;
+  action: AuditAction;
+  memberId?: string;
+  seq?: number;
+  detail?: string;
+}
+
+export interface AuditEntry extends Omit<NewAuditEntry, 'room'> {
+  id: number;
 }

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { joined, msgId, request, startRelay } from './helpers.js';
 
-const EVENTS = ['join', 'leave', 'send', 'history', 'typing', 'delete', 'ban'] as const;
+const EVENTS = ['join', 'leave', 'send', 'history', 'typing', 'delete', 'ban', 'configure', 'unban', 'bans', 'report'] as const;
 const CODES = new Set(['invalid_payload', 'invalid_room', 'not_joined', 'empty', 'too_long', 'forbidden', 'not_found', 'banned']);
 
 /** Values of every JSON-ish shape: wrong types, huge strings, deep nesting, unknown fields. */
@@ -34,6 +34,11 @@ const junk = fc.letrec((tie) => ({
       seq: fc.oneof(fc.integer({ min: -5, max: 100 }), tie('value')),
       memberId: tie('value'),
       minutes: tie('value'),
+      reason: tie('value'),
+      settings: fc.oneof(
+        fc.record({ topic: tie('value'), paused: tie('value'), slowModeSeconds: tie('value'), blockedWords: tie('value'), pinnedSeq: tie('value') }, { requiredKeys: [] }),
+        tie('value'),
+      ),
       extra: tie('value'),
     },
     { requiredKeys: [] },

@@ -160,11 +160,14 @@ test('JWT: expired, bad signature, alg none, wrong algorithm, guest-like sub and
   const noExp = await new SignJWT({ sub: 'u1', name: 'A' }).setProtectedHeader({ alg: 'HS256' }).sign(key);
   const noSub = await sign({ name: 'A' });
   const noName = await sign({ sub: 'u1' });
-  const badRole = await sign({ sub: 'u1', name: 'A', role: 'admin' });
-  for (const [label, token] of Object.entries({ expired, badSignature, none, hs512, hs512SameKey, guestSub, noExp, noSub, noName, badRole, garbage: 'not.a.jwt', number: 42 })) {
+  const badScope = await sign({ sub: 'u1', name: 'A', role: 'moderator', rooms: 'lobby' });
+  for (const [label, token] of Object.entries({ expired, badSignature, none, hs512, hs512SameKey, guestSub, noExp, noSub, noName, badScope, garbage: 'not.a.jwt', number: 42 })) {
     await assert.rejects(connect(t, relay.url, { token } as any), { message: 'unauthorized' }, label);
   }
   await assert.rejects(connect(t, relay.url, { token: await sign({ sub: 'u1', name: 'x'.repeat(40) }) }), { message: 'invalid_name' });
+  // PROTOCOL v2: any other role is not an error; the member is an ordinary member.
+  const otherRole = await joined(t, relay.url, 'lobby', { token: await sign({ sub: 'u2', name: 'Bea', role: 'admin' }) });
+  assert.deepEqual(otherRole.ack.self, { id: 'u2', name: 'Bea', verified: true });
   // A guest cannot take a verified member's id.
   const verified = await joined(t, relay.url, 'lobby', { token: await sign({ sub: 'u1', name: 'Ann' }) });
   const guest = await joined(t, relay.url, 'lobby', { name: 'Ann', clientId: 'u1u1u1u1' });

@@ -26,6 +26,7 @@ const implementations: Record<string, { url: (t: TestContext) => string | Promis
 
 const alice: Member = { id: 'guest:alice', name: 'alice', verified: false };
 const bob: Member = { id: 'guest:bob', name: 'bob', verified: false };
+const mod: Member = { id: 'u-mod', name: 'Mia', verified: true, role: 'moderator' };
 
 for (const [kind, { url, skip }] of Object.entries(implementations)) {
   describe(`store contract: ${kind}`, { skip }, () => {
@@ -114,14 +115,85 @@ for (const [kind, { url, skip }] of Object.entries(implementations)) {
       assert.equal(await store.get('r', 3), undefined);
     });
 
+    const banOf = (until: number, reason?: string) => ({ member: { ...alice, id: 'guest:x' }, until, by: mod, ts: 500, ...(reason ? { reason } : {}) });
+
     test('keeps bans until they end', async (t) => {
       const store = await open(t);
-      await store.ban('r', 'guest:x', 5000);
+      await store.ban('r', banOf(5000), []);
       assert.equal(await store.bannedUntil('r', 'guest:x', 1000), 5000);
       assert.equal(await store.bannedUntil('r', 'guest:x', 5000), 0, 'over');
       assert.equal(await store.bannedUntil('other', 'guest:x', 1000), 0, 'per room');
-      await store.ban('r', 'guest:x', 9000);
+      await store.ban('r', banOf(9000), []);
       assert.equal(await store.bannedUntil('r', 'guest:x', 1000), 9000, 'a new ban replaces the old');
+    });
+
+    test('bans carry who, why and when; address bans end with them; unban lifts both', async (t) => {
+      const store = await open(t);
+      await store.ban('r', banOf(9000, 'spam'), ['203.0.113.7', '2001:db8:0:0::/64']);
+      assert.deepEqual(await store.bans('r', 1000), [banOf(9000, 'spam')]);
+      assert.deepEqual(await store.bans('r', 9000), [], 'over');
+      assert.equal(await store.addressBannedUntil('r', '203.0.113.7', 1000), 9000);
+      assert.equal(await store.addressBannedUntil('r', '2001:db8:0:0::/64', 1000), 9000);
+      assert.equal(await store.addressBannedUntil('other', '203.0.113.7', 1000), 0, 'per room');
+      assert.equal(await store.addressBannedUntil('r', '203.0.113.7', 9000), 0, 'over');
+      assert.equal(await store.unban('r', 'guest:x', 1000), true);
+      assert.equal(await store.unban('r', 'guest:x', 1000), false, 'nothing left to lift');
+      assert.equal(await store.bannedUntil('r', 'guest:x', 1000), 0);
+      assert.equal(await store.addressBannedUntil('r', '203.0.113.7', 1000), 0);
+    });
+
+    test('remembers who was seen in a room, and from where', async (t) => {
+      const store = await open(t);
+      assert.equal(await store.lastSeen('r', alice.id), undefined);
+      await store.seen('r', alice, '203.0.113.7', 1);
+      await store.seen('r', { ...alice, name: 'alice2' }, undefined, 2);
+      assert.deepEqual(await store.lastSeen('r', alice.id), { member: { ...alice, name: 'alice2' }, address: '203.0.113.7' });
+    });
+
+    test('stores room settings with a growing version', async (t) => {
+      const store = await open(t);
+      assert.equal(await store.settings('r'), undefined);
+      const settings = { topic: 'hi', slowModeSeconds: 5, membersOnly: false, paused: true, pinnedSeq: null, blockedWords: ['x'] };
+      await store.saveSettings('r', settings);
+      const first = await store.settings('r');
+      assert.deepEqual(first?.settings, settings);
+      await store.saveSettings('r', { ...settings, pinnedSeq: 3 });
+      const second = await store.settings('r');
+      assert.equal(second?.settings.pinnedSeq, 3);
+      assert.ok(second!.version > first!.version);
+    });
+
+    test('counts a report once per member, reopens a resolved one, lists by room and status', async (t) => {
+      const store = await open(t);
+      const first = await store.report({ room: 'r', seq: 1, reporter: alice, reason: 'rude', ts: 10 });
+      assert.equal(first.added, true);
+      assert.equal((await store.report({ room: 'r', seq: 1, reporter: alice, ts: 11 })).added, false, 'again: counted once');
+      const second = await store.report({ room: 'r', seq: 1, reporter: bob, ts: 12 });
+      assert.deepEqual(second.report, { id: first.report.id, room: 'r', seq: 1, reporters: [alice, bob], reasons: ['rude'], count: 2, status: 'open', ts: 10 });
+      await store.report({ room: 'other', seq: 4, reporter: bob, ts: 20 });
+      assert.deepEqual((await store.reports({})).map((r) => r.room), ['other', 'r'], 'newest first');
+      assert.deepEqual((await store.reports({ room: 'r' })).map((r) => r.seq), [1]);
+      assert.equal((await store.resolveReport(first.report.id))?.status, 'resolved');
+      assert.equal(await store.resolveReport('00000000-0000-0000-0000-000000000000'), undefined);
+      assert.deepEqual((await store.reports({ status: 'open' })).map((r) => r.room), ['other']);
+      assert.deepEqual((await store.reports({ status: 'resolved' })).map((r) => r.room), ['r']);
+      await store.report({ room: 'r', seq: 1, reporter: mod, ts: 30 });
+      assert.equal((await store.reports({ room: 'r' }))[0]!.status, 'open', 'a new reporter opens it again');
+    });
+
+    test('keeps an audit log per room, newest first, paged with before', async (t) => {
+      const store = await open(t);
+      const ids = [];
+      for (let i = 1; i <= 5; i++) ids.push((await store.audit({ room: 'r', ts: i, actor: mod, action: 'delete', seq: i, memberId: alice.id })).id);
+      await store.audit({ room: 'other', ts: 6, actor: mod, action: 'configure', detail: 'paused=true' });
+      const page = await store.auditLog('r', undefined, 3);
+      assert.deepEqual(page.entries.map((e) => e.seq), [5, 4, 3]);
+      assert.equal(page.hasMore, true);
+      assert.deepEqual(page.entries[0], { id: ids[4], ts: 5, actor: mod, action: 'delete', seq: 5, memberId: alice.id });
+      const rest = await store.auditLog('r', page.entries[2]!.id, 3);
+      assert.deepEqual(rest.entries.map((e) => e.seq), [2, 1]);
+      assert.equal(rest.hasMore, false);
+      assert.deepEqual((await store.auditLog('other', undefined, 10)).entries.map((e) => e.detail), ['paused=true']);
     });
 
     test('concurrent appends to one room get 1..N with no gap, and racing retries one message', async (t) => {

@@ -1,0 +1,338 @@
+import type { Ban, Member, Message, ReportEvent, RoomSettings } from '../../protocol/index.js';
+import type { AuditAction, AuditEntry, ReportStatus, Store, StoredReport } from '../stores/store.js';
+import { BlockedWords, NO_BLOCKED_WORDS, words } from './blocked-words.js';
+import type { Broadcaster } from './broadcaster.js';
+import type { Roster } from './roster.js';
+import { ClientError } from './errors.js';
+import type { SlowModeClock } from './slow-mode.js';
+
+/**
+ * Who acts: the member, the rooms their token lets them moderate (none
+ * named: every room, when they are a moderator), and the key of the network
+ * address they connect from (chat/address.ts), when known.
+ */
+export interface Actor {
+  member: Member;
+  rooms?: readonly string[];
+  address?: string;
+}
+
+/** The admin HTTP API (and the console) acting: a moderator of every room. */
+export const ADMIN: Actor = { member: { id: 'admin', name: 'admin', verified: true, role: 'moderator' } };
+
+/** Whether the actor moderates the room: a moderator whose token names the room, or names no rooms. */
+export function moderates(actor: Actor, room: string): boolean {
+  return actor.member.role === 'moderator' && (actor.rooms === undefined || actor.rooms.includes(room));
+}
+
+export const DEFAULT_SETTINGS: Readonly<RoomSettings> = Object.freeze({
+  topic: '',
+  slowModeSeconds: 0,
+  membersOnly: false,
+  paused: false,
+  pinnedSeq: null,
+  blockedWords: [],
+});
+
+/** A report as the admin API lists it: the message itself rather than its seq. */
+export interface ReportView extends Omit<StoredReport, 'seq'> {
+  message: Message;
+}
+
+export interface ModerationDeps {
+  store: Store;
+  broadcast: Broadcaster;
+  roster: Roster;
+  slowMode: SlowModeClock;
+  /** BLOCKED_WORDS_FILE's words, blocked in every room. */
+  blockedEverywhere: BlockedWords;
+}
+
+const minutesText = (minutes: number) => `${minutes} min`;
+const quote = (text: string) => JSON.stringify(text);
+
+/**
+ * Moderation v2, one place each: room settings and what they refuse,
+ * bans (with their address bans), reports, and the audit log of every
+ * moderator's and admin's action. Socket handlers and the admin HTTP API
+ * both call these and only adapt the answers.
+ */
+export class Moderation {
+  /** Each room's blocked words, compiled once per settings version. */
+  private readonly compiled = new Map<string, { version: number; words: BlockedWords }>();
+
+  constructor(private readonly deps: ModerationDeps) {}
+
+  // ---- settings
+
+  /**
+   * A room's settings, read from the store each time, so that a change on
+   * one relay applies on every other at once (only the compiled word list is
+   * cached, by the settings' version).
+   */
+  async settings(room: string): Promise<RoomSettings> {
+    return (await this.stored(room)).settings;
+  }
+
+  /** What a member is shown of the room on joining: settings (blocked words for its moderators only) and the pinned message. */
+  async view(actor: Actor, room: string): Promise<{ settings: RoomSettings; pinned?: Message }> {
+    const settings = await this.settings(room);
+    return this.shown(settings, room, moderates(actor, room));
+  }
+
+  /**
+   * `configure`: a moderator of the room changes some settings (the others
+   * keep their value); everyone in the room is told with `room`.
+   * `patch` is validated by the caller's schema, `pinnedSeq` here.
+   */
+  async configure(actor: Actor, room: string, patch: Partial<RoomSettings>): Promise<RoomSettings> {
+    if (!moderates(actor, room)) throw new ClientError('forbidden', `only moderators of ${room} may configure it`);
+    const { store, broadcast } = this.deps;
+    if (patch.pinnedSeq !== undefined && patch.pinnedSeq !== null && !(await store.get(room, patch.pinnedSeq))) {
+      throw new ClientError('not_found', `${room} has no message ${patch.pinnedSeq}`);
+    }
+    const before = await this.settings(room);
+    const settings: RoomSettings = { ...before, ...patch };
+    if (patch.blockedWords) settings.blockedWords = [...new Set(patch.blockedWords.map((w) => w.trim()))];
+    await store.saveSettings(room, settings);
+    broadcast.room(await this.shown(settings, room, false));
+    await this.audit(actor, room, 'configure', { detail: describeChange(before, settings) });
+    return settings;
+  }
+
+  // ---- sending
+
+  /**
+   * The v2 refusals of a member's send, in PROTOCOL.md's order: `paused`
+   * (not a moderator), `members_only` (a guest), `slow_mode` (moderators
+   * exempt), `blocked`. The v1 rules come after, then `takeTurn`.
+   */
+  async checkSend(actor: Actor, room: string, text: string): Promise<RoomSettings> {
+    const { settings, version } = await this.stored(room);
+    const moderator = moderates(actor, room);
+    if (settings.paused && !moderator) throw new ClientError('paused', `${room} is paused: only moderators may send`);
+    if (settings.membersOnly && !actor.member.verified) {
+      throw new ClientError('members_only', `only signed-in members may send in ${room}`);
+    }
+    if (settings.slowModeSeconds > 0 && !moderator) {
+      const wait = await this.deps.slowMode.wait(slowKey(room, actor.member.id));
+      if (wait > 0) throw slowModeError(settings.slowModeSeconds, wait);
+    }
+    this.checkWords(room, settings, version, text);
+    return settings;
+  }
+
+  /**
+   * Refuses a text that contains a blocked word (`blocked`, naming no
+   * word): the room's list and BLOCKED_WORDS_FILE's. For `send` (through
+   * `checkSend`) and `edit` alike.
+   */
+  async checkText(room: string, text: string): Promise<void> {
+    const { settings, version } = await this.stored(room);
+    this.checkWords(room, settings, version, text);
+  }
+
+  /**
+   * Slow mode: takes the member's turn once their message passed every rule
+   * (refused when another relay took it first). `settings`: those
+   * `checkSend` answered, read once per send.
+   */
+  async takeTurn(actor: Actor, room: string, settings: RoomSettings): Promise<void> {
+    if (settings.slowModeSeconds === 0 || moderates(actor, room)) return;
+    const wait = await this.deps.slowMode.take(slowKey(room, actor.member.id), settings.slowModeSeconds * 1000);
+    if (wait > 0) throw slowModeError(settings.slowModeSeconds, wait);
+  }
+
+  // ---- joining
+
+  /**
+   * Refuses a member banned from the room (`banned`, with how long is left),
+   * and a guest whose network address a ban covers. Remembers who joined
+   * from where, so that a member can be banned after they left.
+   */
+  async admit(actor: Actor, room: string): Promise<void> {
+    const { store } = this.deps;
+    const now = Date.now();
+    let until = await store.bannedUntil(room, actor.member.id, now);
+    // Verified members are never refused by address: their id is their own.
+    if (!until && !actor.member.verified && actor.address) until = await store.addressBannedUntil(room, actor.address, now);
+    if (until > 0) throw new ClientError('banned', `you are banned from ${room}`, until - now);
+    // Not waited for: a join must not wait on a write (a locked SQLite file
+    // holds writes for seconds), and a member still online is found by their
+    // connections anyway. A lost record only means a ban by id after they
+    // left covers no address.
+    store.seen(room, actor.member, actor.address, now).catch(() => {});
+  }
+
+  /** Whether the actor is refused in the room now (their ban, or their address's for a guest). */
+  async refused(actor: Actor, room: string): Promise<boolean> {
+    return this.admit(actor, room).then(
+      () => false,
+      (error: unknown) => {
+        if (error instanceof ClientError) return true;
+        throw error;
+      },
+    );
+  }
+
+  // ---- bans
+
+  /**
+   * A moderator of the room removes a member from it and refuses them there
+   * for `minutes`, and every guest from the addresses they were connected
+   * from as long. Moderators cannot be banned. The ban is stored, so it
+   * holds across reconnects, restarts and relays.
+   */
+  async ban(actor: Actor, room: string, memberId: string, minutes: number, reason?: string): Promise<Ban> {
+    if (!moderates(actor, room)) throw new ClientError('forbidden', `only moderators of ${room} may ban there`);
+    if (memberId === actor.member.id) throw new ClientError('forbidden', 'moderators cannot ban themselves');
+    const { store, roster, broadcast } = this.deps;
+    const connections = await roster.connections(memberId);
+    const seen = await store.lastSeen(room, memberId);
+    const member = connections[0]?.member ?? seen?.member ?? unknownMember(memberId);
+    if (member.role === 'moderator') throw new ClientError('forbidden', 'moderators cannot be banned');
+    const addresses = new Set<string>();
+    for (const { address } of connections) if (address) addresses.add(address);
+    if (seen?.address) addresses.add(seen.address);
+
+    const ts = Date.now();
+    const until = ts + Math.round(minutes * 60_000);
+    const ban: Ban & { until: number } = { member, until, by: actor.member, ts };
+    if (reason) ban.reason = reason;
+    await store.ban(room, ban, [...addresses]);
+    await broadcast.banned(room, memberId, reason ? { room, until, reason } : { room, until }, [...addresses]);
+    await this.audit(actor, room, 'ban', { memberId, detail: reason ? `${minutesText(minutes)}: ${reason}` : minutesText(minutes) });
+    return ban;
+  }
+
+  /** Lifts a ban (and its address bans); `not_found` when the member is not banned from the room. */
+  async unban(actor: Actor, room: string, memberId: string): Promise<void> {
+    if (!moderates(actor, room)) throw new ClientError('forbidden', `only moderators of ${room} may unban there`);
+    if (!(await this.deps.store.unban(room, memberId, Date.now()))) {
+      throw new ClientError('not_found', `${memberId} is not banned from ${room}`);
+    }
+    await this.audit(actor, room, 'unban', { memberId });
+  }
+
+  /** The bans in force in a room, newest first (moderators of the room only). */
+  async bans(actor: Actor, room: string): Promise<Ban[]> {
+    if (!moderates(actor, room)) throw new ClientError('forbidden', `only moderators of ${room} may list its bans`);
+    return this.deps.store.bans(room, Date.now());
+  }
+
+  // ---- reports
+
+  /**
+   * A member reports a message: once per member per message (again is no
+   * error, and counts once). The room's moderators who are online are told,
+   * with how many have reported it.
+   */
+  async report(actor: Actor, room: string, seq: number, reason?: string): Promise<void> {
+    const { store, broadcast } = this.deps;
+    const message = await store.get(room, seq);
+    if (!message || message.deleted) throw new ClientError('not_found', `${room} has no message ${seq}`);
+    const { report, added } = await store.report({ room, seq, reporter: actor.member, reason, ts: Date.now() });
+    if (!added) return;
+    const event: ReportEvent = { room, message, reporter: actor.member, count: report.count };
+    if (reason) event.reason = reason;
+    broadcast.report(event);
+  }
+
+  /** Reports, newest first, of one room or all, of one status or both, each with its message. */
+  async reports(filter: { room?: string; status?: ReportStatus }): Promise<ReportView[]> {
+    const stored = await this.deps.store.reports(filter);
+    return Promise.all(stored.map((report) => this.withMessage(report)));
+  }
+
+  /** Marks a report resolved; `not_found` when there is none such. */
+  async resolveReport(actor: Actor, id: string): Promise<ReportView> {
+    const report = await this.deps.store.resolveReport(id);
+    if (!report) throw new ClientError('not_found', `no report ${id}`);
+    await this.audit(actor, report.room, 'resolve_report', { seq: report.seq, detail: id });
+    return this.withMessage(report);
+  }
+
+  // ---- audit
+
+  /** Records a moderator's or admin's action. */
+  async audit(actor: Actor, room: string, action: AuditAction, about: { memberId?: string; seq?: number; detail?: string } = {}) {
+    return this.deps.store.audit({ room, ts: Date.now(), actor: actor.member, action, ...about });
+  }
+
+  /** A room's audit entries, newest first, older than the entry `before` when given. */
+  auditLog(room: string, before: number | undefined, limit: number): Promise<{ entries: AuditEntry[]; hasMore: boolean }> {
+    return this.deps.store.auditLog(room, before, limit);
+  }
+
+  // ---- inside
+
+  private async stored(room: string): Promise<{ settings: RoomSettings; version: number }> {
+    const stored = await this.deps.store.settings(room);
+    return stored ? { settings: { ...DEFAULT_SETTINGS, ...stored.settings }, version: stored.version } : { settings: { ...DEFAULT_SETTINGS }, version: 0 };
+  }
+
+  private checkWords(room: string, settings: RoomSettings, version: number, text: string): void {
+    const own = this.roomWords(room, settings, version);
+    const { blockedEverywhere } = this.deps;
+    if (own.size === 0 && blockedEverywhere.size === 0) return;
+    const folded = words(text);
+    if (own.matches(folded) || blockedEverywhere.matches(folded)) {
+      throw new ClientError('blocked', 'the text contains a word this room does not allow');
+    }
+  }
+
+  private roomWords(room: string, settings: RoomSettings, version: number): BlockedWords {
+    if (settings.blockedWords.length === 0) return NO_BLOCKED_WORDS;
+    const cached = this.compiled.get(room);
+    if (cached?.version === version) return cached.words;
+    const compiled = new BlockedWords(settings.blockedWords);
+    this.compiled.set(room, { version, words: compiled });
+    return compiled;
+  }
+
+  /** Settings as shown: blocked words to moderators only; with the pinned message, if any. */
+  private async shown(settings: RoomSettings, room: string, moderator: boolean) {
+    const view: { room: string; settings: RoomSettings; pinned?: Message } = {
+      room,
+      settings: moderator ? settings : { ...settings, blockedWords: [] },
+    };
+    if (settings.pinnedSeq !== null) {
+      const pinned = await this.deps.store.get(room, settings.pinnedSeq);
+      if (pinned) view.pinned = pinned;
+    }
+    return view;
+  }
+
+  private async withMessage({ seq, ...report }: StoredReport): Promise<ReportView> {
+    const message = (await this.deps.store.get(report.room, seq)) ?? lostMessage(report.room, seq);
+    return { ...report, message };
+  }
+}
+
+const slowKey = (room: string, memberId: string) => `${room}\n${memberId}`;
+
+function slowModeError(seconds: number, wait: number): ClientError {
+  return new ClientError('slow_mode', `slow mode: one message every ${seconds} s; retry in ${Math.ceil(wait / 1000)} s`, Math.ceil(wait));
+}
+
+/** A member banned by id who was never seen in the room: what the ban list can say of them. */
+function unknownMember(id: string): Member {
+  return { id, name: id, verified: !id.startsWith('guest:') };
+}
+
+/** A reported message no longer stored (retention): blank, as deleted. */
+function lostMessage(room: string, seq: number): Message {
+  return { id: '', room, seq, text: '', author: unknownMember(''), ts: 0, deleted: true, rev: 0 };
+}
+
+/** What `configure` changed, for the audit log: `topic="…", paused=true`, blocked words counted, never listed. */
+function describeChange(before: RoomSettings, after: RoomSettings): string {
+  const changes: string[] = [];
+  for (const key of Object.keys(after) as (keyof RoomSettings)[]) {
+    if (JSON.stringify(before[key]) === JSON.stringify(after[key])) continue;
+    if (key === 'blockedWords') changes.push(`blockedWords=${after.blockedWords.length} entries`);
+    else if (key === 'topic') changes.push(`topic=${quote(after.topic)}`);
+    else changes.push(`${key}=${String(after[key])}`);
+  }
+  return changes.join(', ') || 'no change';
+}

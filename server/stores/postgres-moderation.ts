@@ -1,0 +1,307 @@
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import type { Ban, Member, RoomSettings } from '../../protocol/index.js';
+import { StorageError, type AuditEntry, type Store, type StoredReport } from './store.js';
+
+/**
+ * The migration that adds the moderation tables (settings, bans with who
+ * and why, address bans, reports, the audit log) and carries v1's bans over.
+ */
+export const MODERATION_MIGRATION = `
+  CREATE TABLE room_settings (
+    room     TEXT   PRIMARY KEY,
+    settings JSONB  NOT NULL,
+    version  BIGINT NOT NULL
+  );
+  CREATE TABLE room_bans (
+    room      TEXT   NOT NULL,
+    member_id TEXT   NOT NULL,
+    member    JSONB  NOT NULL,
+    until     BIGINT NOT NULL,
+    reason    TEXT,
+    by_member JSONB  NOT NULL,
+    ts        BIGINT NOT NULL,
+    PRIMARY KEY (room, member_id)
+  );
+  INSERT INTO room_bans (room, member_id, member, until, reason, by_member, ts)
+    SELECT room, member_id,
+           jsonb_build_object('id', member_id, 'name', member_id, 'verified', member_id NOT LIKE 'guest:%'),
+           until, NULL, jsonb_build_object('id', '', 'name', 'unknown', 'verified', false), until
+    FROM bans;
+  CREATE TABLE address_bans (
+    room      TEXT   NOT NULL,
+    address   TEXT   NOT NULL,
+    member_id TEXT   NOT NULL,
+    until     BIGINT NOT NULL,
+    PRIMARY KEY (room, address, member_id)
+  );
+  CREATE TABLE room_members (
+    room      TEXT   NOT NULL,
+    member_id TEXT   NOT NULL,
+    member    JSONB  NOT NULL,
+    address   TEXT,
+    seen      BIGINT NOT NULL,
+    PRIMARY KEY (room, member_id)
+  );
+  CREATE TABLE reports (
+    id     UUID   PRIMARY KEY,
+    room   TEXT   NOT NULL,
+    seq    BIGINT NOT NULL,
+    status TEXT   NOT NULL,
+    ts     BIGINT NOT NULL,
+    UNIQUE (room, seq)
+  );
+  CREATE TABLE report_entries (
+    report_id   UUID   NOT NULL REFERENCES reports (id),
+    reporter_id TEXT   NOT NULL,
+    reporter    JSONB  NOT NULL,
+    reason      TEXT,
+    ts          BIGINT NOT NULL,
+    PRIMARY KEY (report_id, reporter_id)
+  );
+  CREATE TABLE audit (
+    id        BIGSERIAL PRIMARY KEY,
+    room      TEXT   NOT NULL,
+    ts        BIGINT NOT NULL,
+    actor     JSONB  NOT NULL,
+    action    TEXT   NOT NULL,
+    member_id TEXT,
+    seq       BIGINT,
+    detail    TEXT
+  );
+  CREATE INDEX audit_by_room ON audit (room, id);
+`;
+
+type Query = <R extends pg.QueryResultRow>(sql: string, params: unknown[]) => Promise<R[]>;
+type ModerationStore = Pick<
+  Store,
+  | 'ban'
+  | 'unban'
+  | 'bans'
+  | 'bannedUntil'
+  | 'addressBannedUntil'
+  | 'seen'
+  | 'lastSeen'
+  | 'settings'
+  | 'saveSettings'
+  | 'report'
+  | 'reports'
+  | 'resolveReport'
+  | 'audit'
+  | 'auditLog'
+>;
+
+interface BanRow {
+  member: Member;
+  until: string;
+  reason: string | null;
+  by_member: Member;
+  ts: string;
+}
+interface ReportRow {
+  id: string;
+  room: string;
+  seq: string;
+  status: 'open' | 'resolved';
+  ts: string;
+  entries: { reporter: Member; reason: string | null }[];
+}
+interface AuditRow {
+  id: string;
+  ts: string;
+  actor: Member;
+  action: AuditEntry['action'];
+  member_id: string | null;
+  seq: string | null;
+  detail: string | null;
+}
+
+function toBan(row: BanRow): Ban {
+  const ban: Ban = { member: row.member, until: Number(row.until), by: row.by_member, ts: Number(row.ts) };
+  if (row.reason !== null) ban.reason = row.reason;
+  return ban;
+}
+
+function toReport(row: ReportRow): StoredReport {
+  return {
+    id: row.id,
+    room: row.room,
+    seq: Number(row.seq),
+    reporters: row.entries.map((e) => e.reporter),
+    reasons: row.entries.flatMap((e) => (e.reason === null ? [] : [e.reason])),
+    count: row.entries.length,
+    status: row.status,
+    ts: Number(row.ts),
+  };
+}
+
+function toAuditEntry(row: AuditRow): AuditEntry {
+  const entry: AuditEntry = { id: Number(row.id), ts: Number(row.ts), actor: row.actor, action: row.action };
+  if (row.member_id !== null) entry.memberId = row.member_id;
+  if (row.seq !== null) entry.seq = Number(row.seq);
+  if (row.detail !== null) entry.detail = row.detail;
+  return entry;
+}
+
+/** A report with its reporters, in the order they reported. */
+const REPORT_SELECT = `
+  SELECT r.*, coalesce((SELECT json_agg(json_build_object('reporter', e.reporter, 'reason', e.reason) ORDER BY e.ts, e.reporter_id)
+                        FROM report_entries e WHERE e.report_id = r.id), '[]') AS entries
+  FROM reports r`;
+
+/** How many reports one listing returns at most, newest first. */
+const REPORTS_LISTED = 500;
+
+/** The moderation half of the PostgreSQL store. */
+export function moderationStore(pool: pg.Pool, query: Query): ModerationStore {
+  /** Runs `fn` in one transaction on one pooled client. */
+  async function transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      throw new StorageError(error);
+    }
+    const ignore = () => {};
+    client.on('error', ignore);
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw new StorageError(error);
+    } finally {
+      client.off('error', ignore);
+      client.release();
+    }
+  }
+
+  return {
+    ban: (room, ban, addresses) =>
+      transaction(async (client) => {
+        await client.query(
+          `INSERT INTO room_bans (room, member_id, member, until, reason, by_member, ts) VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (room, member_id) DO UPDATE SET member = excluded.member, until = excluded.until,
+             reason = excluded.reason, by_member = excluded.by_member, ts = excluded.ts`,
+          [room, ban.member.id, ban.member, ban.until, ban.reason ?? null, ban.by, ban.ts],
+        );
+        await client.query('DELETE FROM address_bans WHERE room = $1 AND member_id = $2', [room, ban.member.id]);
+        for (const address of addresses) {
+          await client.query('INSERT INTO address_bans (room, address, member_id, until) VALUES ($1, $2, $3, $4)', [
+            room,
+            address,
+            ban.member.id,
+            ban.until,
+          ]);
+        }
+      }),
+    unban: (room, memberId, now) =>
+      transaction(async (client) => {
+        const { rows } = await client.query<{ until: string }>(
+          'DELETE FROM room_bans WHERE room = $1 AND member_id = $2 RETURNING until',
+          [room, memberId],
+        );
+        await client.query('DELETE FROM address_bans WHERE room = $1 AND member_id = $2', [room, memberId]);
+        return rows.some((row) => Number(row.until) > now);
+      }),
+    async bans(room, now) {
+      const rows = await query<BanRow>('SELECT * FROM room_bans WHERE room = $1 AND until > $2 ORDER BY ts DESC', [room, now]);
+      return rows.map(toBan);
+    },
+    async bannedUntil(room, memberId, now) {
+      const [row] = await query<{ until: string }>('SELECT until FROM room_bans WHERE room = $1 AND member_id = $2 AND until > $3', [
+        room,
+        memberId,
+        now,
+      ]);
+      return row ? Number(row.until) : 0;
+    },
+    async addressBannedUntil(room, address, now) {
+      const [row] = await query<{ until: string | null }>(
+        'SELECT MAX(until) AS until FROM address_bans WHERE room = $1 AND address = $2 AND until > $3',
+        [room, address, now],
+      );
+      return row?.until ? Number(row.until) : 0;
+    },
+    async seen(room, member, address, ts) {
+      await query(
+        `INSERT INTO room_members (room, member_id, member, address, seen) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (room, member_id) DO UPDATE SET member = excluded.member,
+           address = coalesce(excluded.address, room_members.address), seen = excluded.seen`,
+        [room, member.id, member, address ?? null, ts],
+      );
+    },
+    async lastSeen(room, memberId) {
+      const [row] = await query<{ member: Member; address: string | null }>(
+        'SELECT member, address FROM room_members WHERE room = $1 AND member_id = $2',
+        [room, memberId],
+      );
+      if (!row) return undefined;
+      return row.address === null ? { member: row.member } : { member: row.member, address: row.address };
+    },
+    async settings(room) {
+      const [row] = await query<{ settings: RoomSettings; version: string }>('SELECT settings, version FROM room_settings WHERE room = $1', [
+        room,
+      ]);
+      return row && { settings: row.settings, version: Number(row.version) };
+    },
+    async saveSettings(room, settings) {
+      await query(
+        `INSERT INTO room_settings (room, settings, version) VALUES ($1, $2, 1)
+         ON CONFLICT (room) DO UPDATE SET settings = excluded.settings, version = room_settings.version + 1`,
+        [room, JSON.stringify(settings)],
+      );
+    },
+    report: (input) =>
+      transaction(async (client) => {
+        await client.query(
+          `INSERT INTO reports (id, room, seq, status, ts) VALUES ($1, $2, $3, 'open', $4) ON CONFLICT (room, seq) DO NOTHING`,
+          [randomUUID(), input.room, input.seq, input.ts],
+        );
+        const [{ id }] = (await client.query<{ id: string }>('SELECT id FROM reports WHERE room = $1 AND seq = $2 FOR UPDATE', [input.room, input.seq]))
+          .rows as [{ id: string }];
+        const inserted = await client.query(
+          `INSERT INTO report_entries (report_id, reporter_id, reporter, reason, ts) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT DO NOTHING`,
+          [id, input.reporter.id, input.reporter, input.reason ?? null, input.ts],
+        );
+        const added = (inserted.rowCount ?? 0) > 0;
+        if (added) await client.query("UPDATE reports SET status = 'open' WHERE id = $1", [id]);
+        const { rows } = await client.query<ReportRow>(`${REPORT_SELECT} WHERE r.id = $1`, [id]);
+        return { report: toReport(rows[0]!), added };
+      }),
+    async reports({ room, status }) {
+      const rows = await query<ReportRow>(
+        `${REPORT_SELECT} WHERE ($1::text IS NULL OR r.room = $1) AND ($2::text IS NULL OR r.status = $2) ORDER BY r.ts DESC LIMIT $3`,
+        [room ?? null, status ?? null, REPORTS_LISTED],
+      );
+      return rows.map(toReport);
+    },
+    async resolveReport(id) {
+      // Not a UUID: no such report (rather than a storage error).
+      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
+      const updated = await query("UPDATE reports SET status = 'resolved' WHERE id = $1 RETURNING id", [id]);
+      if (updated.length === 0) return undefined;
+      const [row] = await query<ReportRow>(`${REPORT_SELECT} WHERE r.id = $1`, [id]);
+      return row && toReport(row);
+    },
+    async audit(entry) {
+      const [row] = await query<{ id: string }>(
+        `INSERT INTO audit (room, ts, actor, action, member_id, seq, detail) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+        [entry.room, entry.ts, entry.actor, entry.action, entry.memberId ?? null, entry.seq ?? null, entry.detail ?? null],
+      );
+      const { room: _room, ...rest } = entry;
+      return { id: Number(row!.id), ...rest };
+    },
+    async auditLog(room, before, limit) {
+      const rows = await query<AuditRow>('SELECT * FROM audit WHERE room = $1 AND id < $2 ORDER BY id DESC LIMIT $3', [
+        room,
+        before ?? Number.MAX_SAFE_INTEGER,
+        limit + 1,
+      ]);
+      return { entries: rows.slice(0, limit).map(toAuditEntry), hasMore: rows.length > limit };
+    },
+  };
+}

@@ -1,0 +1,294 @@
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { Ban, Member, RoomSettings } from '../../protocol/index.js';
+import type { AuditEntry, Store, StoredReport } from './store.js';
+
+/**
+ * The moderation tables of the SQLite store (settings, bans, reports, the
+ * audit log), created if missing, so that an existing database gains them
+ * at start. `room_bans` replaces v1's `bans` (which had only `until`): when
+ * it is first created, the bans still in force are copied over.
+ */
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS room_settings (
+    room     TEXT    PRIMARY KEY,
+    settings TEXT    NOT NULL, -- RoomSettings as JSON
+    version  INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS room_bans (
+    room      TEXT    NOT NULL,
+    member_id TEXT    NOT NULL,
+    member    TEXT    NOT NULL, -- the banned Member as JSON
+    until     INTEGER NOT NULL,
+    reason    TEXT,
+    by_member TEXT    NOT NULL, -- the moderator's Member as JSON
+    ts        INTEGER NOT NULL,
+    PRIMARY KEY (room, member_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS address_bans (
+    room      TEXT    NOT NULL,
+    address   TEXT    NOT NULL, -- an address key: IPv4 address or IPv6 /64
+    member_id TEXT    NOT NULL, -- whose ban brought it
+    until     INTEGER NOT NULL,
+    PRIMARY KEY (room, address, member_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS room_members (
+    room      TEXT    NOT NULL,
+    member_id TEXT    NOT NULL,
+    member    TEXT    NOT NULL,
+    address   TEXT,
+    seen      INTEGER NOT NULL,
+    PRIMARY KEY (room, member_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS reports (
+    id     TEXT    PRIMARY KEY,
+    room   TEXT    NOT NULL,
+    seq    INTEGER NOT NULL,
+    status TEXT    NOT NULL,
+    ts     INTEGER NOT NULL,
+    UNIQUE (room, seq)
+  );
+  CREATE TABLE IF NOT EXISTS report_entries (
+    report_id   TEXT    NOT NULL,
+    reporter_id TEXT    NOT NULL,
+    reporter    TEXT    NOT NULL,
+    reason      TEXT,
+    ts          INTEGER NOT NULL,
+    PRIMARY KEY (report_id, reporter_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS audit (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    room      TEXT    NOT NULL,
+    ts        INTEGER NOT NULL,
+    actor     TEXT    NOT NULL,
+    action    TEXT    NOT NULL,
+    member_id TEXT,
+    seq       INTEGER,
+    detail    TEXT
+  );
+  CREATE INDEX IF NOT EXISTS audit_by_room ON audit (room, id);
+`;
+
+const COPY_V1_BANS = `
+  INSERT OR IGNORE INTO room_bans (room, member_id, member, until, reason, by_member, ts)
+  SELECT room, member_id,
+         json_object('id', member_id, 'name', member_id, 'verified', json(CASE WHEN member_id LIKE 'guest:%' THEN 'false' ELSE 'true' END)),
+         until, NULL, json_object('id', '', 'name', 'unknown', 'verified', json('false')), until
+  FROM bans WHERE until > ?
+`;
+
+interface BanRow {
+  member: string;
+  until: number;
+  reason: string | null;
+  by_member: string;
+  ts: number;
+}
+interface ReportRow {
+  id: string;
+  room: string;
+  seq: number;
+  status: 'open' | 'resolved';
+  ts: number;
+}
+interface AuditRow {
+  id: number;
+  ts: number;
+  actor: string;
+  action: AuditEntry['action'];
+  member_id: string | null;
+  seq: number | null;
+  detail: string | null;
+}
+
+type Guard = <T>(fn: () => T) => Promise<T>;
+type ModerationStore = Pick<
+  Store,
+  | 'ban'
+  | 'unban'
+  | 'bans'
+  | 'bannedUntil'
+  | 'addressBannedUntil'
+  | 'seen'
+  | 'lastSeen'
+  | 'settings'
+  | 'saveSettings'
+  | 'report'
+  | 'reports'
+  | 'resolveReport'
+  | 'audit'
+  | 'auditLog'
+>;
+
+function toBan(row: BanRow): Ban {
+  const ban: Ban = { member: JSON.parse(row.member) as Member, until: row.until, by: JSON.parse(row.by_member) as Member, ts: row.ts };
+  if (row.reason !== null) ban.reason = row.reason;
+  return ban;
+}
+
+function toAuditEntry(row: AuditRow): AuditEntry {
+  const entry: AuditEntry = { id: row.id, ts: row.ts, actor: JSON.parse(row.actor) as Member, action: row.action };
+  if (row.member_id !== null) entry.memberId = row.member_id;
+  if (row.seq !== null) entry.seq = row.seq;
+  if (row.detail !== null) entry.detail = row.detail;
+  return entry;
+}
+
+/** How many reports one listing returns at most, newest first. */
+export const REPORTS_LISTED = 500;
+
+/** The moderation half of the SQLite store; `guard` is the store's (locks, StorageError). */
+export function moderationStore(db: Database.Database, guard: Guard): ModerationStore {
+  const fresh = !db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'room_bans'").get();
+  db.exec(SCHEMA);
+  if (fresh && db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'bans'").get()) {
+    db.prepare(COPY_V1_BANS).run(Date.now());
+  }
+
+  const upsertBan = db.prepare(
+    `INSERT INTO room_bans (room, member_id, member, until, reason, by_member, ts)
+     VALUES (@room, @memberId, @member, @until, @reason, @by, @ts)
+     ON CONFLICT (room, member_id) DO UPDATE SET member = excluded.member, until = excluded.until,
+       reason = excluded.reason, by_member = excluded.by_member, ts = excluded.ts`,
+  );
+  const deleteAddressBans = db.prepare<[string, string]>('DELETE FROM address_bans WHERE room = ? AND member_id = ?');
+  const insertAddressBan = db.prepare<[string, string, string, number]>(
+    'INSERT OR REPLACE INTO address_bans (room, address, member_id, until) VALUES (?, ?, ?, ?)',
+  );
+  const deleteBan = db.prepare<[string, string, number]>('DELETE FROM room_bans WHERE room = ? AND member_id = ? AND until > ?');
+  const deleteBanAnyway = db.prepare<[string, string]>('DELETE FROM room_bans WHERE room = ? AND member_id = ?');
+  const listBans = db.prepare<[string, number], BanRow>('SELECT * FROM room_bans WHERE room = ? AND until > ? ORDER BY ts DESC');
+  const findBan = db.prepare<[string, string, number], { until: number }>(
+    'SELECT until FROM room_bans WHERE room = ? AND member_id = ? AND until > ?',
+  );
+  const findAddressBan = db.prepare<[string, string, number], { until: number | null }>(
+    'SELECT MAX(until) AS until FROM address_bans WHERE room = ? AND address = ? AND until > ?',
+  );
+  const upsertSeen = db.prepare<[string, string, string, string | null, number]>(
+    `INSERT INTO room_members (room, member_id, member, address, seen) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (room, member_id) DO UPDATE SET member = excluded.member,
+       address = coalesce(excluded.address, room_members.address), seen = excluded.seen`,
+  );
+  const findSeen = db.prepare<[string, string], { member: string; address: string | null }>(
+    'SELECT member, address FROM room_members WHERE room = ? AND member_id = ?',
+  );
+  const getSettings = db.prepare<[string], { settings: string; version: number }>('SELECT settings, version FROM room_settings WHERE room = ?');
+  const putSettings = db.prepare<[string, string]>(
+    `INSERT INTO room_settings (room, settings, version) VALUES (?, ?, 1)
+     ON CONFLICT (room) DO UPDATE SET settings = excluded.settings, version = room_settings.version + 1`,
+  );
+  const findReport = db.prepare<[string, number], ReportRow>('SELECT * FROM reports WHERE room = ? AND seq = ?');
+  const reportById = db.prepare<[string], ReportRow>('SELECT * FROM reports WHERE id = ?');
+  const insertReport = db.prepare<[string, string, number, number]>("INSERT INTO reports (id, room, seq, status, ts) VALUES (?, ?, ?, 'open', ?)");
+  const setStatus = db.prepare<[string, string]>('UPDATE reports SET status = ? WHERE id = ?');
+  const insertEntry = db.prepare<[string, string, string, string | null, number]>(
+    'INSERT OR IGNORE INTO report_entries (report_id, reporter_id, reporter, reason, ts) VALUES (?, ?, ?, ?, ?)',
+  );
+  const entries = db.prepare<[string], { reporter: string; reason: string | null }>(
+    'SELECT reporter, reason FROM report_entries WHERE report_id = ? ORDER BY ts, reporter_id',
+  );
+  const listReports = db.prepare<[{ room: string | null; status: string | null; limit: number }], ReportRow>(
+    `SELECT * FROM reports WHERE (@room IS NULL OR room = @room) AND (@status IS NULL OR status = @status)
+     ORDER BY ts DESC LIMIT @limit`,
+  );
+  const insertAudit = db.prepare(
+    `INSERT INTO audit (room, ts, actor, action, member_id, seq, detail)
+     VALUES (@room, @ts, @actor, @action, @memberId, @seq, @detail)`,
+  );
+  const listAudit = db.prepare<[string, number, number], AuditRow>(
+    'SELECT * FROM audit WHERE room = ? AND id < ? ORDER BY id DESC LIMIT ?',
+  );
+
+  const withEntries = (row: ReportRow): StoredReport => {
+    const rows = entries.all(row.id);
+    return {
+      id: row.id,
+      room: row.room,
+      seq: row.seq,
+      reporters: rows.map((r) => JSON.parse(r.reporter) as Member),
+      reasons: rows.flatMap((r) => (r.reason === null ? [] : [r.reason])),
+      count: rows.length,
+      status: row.status,
+      ts: row.ts,
+    };
+  };
+
+  const banAll = db.transaction((room: string, ban: Ban & { until: number }, addresses: string[]) => {
+    upsertBan.run({
+      room,
+      memberId: ban.member.id,
+      member: JSON.stringify(ban.member),
+      until: ban.until,
+      reason: ban.reason ?? null,
+      by: JSON.stringify(ban.by),
+      ts: ban.ts,
+    });
+    deleteAddressBans.run(room, ban.member.id);
+    for (const address of addresses) insertAddressBan.run(room, address, ban.member.id, ban.until);
+  });
+  const unbanAll = db.transaction((room: string, memberId: string, now: number) => {
+    const inForce = deleteBan.run(room, memberId, now).changes > 0;
+    deleteBanAnyway.run(room, memberId);
+    deleteAddressBans.run(room, memberId);
+    return inForce;
+  });
+  const reportOne = db.transaction((input: { room: string; seq: number; reporter: Member; reason?: string; ts: number }) => {
+    let row = findReport.get(input.room, input.seq);
+    if (!row) {
+      insertReport.run(randomUUID(), input.room, input.seq, input.ts);
+      row = findReport.get(input.room, input.seq)!;
+    }
+    const added =
+      insertEntry.run(row.id, input.reporter.id, JSON.stringify(input.reporter), input.reason ?? null, input.ts).changes > 0;
+    if (added && row.status !== 'open') setStatus.run('open', row.id);
+    return { report: withEntries(reportById.get(row.id)!), added };
+  });
+
+  return {
+    ban: (room, ban, addresses) => guard(() => banAll.immediate(room, ban, addresses)),
+    unban: (room, memberId, now) => guard(() => unbanAll.immediate(room, memberId, now)),
+    bans: (room, now) => guard(() => listBans.all(room, now).map(toBan)),
+    bannedUntil: (room, memberId, now) => guard(() => findBan.get(room, memberId, now)?.until ?? 0),
+    addressBannedUntil: (room, address, now) => guard(() => findAddressBan.get(room, address, now)?.until ?? 0),
+    seen: (room, member, address, ts) => guard(() => void upsertSeen.run(room, member.id, JSON.stringify(member), address ?? null, ts)),
+    lastSeen: (room, memberId) =>
+      guard(() => {
+        const row = findSeen.get(room, memberId);
+        if (!row) return undefined;
+        const member = JSON.parse(row.member) as Member;
+        return row.address === null ? { member } : { member, address: row.address };
+      }),
+    settings: (room) =>
+      guard(() => {
+        const row = getSettings.get(room);
+        return row && { settings: JSON.parse(row.settings) as RoomSettings, version: row.version };
+      }),
+    saveSettings: (room, settings) => guard(() => void putSettings.run(room, JSON.stringify(settings))),
+    report: (input) => guard(() => reportOne.immediate(input)),
+    reports: ({ room, status }) => guard(() => listReports.all({ room: room ?? null, status: status ?? null, limit: REPORTS_LISTED }).map(withEntries)),
+    resolveReport: (id) =>
+      guard(() => {
+        if (setStatus.run('resolved', id).changes === 0) return undefined;
+        return withEntries(reportById.get(id)!);
+      }),
+    audit: (entry) =>
+      guard(() => {
+        const { lastInsertRowid } = insertAudit.run({
+          room: entry.room,
+          ts: entry.ts,
+          actor: JSON.stringify(entry.actor),
+          action: entry.action,
+          memberId: entry.memberId ?? null,
+          seq: entry.seq ?? null,
+          detail: entry.detail ?? null,
+        });
+        const { room: _room, ...rest } = entry;
+        return { id: Number(lastInsertRowid), ...rest };
+      }),
+    auditLog: (room, before, limit) =>
+      guard(() => {
+        const rows = listAudit.all(room, before ?? Number.MAX_SAFE_INTEGER, limit + 1);
+        return { entries: rows.slice(0, limit).map(toAuditEntry), hasMore: rows.length > limit };
+      }),
+  };
+}

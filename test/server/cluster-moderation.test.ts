@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { describe, test, type TestContext } from 'node:test';
+import { SignJWT } from 'jose';
+import { io } from 'socket.io-client';
+import type { HandshakeAuth } from '../../protocol/index.js';
+import { spawnRelay } from './cluster-helpers.js';
+import { collect, connect, msgId, next, request, sleep, type Client } from './helpers.js';
+import { freshPostgres, redisUrl, skipWithoutBoth } from './services.js';
+
+/** Moderation v2 across two relay processes sharing real PostgreSQL and Redis: what one relay is told, the other applies at once. */
+
+const secret = 'cluster-secret-cluster-secret-32!';
+const sign = (claims: Record<string, unknown>) =>
+  new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(secret));
+
+async function pair(t: TestContext) {
+  const env = {
+    DATABASE_URL: await freshPostgres(t),
+    REDIS_URL: redisUrl!,
+    REDIS_PREFIX: `test-${randomBytes(5).toString('hex')}`,
+    JWT_SECRET: secret,
+    TRUST_PROXY: 'loopback',
+  };
+  const [a, b] = await Promise.all([spawnRelay(t, env), spawnRelay(t, env)]);
+  return { a: a!, b: b! };
+}
+
+/** Connected through a trusted proxy that says the client is at `address`. */
+function from(t: TestContext, url: string, address: string, auth: HandshakeAuth): Promise<Client> {
+  const socket: Client = io(url, { auth, transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { 'x-forwarded-for': address } });
+  t.after(() => void socket.disconnect());
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+}
+
+const send = (socket: Client, text: string) => request(socket, 'send', { room: 'r', text, clientMsgId: msgId() });
+const code = async (reply: Promise<any>) => (await reply).error?.code ?? 'ok';
+
+describe('moderation across relays', { skip: skipWithoutBoth }, () => {
+  test('settings changed on one relay apply on the other at once; slow mode, reports and room events span relays', async (t) => {
+    const { a, b } = await pair(t);
+    const mod = await connect(t, a.url, { token: await sign({ sub: 'mod', name: 'Mod', role: 'moderator' }) });
+    await request(mod, 'join', { room: 'r' });
+    const modOnB = await connect(t, b.url, { token: await sign({ sub: 'mod2', name: 'Mod2', role: 'moderator', rooms: ['r'] }) });
+    const guestOnB = await connect(t, b.url, { name: 'gus' });
+    await request(guestOnB, 'join', { room: 'r' });
+    const guestOnA = await connect(t, a.url, { name: 'ann' });
+    await request(guestOnA, 'join', { room: 'r' });
+
+    const told = next(guestOnB, 'room');
+    await request(mod, 'configure', { room: 'r', settings: { paused: true } });
+    assert.equal(await code(send(guestOnB, 'paused at once')), 'paused', 'no wait between the relays');
+    assert.equal((await told).settings.paused, true, 'room reaches the other relay');
+
+    await request(mod, 'configure', { room: 'r', settings: { paused: false, blockedWords: ['spam'], slowModeSeconds: 30 } });
+    assert.equal(await code(send(guestOnB, 's p a m')), 'blocked');
+    assert.equal(await code(send(guestOnB, 'hello')), 'ok');
+    const sameOnA = await connect(t, a.url, { name: 'ann2' });
+    await request(sameOnA, 'join', { room: 'r' });
+
+    // Reports from relay A reach the room's moderator on relay B.
+    const reports = collect(modOnB, 'report');
+    const message = (await send(sameOnA, 'report me')).message;
+    await request(guestOnA, 'report', { room: 'r', seq: message.seq, reason: 'rude' });
+    await sleep(300);
+    assert.deepEqual(reports.map((r) => [r.reporter.name, r.count, r.reason]), [['ann', 1, 'rude']]);
+
+    // Settings read on relay B are those written through relay A.
+    const joinedOnB = await request(modOnB, 'join', { room: 'r' });
+    assert.deepEqual(joinedOnB.settings.blockedWords, ['spam']);
+    assert.equal(joinedOnB.settings.slowModeSeconds, 30);
+  });
+
+  test('slow mode holds for one member across relays', async (t) => {
+    const { a, b } = await pair(t);
+    const mod = await connect(t, a.url, { token: await sign({ sub: 'mod', name: 'Mod', role: 'moderator' }) });
+    await request(mod, 'configure', { room: 'r', settings: { slowModeSeconds: 30 } });
+    const tabA = await connect(t, a.url, { name: 'alice', clientId: 'alice-browser' });
+    const tabB = await connect(t, b.url, { name: 'alice', clientId: 'alice-browser' });
+    await request(tabA, 'join', { room: 'r' });
+    await request(tabB, 'join', { room: 'r' });
+    assert.equal(await code(send(tabA, 'one')), 'ok');
+    const refused = await send(tabB, 'two');
+    assert.equal(refused.error?.code, 'slow_mode');
+    assert.ok(refused.error.retryAfterMs > 25_000, String(refused.error.retryAfterMs));
+  });
+
+  test('a ban on one relay refuses guests from the address on the other, and takes out those already there', async (t) => {
+    const { a, b } = await pair(t);
+    const mod = await connect(t, a.url, { token: await sign({ sub: 'mod', name: 'Mod', role: 'moderator' }) });
+    const troll = await from(t, a.url, '198.51.100.4', { name: 'troll' });
+    const trollId = (await request(troll, 'join', { room: 'r' })).self.id;
+    const sibling = await from(t, b.url, '198.51.100.4', { name: 'sibling' });
+    await request(sibling, 'join', { room: 'r' });
+    const siblingBanned = next(sibling, 'banned');
+    assert.deepEqual(await request(mod, 'ban', { room: 'r', memberId: trollId, minutes: 5, reason: 'spam' }), { ok: true });
+    assert.equal((await siblingBanned).reason, 'spam');
+    const fresh = await from(t, b.url, '198.51.100.4', { name: 'new-name', clientId: 'new-browser' });
+    assert.equal(await code(request(fresh, 'join', { room: 'r' })), 'banned');
+    const member = await from(t, b.url, '198.51.100.4', { token: await sign({ sub: 'u1', name: 'Ann' }) });
+    assert.equal(await code(request(member, 'join', { room: 'r' })), 'ok');
+  });
+});
