@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import type { ChatSocket } from '../socket/types.js';
+import { MAX_QUEUED_BYTES, queuedBytes, type Connection, type Internals } from '../socket/queued.js';
 
 /**
  * A client that stops reading (a stalled phone, a bot that never reads, a
@@ -17,39 +17,8 @@ import type { ChatSocket } from '../socket/types.js';
  * only make it ask for the same answer again. A client that comes back joins
  * with `since` and gets what it missed from storage, as after any drop.
  */
-export const MAX_QUEUED_BYTES = 1024 * 1024;
 export const HARD_MAX_QUEUED_BYTES = 32 * 1024 * 1024;
 const CHECK_EVERY_MS = 500;
-
-type Connection = ChatSocket['conn'];
-
-/**
- * What Engine.IO, ws and Node keep internally (typed private there): the
- * packets waiting for the transport; for a WebSocket, its TCP socket, the
- * bytes Node has handed to libuv, and how many of those libuv still holds.
- */
-interface Internals {
-  writeBuffer?: { data?: string | ArrayBufferLike | ArrayBufferView }[];
-  transport: {
-    name: string;
-    socket?: {
-      bufferedAmount?: number;
-      terminate?: () => void;
-      _socket?: { _bytesDispatched?: number; _handle?: { writeQueueSize?: number } | null };
-    };
-  };
-}
-
-/** Bytes waiting to go out on a connection (string lengths for text frames: close enough for a bound). */
-export function queuedBytes(conn: Connection): number {
-  const { writeBuffer = [], transport } = conn as unknown as Internals;
-  let bytes = transport.name === 'websocket' ? (transport.socket?.bufferedAmount ?? 0) : 0;
-  for (const { data } of writeBuffer) {
-    if (typeof data === 'string') bytes += data.length;
-    else if (data) bytes += data.byteLength;
-  }
-  return bytes;
-}
 
 /**
  * A figure that grows whenever the client takes data. Over WebSocket: the

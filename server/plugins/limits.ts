@@ -30,7 +30,8 @@ export default fp(
       'limits',
       new Limits({
         messages: rateLimit && rateLimiter(rateLimit, redis, `${redisPrefix}:rate`),
-        guestAddresses: guestRateLimit && rateLimiter(guestRateLimit, redis, `${redisPrefix}:rate-net`),
+        // RATE_LIMIT=off turns every rate limit off.
+        guestAddresses: rateLimit && guestRateLimit && rateLimiter(guestRateLimit, redis, `${redisPrefix}:rate-net`),
       }),
     );
   },

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import fp from 'fastify-plugin';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { Server } from 'socket.io';
 import { Chat } from '../chat/chat.js';
 import { addressKey } from '../chat/address.js';
@@ -10,6 +11,7 @@ import { bansHandler } from '../socket/bans.js';
 import { socketBroadcaster, socketRoster } from '../socket/broadcaster.js';
 import { configureHandler } from '../socket/configure.js';
 import type { HandlerContext, SocketLayer } from '../socket/context.js';
+import { requestsPerConnection } from '../socket/define-handler.js';
 import { deleteHandler } from '../socket/delete.js';
 import { editHandler } from '../socket/edit.js';
 import { addressResolver, ConnectionCounter, originAllowed } from '../socket/handshake.js';
@@ -93,6 +95,9 @@ export default fp(
       // joins again with `since`, and the store answers what it missed.
     });
     const presence = new Presence(io);
+    // Per connection, so in this relay's memory (a connection lives on one relay).
+    const perConnection = config.rateLimit && requestsPerConnection(config.rateLimit);
+    const requests = perConnection && new RateLimiterMemory({ points: perConnection.points, duration: perConnection.windowMs / 1000 });
     const chat = new Chat({
       store: app.store,
       config,
@@ -151,7 +156,7 @@ export default fp(
       const member = socket.data.member;
       const connectionLog = log.child({ socket: socket.id, member: member.id });
       connectionLog.info({ address: socket.data.address }, 'connected');
-      const ctx: HandlerContext = { io, presence, chat, metrics, socket, log: connectionLog, typing: new Map() };
+      const ctx: HandlerContext = { io, presence, chat, metrics, socket, log: connectionLog, typing: new Map(), requests, pending: 0 };
       socket.on('join', joinHandler(ctx));
       socket.on('leave', leaveHandler(ctx));
       socket.on('send', sendHandler(ctx));

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Chat } from '../chat/chat.js';
 import type { Metrics } from '../chat/metrics.js';
 import type { Presence } from './presence.js';
@@ -18,4 +19,10 @@ export interface HandlerContext extends SocketLayer {
   log: FastifyBaseLogger;
   /** Rooms where this socket's typing:true was relayed, with when (for the throttle). */
   typing: Map<string, number>;
+  /**
+   * Requests per connection (any event), keyed by socket id, and how many of
+   * this connection's are unanswered; undefined with RATE_LIMIT=off.
+   */
+  requests?: RateLimiterAbstract;
+  pending: number;
 }

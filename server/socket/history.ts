@@ -8,5 +8,5 @@ export function historyHandler(ctx: HandlerContext) {
   return defineHandler(ctx, 'history', historySchema, async ({ room, before, limit }): Promise<HistoryResult> => {
     requireJoined(ctx, room);
     return ctx.chat.history(ctx.socket.data.member, room, before, limit);
-  });
+  }, { heavy: true });
 }

@@ -51,5 +51,5 @@ export function joinHandler(ctx: HandlerContext) {
     if (changedTruncated) result.changedTruncated = true;
     if (pinned) result.pinned = pinned;
     return result;
-  });
+  }, { heavy: true });
 }
