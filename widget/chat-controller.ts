@@ -118,7 +118,7 @@ export class ChatController implements ReactiveController {
       this.listener.disconnected();
     },
     connect_error: (error: Error) => {
-      // Refused by the relay (not a network failure): socket.io-client will
+      // Refused by the relay (not a network failure): the socket will
       // not retry, so say why rather than spin on "Connecting…".
       if (!this.#connection?.active) {
         this.refused = error.message as HandshakeErrorCode;

@@ -40,7 +40,7 @@ export function relayPlugin() {
       // A relay reached through a proxy that blocks WebSocket: its Engine.IO
       // server is told to refuse the websocket transport, so only polling works.
       await start('pollingOnly', {});
-      relays.pollingOnly.app.relay.io.engine.opts.transports = ['polling'];
+      relays.pollingOnly.app.sockets.io.engine.opts.transports = ['polling'];
       // A relay that admits one other origin only, not the test pages': a site
       // that did not list the page's origin (cross-site WebSocket hijacking).
       await start('closed', { allowedOrigins: ['https://allowed.example'] });
@@ -64,7 +64,7 @@ export function relayPlugin() {
       }
       if (path === '/__relay/drop') {
         // Close every transport, as a network cut would: clients reconnect by themselves.
-        for (const socket of relays.main.app.relay.io.sockets.sockets.values()) socket.conn.close();
+        for (const socket of relays.main.app.sockets.io.sockets.sockets.values()) socket.conn.close();
         return { body: 'dropped', type: 'text' };
       }
       if (path === '/__relay/csp.html') {
