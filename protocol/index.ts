@@ -252,3 +252,58 @@ export const CHANGED_MAX_LIMIT = 500;
 export const DEFAULT_EDIT_WINDOW_MINUTES = 15;
 /** REACTIONS's default: the emoji members may react with. */
 export const DEFAULT_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🎉'] as const;
+
+// v2 moderation (PROTOCOL.md, "Shapes" and the v2 rows of both tables).
+
+/** A room's settings; `blockedWords` is `[]` except for the room's moderators' join ack and `configure`. */
+export interface RoomSettings {
+  topic: string;
+  slowModeSeconds: number;
+  membersOnly: boolean;
+  paused: boolean;
+  pinnedSeq: number | null;
+  blockedWords: string[];
+}
+export interface Ban {
+  member: Member;
+  until: number | null;
+  reason?: string;
+  by: Member;
+  ts: number;
+}
+export interface ConfigureRequest {
+  room: string;
+  settings: Partial<RoomSettings>;
+}
+export interface ConfigureResult {
+  settings: RoomSettings;
+}
+export interface UnbanRequest {
+  room: string;
+  memberId: string;
+}
+export interface BansRequest {
+  room: string;
+}
+export interface BansResult {
+  bans: Ban[];
+}
+export interface ReportRequest {
+  room: string;
+  seq: number;
+  reason?: string;
+}
+/** To the whole room when its settings change (`blockedWords` always `[]` here). */
+export interface RoomEvent {
+  room: string;
+  settings: RoomSettings;
+  pinned?: Message;
+}
+/** To the room's moderators who are online when a member reports a message. */
+export interface ReportEvent {
+  room: string;
+  message: Message;
+  reporter: Member;
+  reason?: string;
+  count: number;
+}

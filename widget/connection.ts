@@ -1,4 +1,4 @@
-import type { ClientToServerEvents, HandshakeAuth, ServerToClientEvents } from '../protocol/index.js';
+import type { ClientToServerEvents, HandshakeAuth, ReportEvent, RoomEvent, ServerToClientEvents } from '../protocol/index.js';
 import { Socket } from './socket.js';
 
 type Request = keyof ClientToServerEvents;
@@ -7,6 +7,8 @@ export type AckOf<E extends Request> = Parameters<Parameters<ClientToServerEvent
 
 /** What one user of a connection hears: its room's events, and every change of the connection itself. */
 export type RoomListener = ServerToClientEvents & {
+  room(event: RoomEvent): void;
+  report(event: ReportEvent): void;
   connect(): void;
   disconnect(): void;
   connect_error(error: Error): void;

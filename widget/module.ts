@@ -6,7 +6,9 @@ export {
   LiveChatConnectEvent,
   LiveChatDisconnectEvent,
   LiveChatErrorEvent,
+  LiveChatMentionEvent,
   LiveChatMessageEvent,
+  LiveChatSigninEvent,
   LiveChatUnreadEvent,
 } from './events.js';
 export type { ErrorBody, ErrorCode, Member, Message, Role } from '../protocol/index.js';
