@@ -7,14 +7,7 @@ import typescript from '@rollup/plugin-typescript';
  * The widget as ONE classic script (Lit and the widget's own Socket.IO
  * client, widget/socket.ts, inside), so a plain <script> tag loads it.
  */
-export default {
-  input: 'widget/index.ts',
-  output: {
-    file: 'dist/widget/live-chat.js',
-    format: 'iife',
-    sourcemap: true,
-  },
-  plugins: [
+const plugins = () => [
     // Whitespace and comments inside html`` and css`` templates. A css``
     // fragment of bare declarations (the dark palette, used in two rules) is
     // not a stylesheet the CSS minifier can parse, so it stays as written.
@@ -39,5 +32,18 @@ export default {
       compress: { passes: 2 },
       format: { comments: false },
     }),
-  ],
-};
+];
+
+export default [
+  { input: 'widget/index.ts', output: { file: 'dist/widget/live-chat.js', format: 'iife', sourcemap: true }, plugins: plugins() },
+  /**
+   * What only moderators use, loaded by the widget from the relay when a
+   * moderator signs in (widget/moderator-hook.ts). It renders with the
+   * widget's Lit, handed over by the hook, so it bundles none.
+   */
+  {
+    input: 'widget/moderator/index.ts',
+    output: { file: 'dist/widget/live-chat-moderator.js', format: 'iife', sourcemap: true },
+    plugins: plugins(),
+  },
+];
