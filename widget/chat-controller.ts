@@ -1,6 +1,8 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import {
+  DEFAULT_EDIT_WINDOW_MINUTES,
   DEFAULT_MAX_MESSAGE_LENGTH,
+  DEFAULT_REACTIONS,
   HISTORY_DEFAULT_LIMIT,
   HISTORY_MAX_LIMIT,
   TYPING_THROTTLE_MS,
@@ -11,7 +13,11 @@ import {
   type HandshakeErrorCode,
   type Member,
   type Message,
+  type OwnReaction,
   type PresenceEvent,
+  type ReportEvent,
+  type RoomEvent,
+  type RoomSettings,
   type TypingEvent,
 } from '../protocol/index.js';
 import { connect as sharedConnection, type Connect, type Connection, type RoomListener } from './connection.js';
@@ -25,6 +31,8 @@ export interface Outgoing {
   clientMsgId: string;
   text: string;
   ts: number;
+  replyTo?: number;
+  mentions?: string[];
   error?: ErrorBody;
 }
 
@@ -55,6 +63,8 @@ export interface ChatListener {
   connected(): void;
   disconnected(): void;
   error(error: ErrorBody): void;
+  /** A moderator of the room heard a report. */
+  report(event: ReportEvent): void;
 }
 
 const NO_ANSWER: ErrorBody = { code: 'unavailable', message: 'no answer from the chat server' };
@@ -98,6 +108,18 @@ export class ChatController implements ReactiveController {
   maxLength = DEFAULT_MAX_MESSAGE_LENGTH;
   /** Set while the relay says to slow down: sends wait until then. */
   retryAt?: number;
+  /** The highest revision seen in the room: a rejoin asks for every change after it. */
+  rev = 0;
+  /** The visitor's own reactions, as `seq emoji`. */
+  mine = new Set<string>();
+  /** The emoji members may react with: the relay's, if its join ack names them. */
+  reactions: readonly string[] = DEFAULT_REACTIONS;
+  /** How long after sending the visitor may edit (ms). */
+  editWindowMs = DEFAULT_EDIT_WINDOW_MINUTES * 60_000;
+  settings?: RoomSettings;
+  pinned?: Message;
+  /** Why the last request was refused. */
+  lastError?: ErrorBody;
 
   #connection?: Connection;
   #options?: ChatOptions;
@@ -118,7 +140,7 @@ export class ChatController implements ReactiveController {
       this.listener.disconnected();
     },
     connect_error: (error: Error) => {
-      // Refused by the relay (not a network failure): socket.io-client will
+      // Refused by the relay (not a network failure): the socket will
       // not retry, so say why rather than spin on "Connecting…".
       if (!this.#connection?.active) {
         this.refused = error.message as HandshakeErrorCode;
@@ -132,11 +154,14 @@ export class ChatController implements ReactiveController {
       else this.#merge([message]);
     },
     // An edit, a reaction or a deletion: the message changes in place, if held.
-    updated: (message: Message) => {
-      if (!this.messages.some((m) => m.seq === message.seq)) return;
-      this.messages = this.messages.map((m) => (m.seq === message.seq ? message : m));
+    updated: (message: Message) => this.#update([message]),
+    room: ({ settings, pinned }: RoomEvent) => {
+      // `blockedWords` is [] in this event: a moderator keeps the list the join gave.
+      this.settings = { ...settings, blockedWords: this.settings?.blockedWords ?? [] };
+      this.pinned = pinned;
       this.host.requestUpdate();
     },
+    report: (event: ReportEvent) => this.listener.report(event),
     deleted: ({ seq }: DeletedEvent) => {
       this.messages = this.messages.map((m) => (m.seq === seq ? { ...m, text: '', deleted: true } : m));
       this.host.requestUpdate();
@@ -212,6 +237,8 @@ export class ChatController implements ReactiveController {
     this.#close();
     if (!sameRoom) {
       this.messages = [];
+      this.rev = 0;
+      this.mine.clear();
       this.outgoing = [];
       this.members.clear();
       this.hasMore = false;
@@ -227,9 +254,9 @@ export class ChatController implements ReactiveController {
     if (connection.connected) void this.#join();
   }
 
-  send(text: string): void {
+  send(text: string, replyTo?: number, mentions?: string[]): void {
     rememberClientId();
-    const outgoing: Outgoing = { clientMsgId: newClientMsgId(), text, ts: Date.now() };
+    const outgoing: Outgoing = { clientMsgId: newClientMsgId(), text, ts: Date.now(), replyTo, mentions };
     this.outgoing = [...this.outgoing, outgoing];
     this.#typingSentAt = 0;
     clearTimeout(this.#typingIdle);
@@ -270,19 +297,21 @@ export class ChatController implements ReactiveController {
     this.#typingIdle = setTimeout(() => this.typing(false), TYPING_IDLE_MS);
   }
 
-  /** Fetches the page of messages before the oldest one held. */
-  async loadOlder(): Promise<void> {
+  /** Fetches the page of messages before the oldest one held (down to `seq`, when given). */
+  async loadOlder(seq?: number): Promise<void> {
     if (!this.#joined || !this.hasMore || this.loadingOlder) return;
+    const before = this.messages[0]?.seq ?? this.lastSeq + 1;
     this.loadingOlder = true;
     this.host.requestUpdate();
     try {
       const ack = await this.#connection!.request(
         'history',
-        { room: this.#options!.room, before: this.messages[0]?.seq ?? this.lastSeq + 1, limit: HISTORY_DEFAULT_LIMIT },
+        { room: this.#options!.room, before, limit: seq ? Math.min(HISTORY_MAX_LIMIT, before - seq) : HISTORY_DEFAULT_LIMIT },
         ACK_TIMEOUT_MS,
       );
       if (ack.ok) {
         this.hasMore = ack.hasMore;
+        this.#own(ack.myReactions);
         this.#merge(ack.messages, false);
       }
     } catch {
@@ -301,26 +330,44 @@ export class ChatController implements ReactiveController {
   }
 
   /** Deletes a message (own, or any for moderators). Resolves true once the relay did. */
-  remove(seq: number): Promise<boolean> {
-    return this.#request('delete', { room: this.#options!.room, seq });
+  async remove(seq: number): Promise<boolean> {
+    return !!(await this.ask('delete', { seq }));
   }
 
-  /** Bans a member from the room (moderators), with a reason if given. Resolves true once the relay did. */
-  ban(memberId: string, minutes: number, reason = ''): Promise<boolean> {
-    // A v1 relay refuses unknown fields: `reason` only when there is one.
-    const request = { room: this.#options!.room, memberId, minutes, ...(reason ? { reason } : {}) };
-    return this.#request('ban', request);
+  /** Edits one of the visitor's messages. Resolves true once the relay did. */
+  async edit(seq: number, text: string): Promise<boolean> {
+    const ack = await this.ask('edit', { seq, text });
+    if (ack) this.#update([ack.message]);
+    return !!ack;
   }
 
-  async #request(event: 'delete' | 'ban', payload: object): Promise<boolean> {
+  /** Adds (`on`) or takes back the visitor's reaction. */
+  async react(seq: number, emoji: string, on: boolean): Promise<void> {
+    const ack = await this.ask('react', { seq, emoji, on });
+    if (!ack) return;
+    this.mine[on ? 'add' : 'delete'](`${seq} ${emoji}`);
+    this.#update([ack.message]);
+  }
+
+  /** Reports a message to the room's moderators, with a reason if given. */
+  async report(seq: number, reason: string): Promise<boolean> {
+    return !!(await this.ask('report', { seq, ...(reason ? { reason } : {}) }));
+  }
+
+  /**
+   * Sends a request about the room (`room` is added) and resolves with its
+   * ack, or undefined when it was refused or unanswered (the error is raised).
+   * The moderator script's requests go through here too.
+   */
+  async ask(event: string, payload: object): Promise<any> {
     try {
-      const ack = await this.#connection!.request(event, payload as never, ACK_TIMEOUT_MS);
-      if (!ack.ok) this.listener.error(ack.error);
-      return ack.ok;
+      const ack: any = await this.#connection!.request(event as 'delete', { room: this.#options!.room, ...payload } as never, ACK_TIMEOUT_MS);
+      if (ack.ok) return ack;
+      this.listener.error((this.lastError = ack.error));
     } catch {
-      this.listener.error(NO_ANSWER);
-      return false;
+      this.listener.error((this.lastError = NO_ANSWER));
     }
+    return undefined;
   }
 
   #close(): void {
@@ -350,7 +397,9 @@ export class ChatController implements ReactiveController {
     const connection = this.#connection;
     const room = this.#options?.room;
     if (!connection || !room) return;
-    const request = this.lastSeq > 0 ? { room, since: this.lastSeq, limit: HISTORY_MAX_LIMIT } : { room };
+    // After a reconnect: the messages after the last one held, and the changes to those held.
+    const request =
+      this.lastSeq > 0 ? { room, since: this.lastSeq, limit: HISTORY_MAX_LIMIT, sinceRev: this.rev } : { room };
     let ack;
     try {
       ack = await connection.request('join', request, ACK_TIMEOUT_MS);
@@ -371,6 +420,15 @@ export class ChatController implements ReactiveController {
     const max = (ack as { maxMessageLength?: unknown }).maxMessageLength;
     if (typeof max === 'number' && max > 0) this.maxLength = max;
     this.self = ack.self;
+    // v2 relays (a v1 relay sends neither).
+    const extra = ack as { reactions?: unknown; editWindowMinutes?: unknown; settings?: RoomSettings; pinned?: Message };
+    if (Array.isArray(extra.reactions)) this.reactions = extra.reactions;
+    if (typeof extra.editWindowMinutes === 'number') this.editWindowMs = extra.editWindowMinutes * 60_000;
+    this.settings = extra.settings;
+    this.pinned = extra.pinned;
+    this.#own(ack.myReactions);
+    this.#update(ack.changed ?? []);
+    this.rev = Math.max(this.rev, ack.rev ?? 0);
     this.count = ack.count;
     this.members = new Map(ack.members.map((m) => [m.id, m]));
     if (this.messages.length === 0) this.hasMore = (ack.messages[0]?.seq ?? 1) > 1;
@@ -401,10 +459,26 @@ export class ChatController implements ReactiveController {
       this.#flush();
     };
     connection
-      .request('send', { room, text: outgoing.text, clientMsgId: outgoing.clientMsgId }, ACK_TIMEOUT_MS)
+      .request(
+        'send',
+        {
+          room,
+          text: outgoing.text,
+          clientMsgId: outgoing.clientMsgId,
+          // Only when set: a v1 relay refuses unknown fields.
+          ...(outgoing.replyTo ? { replyTo: outgoing.replyTo } : {}),
+          ...(outgoing.mentions?.length ? { mentions: outgoing.mentions } : {}),
+        },
+        ACK_TIMEOUT_MS,
+      )
       .then(
         (ack) => {
-          if (ack.ok) this.#merge([ack.message]);
+          if (ack.ok) {
+            this.#merge([ack.message]);
+            // Slow mode: the composer waits (keeping the draft) as long as the relay would.
+            const slow = this.settings?.slowModeSeconds;
+            if (slow && this.self?.role !== 'moderator') this.#slowDown(slow * 1000);
+          }
           settle(ack.ok ? undefined : ack.error);
         },
         () => {
@@ -449,6 +523,7 @@ export class ChatController implements ReactiveController {
     const selfId = this.self?.id;
     const acked = new Set<string | undefined>();
     for (const message of incoming) {
+      this.rev = Math.max(this.rev, message.rev ?? 0);
       if (news && !bySeq.has(message.seq)) this.listener.message(message);
       bySeq.set(message.seq, message);
       if (message.author.id === selfId) acked.add(message.clientMsgId);
@@ -457,6 +532,19 @@ export class ChatController implements ReactiveController {
     this.messages = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
     if (acked.size > 0) this.outgoing = this.outgoing.filter((o) => !acked.has(o.clientMsgId));
     this.host.requestUpdate();
+  }
+
+  /** Messages that changed (edited, deleted, reacted to) replace the copies held; others are not fetched. */
+  #update(changed: Message[]): void {
+    const bySeq = new Map(changed.map((m) => [m.seq, m]));
+    for (const m of changed) this.rev = Math.max(this.rev, m.rev);
+    this.messages = this.messages.map((m) => bySeq.get(m.seq) ?? m);
+    if (this.pinned && bySeq.has(this.pinned.seq)) this.pinned = bySeq.get(this.pinned.seq);
+    this.host.requestUpdate();
+  }
+
+  #own(reactions: OwnReaction[] = []): void {
+    for (const { seq, emoji } of reactions) this.mine.add(`${seq} ${emoji}`);
   }
 
   #pruneTypists(): void {

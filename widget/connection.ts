@@ -1,13 +1,12 @@
-import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, HandshakeAuth, ServerToClientEvents } from '../protocol/index.js';
+import { Socket } from './socket.js';
 
 type Request = keyof ClientToServerEvents;
 type Payload<E extends Request> = Parameters<ClientToServerEvents[E]>[0];
 export type AckOf<E extends Request> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];
 
 /** What one user of a connection hears: its room's events, and every change of the connection itself. */
-/** A room's events (any it leaves out are ignored), and the connection's own. */
-export type RoomListener = Partial<ServerToClientEvents> & {
+export type RoomListener = ServerToClientEvents & {
   connect(): void;
   disconnect(): void;
   connect_error(error: Error): void;
@@ -39,32 +38,29 @@ const shared = new Map<string, SharedConnection>();
 
 class SharedConnection implements Connection {
   private readonly rooms = new Map<string, Set<RoomListener>>();
-  private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  private readonly socket: Socket;
 
   constructor(
     private readonly key: string,
     server: string,
     auth: HandshakeAuth,
   ) {
-    const socket = (this.socket = io(server, {
-      auth: { ...auth },
-      // We share sockets ourselves; socket.io-client's own cache would hand
-      // two identities one connection.
-      forceNew: true,
-      // WebSocket first (one round trip less); polling when a proxy blocks it.
-      transports: ['websocket', 'polling'],
-      tryAllTransports: true,
-    }));
     const each = (listeners: Iterable<RoomListener> | undefined, event: string, arg: unknown) => {
       // A copy: a listener may leave while hearing the event. An event this
       // version does not know (a newer relay's) is ignored.
       for (const listener of [...(listeners ?? [])]) (listener as any)[event]?.(arg);
     };
-    // Every relay event is about one room: only that room's listeners hear it.
-    socket.onAny((event, arg) => each(this.rooms.get(arg?.room), event, arg));
-    for (const event of ['connect', 'disconnect', 'connect_error'] as const) {
-      socket.on(event, (arg?: unknown) => each([...this.rooms.values()].flatMap((set) => [...set]), event, arg));
-    }
+    this.socket = new Socket(server, { ...auth }, (event, arg) =>
+      each(
+        // The connection's own events go to every listener; every relay event
+        // is about one room: only that room's listeners hear it.
+        event.startsWith('connect') || event === 'disconnect'
+          ? [...this.rooms.values()].flatMap((set) => [...set])
+          : this.rooms.get(arg?.room),
+        event,
+        arg,
+      ),
+    );
   }
 
   get connected(): boolean {
@@ -84,14 +80,14 @@ class SharedConnection implements Connection {
     const listeners = this.rooms.get(room);
     if (!listeners?.delete(listener) || listeners.size) return;
     this.rooms.delete(room);
-    if (this.socket.connected) this.socket.emit('leave', { room }, () => {});
+    if (this.socket.connected) this.socket.emitWithAck('leave', { room }, 1000).catch(() => {});
     if (this.rooms.size) return;
     shared.delete(this.key);
     this.socket.disconnect();
   }
 
   request<E extends Request>(event: E, payload: Payload<E>, timeoutMs: number): Promise<AckOf<E>> {
-    return (this.socket.timeout(timeoutMs) as any).emitWithAck(event, payload);
+    return this.socket.emitWithAck(event, payload, timeoutMs);
   }
 }
 

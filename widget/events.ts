@@ -37,6 +37,20 @@ export class LiveChatErrorEvent extends Event {
   }
 }
 
+/** A message that mentions the visitor arrived (`event.message`), e.g. to notify them outside the page. */
+export class LiveChatMentionEvent extends Event {
+  constructor(readonly message: Message) {
+    super('live-chat-mention', init);
+  }
+}
+
+/** A guest asked to sign in (a members-only room): the host page shows its sign-in and sets `token`. */
+export class LiveChatSigninEvent extends Event {
+  constructor() {
+    super('live-chat-signin', init);
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'live-chat-message': LiveChatMessageEvent;
@@ -44,5 +58,7 @@ declare global {
     'live-chat-disconnect': LiveChatDisconnectEvent;
     'live-chat-unread': LiveChatUnreadEvent;
     'live-chat-error': LiveChatErrorEvent;
+    'live-chat-mention': LiveChatMentionEvent;
+    'live-chat-signin': LiveChatSigninEvent;
   }
 }

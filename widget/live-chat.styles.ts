@@ -165,8 +165,122 @@ export const styles = css`
     font-size: 22px;
     line-height: 1;
   }
-  .room {
+  .name {
     flex: 1;
+    display: flex;
+    flex-direction: column;
+    min-width: 0;
+  }
+  .topic {
+    font-size: 0.8em;
+    opacity: 0.8;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .pinned {
+    padding: 6px 14px;
+    border-bottom: 1px solid var(--_border);
+    background: var(--_header-bg);
+    font-size: 0.85em;
+  }
+  .pinned summary {
+    cursor: pointer;
+    color: var(--_muted);
+  }
+  .pinned .link {
+    display: block;
+    max-height: 4.2em;
+    overflow: hidden;
+    text-align: start;
+    color: inherit;
+    text-decoration: none;
+  }
+  [part~='mention'] {
+    box-shadow: inset 3px 0 var(--_accent);
+    background: color-mix(in srgb, var(--_accent) 8%, transparent);
+  }
+  .quote {
+    display: block;
+    max-width: 100%;
+    margin: 2px 0;
+    padding: 0 0 0 8px;
+    border: 0;
+    border-left: 2px solid var(--_border);
+    background: none;
+    font-size: 0.85em;
+    color: var(--_muted);
+    text-align: start;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .edited {
+    font-size: 0.8em;
+    color: var(--_muted);
+  }
+  .reactions,
+  .emoji {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 4px;
+  }
+  .reactions {
+    margin-top: 4px;
+  }
+  .reaction {
+    min-height: 24px;
+    padding: 0 6px;
+    border: 1px solid var(--_border);
+    border-radius: 12px;
+    background: none;
+    font-size: 0.85em;
+  }
+  .menu .reaction {
+    text-decoration: none;
+    font-size: 1em;
+  }
+  .reaction[aria-pressed='true'] {
+    border-color: var(--_accent);
+    background: color-mix(in srgb, var(--_accent) 15%, transparent);
+  }
+  .context,
+  .notice {
+    display: flex;
+    gap: 6px;
+    align-items: center;
+    margin: 0;
+    padding: 6px 14px;
+    border-top: 1px solid var(--_border);
+    font-size: 0.85em;
+  }
+  .notice {
+    padding: 12px 14px;
+    background: var(--_header-bg);
+  }
+  .quoted {
+    flex: 1;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+    color: var(--_muted);
+  }
+  [part='mentions'] {
+    margin: 0 14px;
+    padding: 4px 0;
+    list-style: none;
+    border: 1px solid var(--_border);
+    border-radius: 6px;
+    background: var(--_bg);
+  }
+  [part='mentions'] li {
+    padding: 6px 10px;
+    cursor: pointer;
+  }
+  [part='mentions'] [aria-selected='true'] {
+    background: color-mix(in srgb, var(--_accent) 15%, transparent);
+  }
+  .room {
     font-weight: 600;
     overflow: hidden;
     text-overflow: ellipsis;

@@ -1,16 +1,20 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { MAX_NAME_LENGTH, type ErrorBody, type Member, type Message } from '../protocol/index.js';
+import { MAX_MENTIONS, MAX_NAME_LENGTH, type ErrorBody, type Member, type Message } from '../protocol/index.js';
 import { ChatController, type Outgoing } from './chat-controller.js';
 import {
   LiveChatConnectEvent,
   LiveChatDisconnectEvent,
   LiveChatErrorEvent,
+  LiveChatMentionEvent,
   LiveChatMessageEvent,
+  LiveChatSigninEvent,
   LiveChatUnreadEvent,
 } from './events.js';
 import { dayLabel, fullTime, linkify, relativeTime, sameDay } from './format.js';
 import { pickLanguage, strings, type Strings } from './i18n.js';
+import { scriptRelay } from './relay-url.js';
+import { loadModerator, type ModeratorView } from './moderator-hook.js';
 import { remember, recall } from './storage.js';
 import { styles } from './live-chat.styles.js';
 
@@ -23,8 +27,8 @@ const STICK_TO_BOTTOM_PX = 48;
 const MAX_RENDERED = 500;
 /** Messages by one author closer together than this are grouped under one name. */
 const GROUP_MS = 5 * 60_000;
-/** The ban lengths a moderator picks from, in minutes: 5 min, 1 h, 24 h, 7 days. */
-const BAN_MINUTES = [5, 60, 1440, 10080];
+/** At most this many members are offered after `@`. */
+const MENTION_CHOICES = 6;
 /** The name the relay gives a guest who chose none: a reader, counted but not listed. */
 const AUTO_NAME = /^guest-[0-9a-f]{4}$/;
 /** How long the status line keeps saying what a moderation did. */
@@ -48,33 +52,45 @@ const PHONE = '(max-width: 480px)';
  * @fires live-chat-disconnect - The connection dropped; it comes back by itself.
  * @fires live-chat-unread - The unread count changed (`event.count`): messages that arrived while the launcher was closed.
  * @fires live-chat-error - The relay refused something (`event.error.code`, `event.error.message`).
+ * @fires live-chat-mention - A message that mentions the visitor arrived (`event.message`).
+ * @fires live-chat-signin - A guest pressed "Sign in" in a members-only room: show your sign-in, then set `token`.
  *
  * @csspart launcher - The floating button (launcher mode).
- * @csspart badge - The unread count on the launcher.
+ * @csspart badge - The unread count on the launcher (`@` first when someone mentioned the visitor).
  * @csspart panel - The chat box.
  * @csspart header - The top bar with the room name and status.
  * @csspart title - The room name in the header.
+ * @csspart topic - The room's topic, under its name.
+ * @csspart pinned - The pinned message, a banner that folds.
  * @csspart close - The header's close button (launcher mode).
  * @csspart status - The connection status and online count (a button that shows who is here).
  * @csspart members - The list of people here (named members; readers without a name are counted).
  * @csspart messages - The message list (one Tab stop; arrow keys move between messages).
  * @csspart day - A day separator in the message list.
- * @csspart message - One message.
+ * @csspart message - One message; also `mention` when it names the visitor.
+ * @csspart mention - A message that mentions the visitor.
+ * @csspart reply-quote - The message a reply answers, compact; a button that shows it.
  * @csspart avatar - An author's picture (the token's https `avatar`), or coloured initials.
  * @csspart author - A message's author name.
  * @csspart verified - The badge of a verified (signed-in) author, drawn by the widget.
  * @csspart moderator - The badge of a moderator.
  * @csspart time - A message's time.
  * @csspart text - A message's text.
+ * @csspart edited - The "(edited)" marker.
+ * @csspart reactions - A message's reactions.
+ * @csspart reaction - One reaction and its count (a toggle; the visitor's own pressed).
  * @csspart more - A message's "⋯" button, which opens its menu.
- * @csspart message-menu - A message's menu: delete (confirmed), ban (length and reason) for moderators.
+ * @csspart message-menu - A message's menu: react, reply, edit, delete (confirmed), report; moderators' actions.
  * @csspart new-messages - The "New messages" button shown while reading older ones.
  * @csspart typing - The "… is typing" line.
  * @csspart composer - The form at the bottom.
+ * @csspart context - Above the field: the message being answered or edited (Escape cancels).
+ * @csspart mentions - The members offered after `@` (arrows, Enter or Tab, or a tap).
  * @csspart input - The message (or nickname) field.
  * @csspart send - The send button.
  * @csspart counter - The length counter, shown near the longest message allowed.
  * @csspart banned - The notice shown instead of the composer to a banned visitor.
+ * @csspart notice - Shown instead of the composer when the room is paused, or to a guest in a members-only room.
  *
  * @cssprop --live-chat-font - Font family (the page's by default).
  * @cssprop --live-chat-font-size - Base font size (14px).
@@ -120,6 +136,10 @@ export class LiveChat extends LitElement {
     step: { state: true },
     notice: { state: true },
     renaming: { state: true },
+    editing: { state: true },
+    replying: { state: true },
+    query: { state: true },
+    choice: { state: true },
   };
 
   room = '';
@@ -140,11 +160,24 @@ export class LiveChat extends LitElement {
   private now = Date.now();
   /** The message whose menu is open, and how far the visitor went in it (a confirmation, the ban form). */
   private menu?: number;
-  private step?: 'delete' | 'ban';
+  private step?: string;
   /** What the last moderation did, for the status line. */
   private notice = '';
   /** The visitor is choosing a new nickname. */
   private renaming = false;
+  /** The seq of the visitor's message being edited in the composer. */
+  private editing?: number;
+  /** The message the draft answers. */
+  private replying?: Message;
+  /** What follows `@` before the caret, while members are offered; and the one highlighted. */
+  private query?: string;
+  private choice = 0;
+  /** Messages that mention the visitor among the unread. */
+  #unreadMentions = 0;
+  /** Names picked after `@`, with their ids, sent as `mentions` while the draft still has them. */
+  #picked = new Map<string, string>();
+  /** The moderator script's part, once loaded (moderators only). */
+  #mod?: ModeratorView;
 
   get #list() {
     return this.renderRoot.querySelector<HTMLElement>('[part=messages]');
@@ -161,6 +194,7 @@ export class LiveChat extends LitElement {
     connected: () => this.dispatchEvent(new LiveChatConnectEvent()),
     disconnected: () => this.dispatchEvent(new LiveChatDisconnectEvent()),
     error: (error: ErrorBody) => this.dispatchEvent(new LiveChatErrorEvent(error)),
+    report: (event) => this.#mod?.report(event),
   });
   #stickToBottom = true;
   /** The message at the top when older ones were asked for, and its distance from the top, to keep the view still. */
@@ -184,7 +218,10 @@ export class LiveChat extends LitElement {
     const trimmed = text.trim();
     if (!trimmed) return;
     this.#stickToBottom = true;
-    this.chat.send(trimmed);
+    const mentions = [...this.#picked].filter(([name]) => trimmed.includes(`@${name}`)).map(([, id]) => id);
+    this.chat.send(trimmed, this.replying?.seq, mentions.slice(0, MAX_MENTIONS));
+    this.replying = undefined;
+    this.#picked.clear();
   }
 
   /** Opens the launcher's panel (no effect inline). */
@@ -224,6 +261,34 @@ export class LiveChat extends LitElement {
     if (changed.has('room')) this.opened = recall(`open:${this.room}`) === '1';
     this.#language = pickLanguage(this);
     this.#t = strings[this.#language]!;
+    const self = this.chat.self;
+    if (self?.role === 'moderator' && !this.#mod) this.#loadModerator();
+  }
+
+  /** A moderator signed in: their tools come from the relay, once per page. */
+  #loadModerator(): void {
+    this.#mod = { menu: () => nothing, header: () => nothing, panel: () => nothing, report: () => {} };
+    const widget = this;
+    loadModerator(this.server || scriptRelay).then(({ factory, sheet }) => {
+      const root = this.shadowRoot!;
+      root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+      this.#mod = factory({
+        el: this,
+        chat: this.chat,
+        get lang() {
+          return widget.#language;
+        },
+        get step() {
+          return widget.step;
+        },
+        set step(step) {
+          widget.#setStep(step!);
+        },
+        say: (notice) => this.#say(notice),
+        closeMenu: () => this.#closeMenu(),
+      });
+      this.requestUpdate();
+    }, () => {});
   }
 
   protected override updated(): void {
@@ -245,7 +310,7 @@ export class LiveChat extends LitElement {
     this.opened = open;
     remember(`open:${this.room}`, open ? '1' : '0');
     if (open) {
-      this.unread = 0;
+      this.unread = this.#unreadMentions = 0;
       this.#stickToBottom = true;
       this.dispatchEvent(new LiveChatUnreadEvent(0));
       // The visitor asked for the panel: take them to the field.
@@ -258,7 +323,10 @@ export class LiveChat extends LitElement {
   #onMessage(message: Message): void {
     this.dispatchEvent(new LiveChatMessageEvent(message));
     if (message.author.id === this.chat.self?.id) return;
+    const mentioned = this.#mentionsMe(message);
+    if (mentioned) this.dispatchEvent(new LiveChatMentionEvent(message));
     if (!this.#isOpen) {
+      if (mentioned) this.#unreadMentions++;
       this.unread++;
       this.dispatchEvent(new LiveChatUnreadEvent(this.unread));
     } else if (!this.#stickToBottom) {
@@ -283,12 +351,100 @@ export class LiveChat extends LitElement {
     this.requestUpdate();
   }
 
+  #mentionsMe(message: Message): boolean {
+    return !!message.mentions?.some((m) => m.id === this.chat.self?.id);
+  }
+
+  /** Slow mode holds the composer (the draft kept) until the relay takes another message. */
+  get #slowWait(): number {
+    const { retryAt, settings, self } = this.chat;
+    return retryAt && settings?.slowModeSeconds && self?.role !== 'moderator'
+      ? Math.max(1, Math.ceil((retryAt - Date.now()) / 1000))
+      : 0;
+  }
+
   #submitMessage(event: Event): void {
     event.preventDefault();
     // Too long: refused here, the draft kept for the visitor to shorten.
-    if (!this.draft.trim() || this.#tooLong) return;
-    this.send(this.draft);
+    if (!this.draft.trim() || this.#tooLong || this.#slowWait) return;
+    const seq = this.editing;
+    if (seq) {
+      const text = this.draft.trim();
+      void this.chat.edit(seq, text).then((ok) => {
+        if (!ok) this.#say(`${this.#t.notEdited}: ${this.#t.errors[this.chat.lastError!.code] ?? this.#t.errors.internal}`);
+      });
+      this.editing = undefined;
+    } else this.send(this.draft);
     this.draft = '';
+    this.query = undefined;
+  }
+
+  /** The members offered after `@`: named ones (not the visitor) whose name starts with what was typed. */
+  get #choices(): Member[] {
+    const query = this.query?.toLowerCase();
+    if (query === undefined) return [];
+    return [...this.chat.members.values()]
+      .filter((m) => m.id !== this.chat.self?.id && (m.verified || !AUTO_NAME.test(m.name)) && m.name.toLowerCase().startsWith(query))
+      .slice(0, MENTION_CHOICES);
+  }
+
+  /** Puts `@name ` in place of what was typed after `@`, and remembers whom it names. */
+  #pick(member: Member): void {
+    const input = this.#input as HTMLTextAreaElement;
+    const caret = input.selectionStart;
+    const start = caret - this.query!.length - 1;
+    const inserted = `@${member.name} `;
+    this.draft = this.draft.slice(0, start) + inserted + this.draft.slice(caret);
+    this.#picked.set(member.name, member.id);
+    this.query = undefined;
+    void this.updateComplete.then(() => {
+      input.focus();
+      input.setSelectionRange(start + inserted.length, start + inserted.length);
+    });
+  }
+
+  #startEdit(message: Message): void {
+    this.#closeMenu();
+    this.replying = undefined;
+    this.editing = message.seq;
+    this.draft = message.text;
+    void this.updateComplete.then(() => this.#input?.focus());
+  }
+
+  #startReply(message: Message): void {
+    this.#closeMenu();
+    this.editing = undefined;
+    this.replying = message;
+    void this.updateComplete.then(() => this.#input?.focus());
+  }
+
+  /** Leaves replying or editing (an edit's draft goes). */
+  #cancelContext(): void {
+    if (this.editing) this.draft = '';
+    this.editing = this.replying = undefined;
+    this.#input?.focus();
+  }
+
+  #canEdit(message: Message): boolean {
+    return !message.deleted && message.author.id === this.chat.self?.id && Date.now() - message.ts < this.chat.editWindowMs;
+  }
+
+  /** Shows a message (a reply's parent, the pinned one), fetching older pages down to it when not held. */
+  async #show(seq: number): Promise<void> {
+    const chat = this.chat;
+    this.#stickToBottom = false;
+    for (let pages = 0; pages < 20 && chat.hasMore && (chat.messages[0]?.seq ?? 0) > seq; pages++) {
+      const first = chat.messages[0]?.seq;
+      await chat.loadOlder(seq);
+      if (chat.messages[0]?.seq === first) break;
+    }
+    await this.updateComplete;
+    const item = this.renderRoot.querySelector<HTMLElement>(`article[data-seq="${seq}"]`);
+    if (!item) return;
+    for (const other of this.#list!.querySelectorAll<HTMLElement>('article')) other.tabIndex = -1;
+    item.tabIndex = 0;
+    item.scrollIntoView({ block: 'center' });
+    item.focus();
   }
 
   /** The draft's length in characters as the relay counts them (code points), after trim. */
@@ -301,13 +457,41 @@ export class LiveChat extends LitElement {
   }
 
   #onKeydown(event: KeyboardEvent): void {
+    const choices = this.#choices;
+    const key = event.key;
+    if (choices.length && !event.isComposing) {
+      // The members offered after `@`: arrows move, Enter or Tab picks, Escape closes.
+      const move = { ArrowDown: 1, ArrowUp: choices.length - 1 }[key];
+      if (move) this.choice = (this.choice + move) % choices.length;
+      else if (key === 'Enter' || key === 'Tab') this.#pick(choices[this.choice] ?? choices[0]!);
+      else if (key === 'Escape') this.query = undefined;
+      else return;
+      event.preventDefault();
+      event.stopPropagation();
+      return;
+    }
+    if (key === 'Escape' && (this.editing || this.replying)) {
+      event.stopPropagation();
+      this.#cancelContext();
+    } else if (key === 'ArrowUp' && !this.draft) {
+      // As chat users expect: ↑ in an empty field edits one's last message.
+      const last = this.chat.messages.findLast((m) => m.author.id === this.chat.self?.id);
+      if (last && this.#canEdit(last)) {
+        event.preventDefault();
+        this.#startEdit(last);
+      }
+    }
     // Enter sends; Shift+Enter is a newline; Enter while composing (IME) is neither.
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) this.#submitMessage(event);
+    else if (key === 'Enter' && !event.shiftKey && !event.isComposing) this.#submitMessage(event);
   }
 
   #onInput(event: InputEvent): void {
-    this.draft = (event.target as HTMLTextAreaElement).value;
+    const input = event.target as HTMLTextAreaElement;
+    this.draft = input.value;
     this.chat.typing(this.draft.trim() !== '');
+    // `@` at a word's start, then what is typed up to the caret.
+    this.query = /(?:^|\s)@([^\s@]{0,32})$/.exec(this.draft.slice(0, input.selectionStart))?.[1];
+    this.choice = 0;
   }
 
   #submitNickname(event: Event): void {
@@ -373,40 +557,26 @@ export class LiveChat extends LitElement {
     article?.focus();
   }
 
-  #setStep(step: 'delete' | 'ban'): void {
+  #setStep(step: string): void {
     this.step = step;
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part=message-menu] :is(select, button)')?.focus());
   }
 
-  /** Runs a moderation request, then says what it did in the status line. */
+  /** Runs a request from the menu, then says what it did in the status line. */
   async #moderate(done: Promise<boolean>, notice: string): Promise<void> {
     this.#closeMenu();
-    if (!(await done)) return;
+    if (await done) this.#say(notice);
+  }
+
+  #say(notice: string): void {
     this.notice = notice;
     setTimeout(() => this.notice === notice && (this.notice = ''), NOTICE_MS);
   }
 
-  #submitBan(event: Event, message: Message): void {
+  #submitReport(event: Event, message: Message): void {
     event.preventDefault();
-    const form = event.currentTarget as HTMLFormElement;
-    const minutes = Number((form.elements.namedItem('minutes') as HTMLSelectElement).value);
-    const reason = (form.elements.namedItem('reason') as HTMLInputElement).value.trim();
-    void this.#moderate(
-      this.chat.ban(message.author.id, minutes, reason),
-      this.#t.bannedMember(message.author.name, this.#duration(minutes)),
-    );
-  }
-
-  /** "5 minutes", "1 hour", "7 days" in the widget's language. */
-  #duration(minutes: number): string {
-    // Days past one day ("24 hours" reads better than "1 day" next to "1 hour").
-    const [n, unit] =
-      minutes > 1440 && minutes % 1440 === 0
-        ? [minutes / 1440, 'day']
-        : minutes % 60 === 0
-          ? [minutes / 60, 'hour']
-          : [minutes, 'minute'];
-    return new Intl.NumberFormat(this.#language, { style: 'unit', unit, unitDisplay: 'long' }).format(n as number);
+    const reason = ((event.currentTarget as HTMLFormElement).elements.namedItem('reason') as HTMLInputElement).value.trim();
+    void this.#moderate(this.chat.report(message.seq, reason), this.#t.reported);
   }
 
   override render() {
@@ -417,7 +587,11 @@ export class LiveChat extends LitElement {
         part="launcher"
         type="button"
         aria-expanded=${this.opened}
-        aria-label=${this.opened ? t.closeChat : this.unread ? `${t.openChat} (${t.unread(this.unread)})` : t.openChat}
+        aria-label=${this.opened
+          ? t.closeChat
+          : this.unread
+            ? `${t.openChat} (${t.unread(this.unread)}${this.#unreadMentions ? `, ${t.mentioned}` : ''})`
+            : t.openChat}
         @click=${this.toggle}
       >
         ${this.opened
@@ -425,13 +599,17 @@ export class LiveChat extends LitElement {
           : html`<svg viewBox="0 0 24 24" aria-hidden="true">
               <path d="M4 5h16v11H9l-5 4z" />
             </svg>`}
-        ${this.unread && !this.opened ? html`<span part="badge">${this.unread > 99 ? '99+' : this.unread}</span>` : nothing}
+        ${this.unread && !this.opened
+          ? html`<span part="badge" class=${this.#unreadMentions ? 'at' : ''}
+              >${this.#unreadMentions ? '@' : ''}${this.unread > 99 ? '99+' : this.unread}</span
+            >`
+          : nothing}
       </button>`;
   }
 
   #renderPanel() {
     const t = this.#t;
-    const { status, messages, outgoing, count, banned, refused, self } = this.chat;
+    const { status, messages, outgoing, count, banned, refused, self, settings, pinned } = this.chat;
     const statusText = banned
       ? t.banned
       : refused
@@ -447,7 +625,11 @@ export class LiveChat extends LitElement {
       @keydown=${this.#onKeydownPanel}
     >
       <header part="header">
-        <span part="title" class="room">#${this.room}</span>
+        <span class="name">
+          <span part="title" class="room">#${this.room}</span>
+          ${settings?.topic ? html`<span part="topic" class="topic" dir="auto">${settings.topic}</span>` : nothing}
+        </span>
+        ${this.#mod?.header() ?? nothing}
         <button
           part="status"
           type="button"
@@ -462,7 +644,13 @@ export class LiveChat extends LitElement {
           ? html`<button part="close" class="close" type="button" aria-label=${t.closeChat} @click=${this.close}>×</button>`
           : nothing}
       </header>
-      ${this.showMembers && status === 'online' ? this.#renderMembers() : nothing}
+      ${this.showMembers && status === 'online' ? this.#renderMembers() : nothing} ${this.#mod?.panel() ?? nothing}
+      ${pinned && !pinned.deleted
+        ? html`<details part="pinned" class="pinned" open>
+            <summary>📌 ${t.pinned} · <bdi>${pinned.author.name}</bdi></summary>
+            <button class="link" type="button" dir="auto" @click=${() => this.#show(pinned.seq)}>${pinned.text}</button>
+          </details>`
+        : nothing}
       ${self && status !== 'online' && !banned && !refused
         ? html`<p class="offline" role="status">${t.reconnecting}${outgoing.length ? ` ${t.willSend}` : ''}</p>`
         : nothing}
@@ -481,6 +669,13 @@ export class LiveChat extends LitElement {
       <p class="said" role="status">${this.notice}</p>
       ${banned
         ? this.#renderBan()
+        : settings?.paused && self?.role !== 'moderator'
+          ? html`<p part="notice" class="notice" role="status">${t.paused}</p>`
+          : settings?.membersOnly && self && !self.verified
+            ? html`<p part="notice" class="notice">
+                ${t.membersOnly}
+                <button type="button" @click=${() => this.dispatchEvent(new LiveChatSigninEvent())}>${t.signIn}</button>
+              </p>`
         : (this.#displayName || this.token) && !this.renaming
           ? this.#renderComposer()
           : this.#renderNicknamePrompt()}
@@ -546,11 +741,16 @@ export class LiveChat extends LitElement {
     const newDay = !previous || !sameDay(previous.ts, message.ts);
     const grouped =
       !newDay && previous?.author.id === message.author.id && message.ts - previous.ts < GROUP_MS && !previous.deleted;
-    const canDelete = !message.deleted && (own || self?.role === 'moderator');
-    const canBan = self?.role === 'moderator' && !own;
     const open = this.menu === message.seq;
+    const reply = message.replyTo;
+    const mention = this.#mentionsMe(message) && !message.deleted;
     return html`${newDay ? html`<p part="day" class="day" role="separator">${dayLabel(message.ts, lang, t, this.now)}</p>` : nothing}
-      <article part="message" class="message ${own ? 'own' : ''} ${grouped ? 'grouped' : ''}" tabindex="-1">
+      <article
+        part=${mention ? 'message mention' : 'message'}
+        class="message ${own ? 'own' : ''} ${grouped ? 'grouped' : ''}"
+        data-seq=${message.seq}
+        tabindex="-1"
+      >
         ${grouped
           ? nothing
           : html`<div class="meta">
@@ -559,10 +759,21 @@ export class LiveChat extends LitElement {
                 >${relativeTime(message.ts, lang, this.now)}</time
               >
             </div>`}
+        ${reply && !message.deleted
+          ? html`<button part="reply-quote" class="quote" type="button" tabindex="-1" @click=${() => this.#show(reply.seq)}>
+              <bdi>${reply.author.name}</bdi>: <span dir="auto">${reply.text || t.deleted}</span>
+            </button>`
+          : nothing}
         ${message.deleted
           ? html`<p part="text" class="deleted">${t.deleted}</p>`
           : html`<p part="text" dir="auto">${this.#renderText(message.text)}</p>`}
-        ${canDelete || canBan
+        ${message.editedAt && !message.deleted ? html`<span part="edited" class="edited">${t.edited}</span>` : nothing}
+        ${message.reactions?.length && !message.deleted
+          ? html`<div part="reactions" class="reactions" role="group" aria-label=${t.reactions}>
+              ${message.reactions.map(({ emoji, count }) => this.#renderReaction(message, emoji, t.reacted(count, emoji), `${emoji} ${count}`))}
+            </div>`
+          : nothing}
+        ${!message.deleted || self?.role === 'moderator'
           ? html`<button
               part="more"
               class="more"
@@ -575,30 +786,61 @@ export class LiveChat extends LitElement {
               ⋯
             </button>`
           : nothing}
-        ${open ? this.#renderMenu(message, canDelete, canBan) : nothing}
+        ${open ? this.#renderMenu(message, own) : nothing}
       </article>`;
   }
 
-  /** A message's actions: delete (asks first), ban (a length and an optional reason). Buttons, so touch, keys and mouse all work. */
-  #renderMenu(message: Message, canDelete: boolean, canBan: boolean) {
+  /** A reaction toggle: pressed when the visitor's own. */
+  #renderReaction(message: Message, emoji: string, label: string, text: string) {
+    const on = this.chat.mine.has(`${message.seq} ${emoji}`);
+    return html`<button
+      part="reaction"
+      class="reaction"
+      type="button"
+      tabindex="-1"
+      aria-pressed=${on}
+      aria-label=${label}
+      @click=${() => this.chat.react(message.seq, emoji, !on)}
+    >
+      ${text}
+    </button>`;
+  }
+
+  /**
+   * A message's actions: react, reply, edit, delete (asks first), report (an
+   * optional reason), and a moderator's from the moderator script. Buttons, so
+   * touch, keys and mouse all work.
+   */
+  #renderMenu(message: Message, own: boolean) {
     const t = this.#t;
+    const step = this.step;
+    const live = !message.deleted;
     const cancel = html`<button type="button" @click=${this.#closeMenu}>${t.cancel}</button>`;
     return html`<div part="message-menu" class="menu" role="group" aria-label=${t.actions}>
-      ${this.step === 'delete'
+      ${step === 'delete'
         ? html`<span>${t.confirmDelete}</span>
             <button type="button" @click=${() => this.#moderate(this.chat.remove(message.seq), t.deleted)}>${t.delete}</button>
             ${cancel}`
-        : this.step === 'ban'
-          ? html`<form @submit=${(e: Event) => this.#submitBan(e, message)}>
-              <select name="minutes" aria-label=${t.banFor}>
-                ${BAN_MINUTES.map((m) => html`<option value=${m}>${this.#duration(m)}</option>`)}
-              </select>
-              <input name="reason" dir="auto" maxlength="200" aria-label=${t.reason} placeholder=${t.reason} />
-              <button type="submit">${t.ban}</button>
+        : step === 'report'
+          ? html`<form @submit=${(e: Event) => this.#submitReport(e, message)}>
+              <input name="reason" dir="auto" maxlength="200" aria-label=${t.reasonOptional} placeholder=${t.reasonOptional} />
+              <button type="submit">${t.report}</button>
               ${cancel}
             </form>`
-          : html`${canDelete ? html`<button type="button" @click=${() => this.#setStep('delete')}>${t.delete}</button>` : nothing}
-            ${canBan ? html`<button type="button" @click=${() => this.#setStep('ban')}>${t.ban}…</button>` : nothing} ${cancel}`}
+          : step
+            ? this.#mod?.menu(message)
+            : html`${live && this.chat.reactions.length
+                  ? html`<span class="emoji">
+                      ${this.chat.reactions.map((emoji) => this.#renderReaction(message, emoji, `${t.react} ${emoji}`, emoji))}
+                    </span>`
+                  : nothing}
+                ${live ? html`<button type="button" @click=${() => this.#startReply(message)}>${t.reply}</button>` : nothing}
+                ${this.#canEdit(message) ? html`<button type="button" @click=${() => this.#startEdit(message)}>${t.edit}</button>` : nothing}
+                ${live && (own || this.chat.self?.role === 'moderator')
+                  ? html`<button type="button" @click=${() => this.#setStep('delete')}>${t.delete}</button>`
+                  : nothing}
+                ${live && !own ? html`<button type="button" @click=${() => this.#setStep('report')}>${t.report}…</button>` : nothing}
+                ${this.#mod?.menu(message) ?? nothing} ${cancel}`}
     </div>`;
   }
 
@@ -631,12 +873,41 @@ export class LiveChat extends LitElement {
 
   #renderComposer() {
     const t = this.#t;
+    const slow = this.#slowWait;
     const wait = this.chat.retryAt ? Math.max(1, Math.ceil((this.chat.retryAt - Date.now()) / 1000)) : 0;
     const length = this.#length;
     const max = this.chat.maxLength;
     const tooLong = length > max;
-    // The visitor may go on writing while the relay asks to wait: what they send joins the queue.
-    return html`${wait ? html`<p class="slow" role="status">${t.slowDown(wait)}</p>` : nothing}
+    const choices = this.#choices;
+    const context = this.editing ? this.chat.messages.find((m) => m.seq === this.editing) : this.replying;
+    // Rate limited, the visitor may go on writing: what they send joins the
+    // queue. Slow mode (the room's rule) holds the draft in the field instead.
+    return html`${wait
+        ? html`<p class="slow" role="status">${slow ? t.slowMode(slow) : t.slowDown(wait)}</p>`
+        : nothing}
+      ${context
+        ? html`<p part="context" class="context">
+            <span>${this.editing ? t.editing : t.replyingTo(context.author.name)}</span>
+            <span class="quoted" dir="auto">${context.text}</span>
+            <button class="link" type="button" aria-label=${t.cancel} @click=${this.#cancelContext}>×</button>
+          </p>`
+        : nothing}
+      ${choices.length
+        ? html`<ul part="mentions" id="mentions" role="listbox" aria-label=${t.mentionWho}>
+            ${choices.map(
+              (m, i) =>
+                html`<li
+                  id="mention-${i}"
+                  role="option"
+                  aria-selected=${i === this.choice}
+                  @pointerdown=${(e: Event) => e.preventDefault()}
+                  @click=${() => this.#pick(m)}
+                >
+                  ${this.#renderAuthor(m)}
+                </li>`,
+            )}
+          </ul>`
+        : nothing}
       <form part="composer" @submit=${this.#submitMessage}>
         <textarea
           part="input"
@@ -645,12 +916,17 @@ export class LiveChat extends LitElement {
           aria-label=${t.message}
           aria-describedby="hint"
           aria-invalid=${tooLong}
+          aria-autocomplete="list"
+          aria-controls=${choices.length ? 'mentions' : nothing}
+          aria-activedescendant=${choices.length ? `mention-${this.choice}` : nothing}
           placeholder=${t.placeholder(this.room)}
           .value=${this.draft}
           @input=${this.#onInput}
           @keydown=${this.#onKeydown}
         ></textarea>
-        <button part="send" type="submit" ?disabled=${!this.draft.trim() || tooLong}>${t.send}</button>
+        <button part="send" type="submit" ?disabled=${!this.draft.trim() || tooLong || !!slow}>
+          ${this.editing ? t.save : t.send}
+        </button>
       </form>
       <p id="hint" class="hint ${tooLong ? 'over' : ''}">
         ${this.draft ? (tooLong ? `${t.notSent}: ${t.errors.too_long}` : t.newLine) : ''}

@@ -20,13 +20,26 @@ const DOCS: Record<string, Doc> = {
   '/live-chat.js': {
     summary: 'The widget script',
     description:
-      'One classic script with Lit and Socket.IO inside, loadable from any origin (`Access-Control-Allow-Origin: *`); ' +
+      'One classic script with Lit and a Socket.IO client inside, loadable from any origin (`Access-Control-Allow-Origin: *`); ' +
       'brotli or gzip as the client accepts, with an ETag, cached 5 minutes then revalidated.',
     tags: ['widget'],
     response: { 200: text('The script.', 'text/javascript'), 304: { description: 'Not modified (`If-None-Match`).' } },
   },
   '/live-chat.js.map': {
     summary: "The widget script's source map",
+    tags: ['widget'],
+    response: { 200: text('The source map.', 'application/json'), 304: { description: 'Not modified (`If-None-Match`).' } },
+  },
+  '/live-chat-moderator.js': {
+    summary: "The widget's moderator tools",
+    description:
+      'Loaded by the widget, from the same relay, only when a moderator signs in: the ban form, pinning, the room ' +
+      'settings panel, report notices and the ban list. Served like `/live-chat.js`.',
+    tags: ['widget'],
+    response: { 200: text('The script.', 'text/javascript'), 304: { description: 'Not modified (`If-None-Match`).' } },
+  },
+  '/live-chat-moderator.js.map': {
+    summary: "The moderator tools' source map",
     tags: ['widget'],
     response: { 200: text('The source map.', 'application/json'), 304: { description: 'Not modified (`If-None-Match`).' } },
   },

@@ -49,12 +49,18 @@ function serve(asset: Asset) {
   };
 }
 
-/** GET /live-chat.js and its source map: the built widget, loadable from any origin. */
+/**
+ * GET /live-chat.js and its source map: the built widget, loadable from any
+ * origin; and /live-chat-moderator.js, which the widget loads only when a
+ * moderator signs in (so visitors never download moderators' tools).
+ */
 export default fp(
   async (app) => {
     const dir = app.config.widgetDir;
-    app.get('/live-chat.js', serve(load(join(dir, 'live-chat.js'), 'text/javascript; charset=utf-8')));
-    app.get('/live-chat.js.map', serve(load(join(dir, 'live-chat.js.map'), 'application/json; charset=utf-8')));
+    for (const name of ['live-chat.js', 'live-chat-moderator.js']) {
+      app.get(`/${name}`, serve(load(join(dir, name), 'text/javascript; charset=utf-8')));
+      app.get(`/${name}.map`, serve(load(join(dir, `${name}.map`), 'application/json; charset=utf-8')));
+    }
   },
   { name: 'widget', dependencies: ['config'] },
 );

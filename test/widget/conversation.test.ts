@@ -148,7 +148,7 @@ describe('<live-chat> conversation', () => {
     await Promise.all([online(mod), online(troll)]);
     await typeAndSend(troll, 'spam');
     await shows(mod, 'spam');
-    await (mod as any).chat.ban((troll as any).chat.self.id, 60);
+    await (mod as any).chat.ask('ban', { memberId: (troll as any).chat.self.id, minutes: 60 });
     await waitUntil(() => part(troll, 'banned'), 'no ban notice');
     expect(troll.shadowRoot!.querySelector('textarea')).to.equal(null, 'no composer to type into the void');
     expect(part(troll, 'banned')!.textContent).to.match(/A moderator banned you from this room until .*\d/);
@@ -236,14 +236,17 @@ describe('<live-chat> conversation', () => {
     await shows(troll, 'mine to delete');
     await shows(mod, 'mine to delete');
     const more = (el: LiveChat) => el.shadowRoot!.querySelector<HTMLElement>('.message:last-of-type [part=more]')!;
-    const menu = (el: LiveChat) => all(el, '[part=message-menu] button').map((b) => b.textContent!.trim());
+    // The menu's actions (its first row, the reaction toggles, aside).
+    const menu = (el: LiveChat) => all(el, '[part=message-menu] button:not(.reaction)').map((b) => b.textContent!.trim());
+    const press = (el: LiveChat, label: string) =>
+      all(el, '[part=message-menu] button').find((b) => b.textContent!.trim() === label)!.click();
     // Visible without hover (a phone has none), and nothing is deleted by one tap.
     expect(getComputedStyle(more(troll)).opacity).to.equal('1');
     expect(more(troll).getAttribute('aria-label')).to.equal('Actions');
     more(troll).click();
     await troll.updateComplete;
-    expect(menu(troll)).to.deep.equal(['Delete', 'Cancel'], 'authors may delete their own');
-    all(troll, '[part=message-menu] button')[0]!.click();
+    expect(menu(troll)).to.deep.equal(['Reply', 'Edit', 'Delete', 'Cancel'], 'authors may delete their own');
+    press(troll, 'Delete');
     await troll.updateComplete;
     expect(part(troll, 'message-menu')!.textContent).to.contain('Delete this message?');
     expect(texts(mod)).to.include('mine to delete', 'not deleted before confirming');
@@ -257,8 +260,10 @@ describe('<live-chat> conversation', () => {
     await shows(mod, 'spam');
     more(mod).click();
     await mod.updateComplete;
-    expect(menu(mod)).to.deep.equal(['Delete', 'Ban…', 'Cancel']);
-    all(mod, '[part=message-menu] button')[1]!.click();
+    // Ban and pin come with the moderator script, loaded from the relay for moderators only.
+    await waitUntil(() => menu(mod).includes('Ban…'), 'no moderator tools', { timeout: 5000 });
+    expect(menu(mod)).to.deep.equal(['Reply', 'Delete', 'Report…', 'Ban…', 'Pin', 'Cancel']);
+    press(mod, 'Ban…');
     await mod.updateComplete;
     const lengths = all(mod, '[part=message-menu] option').map((o) => o.textContent);
     expect(lengths).to.deep.equal(['5 minutes', '1 hour', '24 hours', '7 days']);

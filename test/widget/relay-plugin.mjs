@@ -69,16 +69,17 @@ export function relayPlugin() {
       }
       if (path === '/__relay/csp.html') {
         const relay = relays.main.url;
-        // No 'unsafe-inline', no 'unsafe-eval', Trusted Types enforced (Lit's policy allowed).
+        // No 'unsafe-inline', no 'unsafe-eval', Trusted Types enforced (Lit's
+        // policy allowed, and the widget's, which loads the moderator script).
         context.response.set(
           'Content-Security-Policy',
           `default-src 'none'; script-src ${relay}; connect-src ${relay} ${relay.replace('http', 'ws')}; ` +
-            `style-src 'none'; img-src 'none'; require-trusted-types-for 'script'; trusted-types lit-html`,
+            `style-src 'none'; img-src 'none'; require-trusted-types-for 'script'; trusted-types lit-html live-chat`,
         );
         return {
           body: `<!doctype html><html lang="en"><head><title>strict CSP</title>
             <script src="${relay}/live-chat.js" defer></script></head>
-            <body><live-chat room="${query.room}" name="csp-visitor"></live-chat></body></html>`,
+            <body><live-chat room="${query.room}" ${query.token ? `token="${query.token}"` : 'name="csp-visitor"'}></live-chat></body></html>`,
           type: 'html',
         };
       }
