@@ -1,6 +1,7 @@
 import cors from '@fastify/cors';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
+import { clientErrorHandler } from './http/errors.js';
 import backpressure from './plugins/backpressure.js';
 import configPlugin from './plugins/config.js';
 import demo from './plugins/demo.js';
@@ -39,6 +40,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     // Validate as written: no silent type coercion, no silent dropping of
     // unknown fields (they are refused, as on the socket).
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+    clientErrorHandler,
   });
   await app.register(configPlugin, { config });
   await app.register(cors, { origin: config.allowedOrigins });

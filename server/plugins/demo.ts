@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { notModified } from '../http/caching.js';
 
 /**
  * The demo's files, a fixed list: the page and what it loads. Nothing else in
@@ -63,7 +64,7 @@ export default fp(
         if (file === 'index.html') {
           reply.header('content-security-policy', contentSecurityPolicy(request.host)).header('referrer-policy', 'strict-origin-when-cross-origin');
         }
-        if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+        if (notModified(request.headers['if-none-match'], etag)) return reply.code(304).send();
         return reply.send(body);
       });
     }

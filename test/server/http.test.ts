@@ -76,3 +76,75 @@ test('unknown routes answer 404 with a JSON error', async (t) => {
   const response = await fetch(`${relay.url}/nope`);
   assert.equal(response.status, 404);
 });
+
+/** A GET through node:http (fetch would decompress and add its own Accept-Encoding). */
+async function rawGet(url: string, headers: Record<string, string>) {
+  const { request } = await import('node:http');
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; data: Buffer }>((resolve, reject) => {
+    request(url, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, data: Buffer.concat(chunks) }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+test('Accept-Encoding is negotiated with q-values; each encoding has its own ETag; If-None-Match takes lists and weak tags', async (t) => {
+  const relay = await startRelay(t);
+  const url = `${relay.url}/live-chat.js`;
+  const cases: [string | undefined, string | undefined][] = [
+    ['br;q=0, gzip', 'gzip'],
+    ['gzip;q=0.5, br;q=0.8', 'br'],
+    ['gzip, deflate, br, zstd', 'br'],
+    ['identity', undefined],
+    ['br;q=0, gzip;q=0', undefined],
+    [undefined, undefined],
+  ];
+  const etags = new Set<string>();
+  for (const [accept, expected] of cases) {
+    const response = await rawGet(url, accept === undefined ? {} : { 'accept-encoding': accept });
+    assert.equal(response.status, 200, String(accept));
+    assert.equal(response.headers['content-encoding'], expected, `Accept-Encoding: ${accept}`);
+    assert.ok(response.headers.vary?.includes('accept-encoding'));
+    etags.add(String(response.headers.etag));
+  }
+  assert.equal(etags.size, 3, 'br, gzip and identity each have their own ETag');
+  const refused = await rawGet(url, { 'accept-encoding': 'br;q=0, gzip;q=0, identity;q=0' });
+  assert.equal(refused.status, 406);
+  assert.equal(JSON.parse(refused.data.toString()).error.code, 'invalid_payload');
+
+  const brTag = (await rawGet(url, { 'accept-encoding': 'br' })).headers.etag as string;
+  for (const ifNoneMatch of [`"nope", ${brTag}`, `W/${brTag}`, '*', `W/"x",W/${brTag}`]) {
+    assert.equal((await rawGet(url, { 'accept-encoding': 'br', 'if-none-match': ifNoneMatch })).status, 304, ifNoneMatch);
+  }
+  assert.equal((await rawGet(url, { 'accept-encoding': 'br', 'if-none-match': '"other"' })).status, 200);
+});
+
+test('headers too large, a malformed request and a lower-case bearer scheme: the contract\'s error shape, and RFC 9110', async (t) => {
+  const key = 'an-admin-key-of-16+';
+  const relay = await startRelay(t, { adminApiKey: key });
+  const { connect } = await import('node:net');
+  const raw = (text: string) =>
+    new Promise<string>((resolve) => {
+      const socket = connect(Number(new URL(relay.url).port), '127.0.0.1', () => socket.write(text));
+      let answer = '';
+      socket.on('data', (chunk) => (answer += chunk));
+      socket.on('close', () => resolve(answer));
+      socket.on('error', () => resolve(answer));
+    });
+  const huge = await raw(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+  assert.match(huge, /^HTTP\/1\.1 431 /);
+  assert.equal(JSON.parse(huge.slice(huge.indexOf('\r\n\r\n') + 4)).error.code, 'invalid_payload');
+  const garbage = await raw('THIS IS NOT HTTP\r\n\r\n');
+  assert.match(garbage, /^HTTP\/1\.1 400 /);
+  assert.equal(JSON.parse(garbage.slice(garbage.indexOf('\r\n\r\n') + 4)).error.code, 'invalid_payload');
+
+  const posted = await fetch(`${relay.url}/api/rooms/lobby/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `bearer ${key}` },
+    body: JSON.stringify({ text: 'hi', author: { id: 'bot', name: 'Bot' } }),
+  });
+  assert.equal(posted.status, 201, 'the scheme is case-insensitive');
+});
