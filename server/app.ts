@@ -12,6 +12,7 @@ import metrics from './plugins/metrics.js';
 import moderation from './plugins/moderation.js';
 import openapi from './plugins/openapi.js';
 import redis from './plugins/redis.js';
+import retention from './plugins/retention.js';
 import socket from './plugins/socket.js';
 import store from './plugins/store.js';
 import widget from './plugins/widget.js';
@@ -48,6 +49,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(openapi);
   await app.register(metrics);
   await app.register(store);
+  await app.register(retention);
   await app.register(redis);
   await app.register(limits);
   await app.register(moderation);

@@ -34,6 +34,7 @@ export const VARIABLES: [name: string, fallback: string, meaning: string][] = [
   ['MAX_MESSAGE_LENGTH', String(defaults.maxMessageLength), 'characters per message'],
   ['EDIT_WINDOW_MINUTES', String(defaults.editWindowMinutes), 'how long an author may edit a message; 0 disables editing'],
   ['REACTIONS', defaults.reactions, 'comma-separated emoji members may react with; empty disables reactions'],
+  ['RETENTION_DAYS', 'unset', 'messages older than this many days are removed in the background; unset keeps them'],
   ['MAX_CONNECTIONS_PER_IP', String(defaults.maxConnectionsPerIp), 'concurrent connections per address; 0 disables'],
   ['TRUST_PROXY', 'unset', 'behind a reverse proxy: true, a hop count, or addresses/CIDRs'],
   ['BLOCKED_WORDS_FILE', 'unset', 'a UTF-8 file, one word or phrase a line, blocked in every room'],

@@ -34,6 +34,8 @@ export interface Config {
    * they bring; by default 3× the per-member limit. Undefined: no such limit.
    */
   guestRateLimit?: { points: number; windowMs: number };
+  /** Messages older than this many days are removed in the background; undefined keeps them all. */
+  retentionDays?: number;
   /** Concurrent connections per client address; 0 disables the cap. */
   maxConnectionsPerIp: number;
   /**
@@ -227,6 +229,7 @@ export function loadConfig(env: Env, dirs: { widgetDir: string; demoDir: string 
     adminApiKey: secret(env, 'ADMIN_API_KEY', 16),
     rateLimit: rateLimit(env),
     guestRateLimit: guestRateLimit(env, rateLimit(env)),
+    retentionDays: env.RETENTION_DAYS?.trim() ? integer(env, 'RETENTION_DAYS', 0, 1, 36_500) : undefined,
     maxConnectionsPerIp: integer(env, 'MAX_CONNECTIONS_PER_IP', defaults.maxConnectionsPerIp, 0, 1_000_000),
     trustProxy: trustProxy(env),
     pingIntervalMs: integer(env, 'PING_INTERVAL_MS', defaults.pingIntervalMs, 100, 3_600_000),

@@ -74,6 +74,8 @@ const MIGRATIONS = [
      PRIMARY KEY (room, seq, member_id, emoji)
    );`,
   MODERATION_MIGRATION,
+  // Retention (RETENTION_DAYS) finds the oldest messages by time.
+  `CREATE INDEX messages_ts ON messages (ts);`,
 ];
 
 const MIGRATION_LOCK = 7_231_994; // any constant shared by all relays
@@ -423,6 +425,20 @@ export async function openPostgresStore(url: string): Promise<Store> {
       return row ? Number(row.rev) : 0;
     },
     ...moderationStore(pool, query),
+    async removeOlderThan(before, limit) {
+      // One statement a batch: the messages and their reactions go together.
+      const [row] = await query<{ removed: string }>(
+        `WITH gone AS (
+           DELETE FROM messages WHERE (room, seq) IN (SELECT room, seq FROM messages WHERE ts < $1 ORDER BY ts LIMIT $2)
+           RETURNING room, seq
+         ), reactions_gone AS (
+           DELETE FROM reactions r USING gone WHERE r.room = gone.room AND r.seq = gone.seq
+         )
+         SELECT count(*) AS removed FROM gone`,
+        [before, limit],
+      );
+      return Number(row?.removed ?? 0);
+    },
     async lastSeq(room) {
       const [row] = await query<{ last_seq: string }>('SELECT last_seq FROM rooms WHERE room = $1', [room]);
       return row ? Number(row.last_seq) : 0;

@@ -76,6 +76,8 @@ export const MIGRATIONS = [
     rev       INTEGER NOT NULL, -- the room's rev when reacted: orders emoji by first reaction
     PRIMARY KEY (room, seq, member_id, emoji)
   ) WITHOUT ROWID;`,
+  // Retention (RETENTION_DAYS) finds the oldest messages by time.
+  `CREATE INDEX messages_ts ON messages (ts);`,
 ];
 
 /** Brings a database to the newest version, all steps in one transaction (so a failed upgrade leaves it as it was). */
@@ -216,6 +218,20 @@ export function openSqliteStore(url: string): Store {
   const removeReactions = db.prepare<[string, number]>('DELETE FROM reactions WHERE room = ? AND seq = ?');
   const roomState = db.prepare<[string], { last_seq: number; rev: number }>('SELECT last_seq, rev FROM rooms WHERE room = ?');
 
+  const oldest = db.prepare<[number, number], { room: string; seq: number }>(
+    'SELECT room, seq FROM messages WHERE ts < ? ORDER BY ts LIMIT ?',
+  );
+  const removeMessage = db.prepare<[string, number]>('DELETE FROM messages WHERE room = ? AND seq = ?');
+  // One transaction a batch: short, so sends queued meanwhile wait milliseconds.
+  const removeOlderThan = db.transaction((before: number, limit: number) => {
+    const doomed = oldest.all(before, limit);
+    for (const { room, seq } of doomed) {
+      removeReactions.run(room, seq);
+      removeMessage.run(room, seq);
+    }
+    return doomed.length;
+  });
+
   /** Rows as messages, with their reaction counts. */
   const load = (rows: Row[]): Message[] => {
     const messages = rows.map(toMessage);
@@ -346,6 +362,7 @@ export function openSqliteStore(url: string): Store {
       ),
     revision: (room) => guard(() => roomState.get(room)?.rev ?? 0),
     ...moderation,
+    removeOlderThan: (before, limit) => guard(() => removeOlderThan.immediate(before, limit)),
     lastSeq: (room) => guard(() => lastSeq(room)),
     ping: () => guard(() => void db.prepare('SELECT 1').get()),
     async close() {

@@ -105,6 +105,12 @@ export interface Store {
   audit(entry: NewAuditEntry): Promise<AuditEntry>;
   /** A room's audit entries, newest first, with id < `before` when given; `hasMore` when older ones exist. */
   auditLog(room: string, before: number | undefined, limit: number): Promise<{ entries: AuditEntry[]; hasMore: boolean }>;
+  /**
+   * Removes up to `limit` of the oldest messages sent before `before` (ms
+   * since epoch), with their reactions, for RETENTION_DAYS; returns how many.
+   * Seqs are never given again (the room keeps its last one).
+   */
+  removeOlderThan(before: number, limit: number): Promise<number>;
   /** The highest seq a room has given, 0 when none (never reused, even if messages are removed). */
   lastSeq(room: string): Promise<number>;
   /** Resolves when storage answers; rejects otherwise (for /readyz). */

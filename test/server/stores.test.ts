@@ -50,6 +50,32 @@ for (const [kind, { url, skip }] of Object.entries(implementations)) {
       assert.equal(await store.lastSeq('empty'), 0);
     });
 
+    test('removeOlderThan removes the oldest messages in batches, with their reactions; seqs are never given again', async (t) => {
+      const store = await open(t);
+      const day = 86_400_000;
+      const now = Date.now();
+      for (let i = 1; i <= 7; i++) {
+        await store.append({ room: 'old', text: `m${i}`, author: alice, clientMsgId: `old-${i}`, ts: now - (10 - i) * day });
+      }
+      await store.react('old', 2, bob.id, '👍', true);
+      await store.append({ room: 'new', text: 'fresh', author: bob, clientMsgId: 'new-1', ts: now });
+      // Older than 5 days: m1…m4 (9…6 days old), in batches of 3.
+      const cutoff = now - 5 * day - 1000;
+      assert.equal(await store.removeOlderThan(cutoff, 3), 3);
+      assert.equal(await store.removeOlderThan(cutoff, 3), 1);
+      assert.equal(await store.removeOlderThan(cutoff, 3), 0);
+      assert.deepEqual((await store.latest('old', 50)).map((m) => m.text), ['m5', 'm6', 'm7']);
+      assert.deepEqual((await store.latest('new', 50)).map((m) => m.text), ['fresh']);
+      assert.deepEqual(await store.reactionsBy('old', bob.id, [2]), [], 'its reactions went with it');
+      assert.equal(await store.lastSeq('old'), 7);
+      const next = await store.append({ room: 'old', text: 'after', author: alice, clientMsgId: 'old-8', ts: now });
+      assert.equal(next.message.seq, 8, 'the room goes on from its last seq');
+      // Even a room emptied by retention never gives a seq twice.
+      await store.append({ room: 'gone', text: 'x', author: alice, clientMsgId: 'gone-1', ts: now - 30 * day });
+      assert.equal(await store.removeOlderThan(cutoff, 10), 1);
+      assert.equal((await store.append({ room: 'gone', text: 'y', author: alice, clientMsgId: 'gone-2', ts: now })).message.seq, 2);
+    });
+
     test('returns the original for a repeated clientMsgId of the same author and room', async (t) => {
       const store = await open(t);
       const first = await put(store, 'r', 'hello', alice, 'retry-1234');
