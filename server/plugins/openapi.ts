@@ -112,6 +112,8 @@ export default fp(
         },
         tags: [
           { name: 'api', description: 'Read and post messages.' },
+          { name: 'admin', description: 'Moderate rooms: settings, deletions, bans, reports, the audit log (what the console uses).' },
+          { name: 'console', description: 'The moderation console: its page and its session.' },
           { name: 'widget', description: 'The widget and its demo.' },
           { name: 'operations', description: 'Health, readiness, metrics.' },
         ],
@@ -121,6 +123,14 @@ export default fp(
               type: 'http',
               scheme: 'bearer',
               description: "The relay's ADMIN_API_KEY, as `Authorization: Bearer <ADMIN_API_KEY>`.",
+            },
+            consoleSession: {
+              type: 'apiKey',
+              in: 'cookie',
+              name: 'live-chat-console',
+              description:
+                'The console\'s session (POST /console/session), `__Host-live-chat-console` over TLS. A request that changes ' +
+                "something with it must carry the relay's own `Origin`.",
             },
           },
         },
