@@ -3,6 +3,7 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 import backpressure from './plugins/backpressure.js';
 import configPlugin from './plugins/config.js';
+import consolePage from './plugins/console.js';
 import consoleSessions from './plugins/console-sessions.js';
 import demo from './plugins/demo.js';
 import health from './plugins/health.js';
@@ -62,6 +63,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(socket);
   await app.register(backpressure);
   await app.register(httpApi);
+  await app.register(consolePage);
   await app.register(widget);
   await app.register(health);
   await app.register(demo);

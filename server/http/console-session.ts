@@ -5,6 +5,8 @@ import type { Actor } from '../chat/moderation.js';
 
 /** How long a console session lasts: a working day, then sign in again. */
 export const SESSION_MS = 12 * 60 * 60 * 1000;
+/** How long a socket ticket may wait to be used: the console connects at once. */
+export const TICKET_MS = 60 * 1000;
 
 /** The cookie: `__Host-` over TLS (the browser then insists on Secure, Path=/ and no Domain). */
 const COOKIE = 'live-chat-console';
@@ -51,38 +53,45 @@ export class MemoryRevocations implements Revocations {
  */
 export class ConsoleSessions {
   private readonly key: Buffer;
+  /** Another key for socket tickets, so that a ticket is never taken for a session nor the reverse. */
+  private readonly ticketKey: Buffer;
 
   constructor(
     adminApiKey: string,
     private readonly revocations: Revocations,
   ) {
     this.key = Buffer.from(hkdfSync('sha256', adminApiKey, 'live-chat console', 'session v1', 32));
+    this.ticketKey = Buffer.from(hkdfSync('sha256', adminApiKey, 'live-chat console', 'socket ticket v1', 32));
   }
 
   /** A new session's token, and the session it carries. */
   issue(name?: string, now = Date.now()): { token: string; session: Session } {
     const session: Session = { id: randomBytes(16).toString('base64url'), exp: now + SESSION_MS };
     if (name) session.name = name;
-    const payload = Buffer.from(JSON.stringify(session)).toString('base64url');
-    return { token: `${payload}.${this.sign(payload)}`, session };
+    return { token: seal(this.key, session), session };
   }
 
   /** The session a token carries when its signature holds, it has not expired and was not signed out; else undefined. */
   async verify(token: string | undefined): Promise<Session | undefined> {
-    if (!token || token.length > 1024) return undefined;
-    const [payload, signature, extra] = token.split('.');
-    if (!payload || !signature || extra !== undefined) return undefined;
-    const expected = Buffer.from(this.sign(payload));
-    const given = Buffer.from(signature);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-    let session: Session;
-    try {
-      session = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Session;
-    } catch {
-      return undefined;
-    }
-    if (typeof session.id !== 'string' || typeof session.exp !== 'number' || session.exp <= Date.now()) return undefined;
-    if (await this.revocations.revoked(session.id)) return undefined;
+    const session = open(this.key, token);
+    if (!session || (await this.revocations.revoked(session.id))) return undefined;
+    return session;
+  }
+
+  /**
+   * A ticket for the console's Socket.IO connection (handshake `auth: {
+   * console }`): good for TICKET_MS, and only while its session is. The
+   * page fetches it with its cookie, same origin; another site can neither
+   * send that request with the cookie nor read the answer.
+   */
+  ticket(session: Session, now = Date.now()): string {
+    return seal(this.ticketKey, { ...session, exp: Math.min(session.exp, now + TICKET_MS) });
+  }
+
+  /** The session behind a socket ticket, when the ticket is good and the session not signed out. */
+  async verifyTicket(ticket: unknown): Promise<Session | undefined> {
+    const session = open(this.ticketKey, typeof ticket === 'string' ? ticket : undefined);
+    if (!session || (await this.revocations.revoked(session.id))) return undefined;
     return session;
   }
 
@@ -97,9 +106,33 @@ export class ConsoleSessions {
     return this.verify(cookies[SECURE_COOKIE] ?? cookies[COOKIE]);
   }
 
-  private sign(payload: string): string {
-    return createHmac('sha256', this.key).update(payload).digest('base64url');
+}
+
+const sign = (key: Buffer, payload: string) => createHmac('sha256', key).update(payload).digest('base64url');
+
+/** `<base64url JSON>.<base64url HMAC-SHA256>`. */
+function seal(key: Buffer, session: Session): string {
+  const payload = Buffer.from(JSON.stringify(session)).toString('base64url');
+  return `${payload}.${sign(key, payload)}`;
+}
+
+/** The session a sealed token carries, when its signature holds and it has not expired. */
+function open(key: Buffer, token: string | undefined): Session | undefined {
+  if (!token || token.length > 1024) return undefined;
+  const [payload, signature, extra] = token.split('.');
+  if (!payload || !signature || extra !== undefined) return undefined;
+  const expected = Buffer.from(sign(key, payload));
+  const given = Buffer.from(signature);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  let session: Session;
+  try {
+    session = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Session;
+  } catch {
+    return undefined;
   }
+  if (typeof session.id !== 'string' || typeof session.exp !== 'number' || session.exp <= Date.now()) return undefined;
+  if (session.name !== undefined && typeof session.name !== 'string') return undefined;
+  return session;
 }
 
 /** Who a console session acts as: the admin, named as they signed in ("admin" when they gave no name). */
