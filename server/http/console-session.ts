@@ -148,7 +148,7 @@ export const overTls = (request: FastifyRequest) => request.protocol === 'https'
 
 /** The Set-Cookie value that carries a session: HttpOnly, SameSite=Strict, Path=/, Secure over TLS, and an expiry. */
 export function sessionCookie(request: FastifyRequest, token: string, session: Session): string {
-  const maxAge = Math.max(0, Math.floor((session.exp - Date.now()) / 1000));
+  const maxAge = Math.max(0, Math.ceil((session.exp - Date.now()) / 1000));
   const secure = overTls(request);
   return `${secure ? SECURE_COOKIE : COOKIE}=${token}; Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
 }

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import puppeteer, { type Page } from 'puppeteer-core';
-import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
 import { joined, msgId, next, request, startRelay } from './helpers.js';
 
 /**
@@ -12,6 +11,11 @@ import { joined, msgId, next, request, startRelay } from './helpers.js';
  */
 
 const key = 'admin-key-for-tests-0123456789';
+// The tests' Chromium (Debian's, or CHROME_PATH), as the screenshots use it.
+const { chromiumArgs, chromiumPath } = (await import('../../scripts/chromium.mjs' as string)) as {
+  chromiumArgs: string[];
+  chromiumPath(): string | undefined;
+};
 
 /** Waits until the console's shadow root shows `text`. */
 async function shows(page: Page, text: string) {
