@@ -7,7 +7,7 @@ import typescript from '@rollup/plugin-typescript';
  * The widget as ONE classic script (Lit and the widget's own Socket.IO
  * client, widget/socket.ts, inside), so a plain <script> tag loads it.
  */
-const plugins = () => [
+const plugins = (outDir = 'dist/widget') => [
     // Whitespace and comments inside html`` and css`` templates. A css``
     // fragment of bare declarations (the dark palette, used in two rules) is
     // not a stylesheet the CSS minifier can parse, so it stays as written.
@@ -21,9 +21,9 @@ const plugins = () => [
     }),
     typescript({
       tsconfig: './tsconfig.json',
-      include: ['widget/**/*.ts', 'protocol/**/*.ts'],
+      include: ['widget/**/*.ts', 'protocol/**/*.ts', 'console/**/*.ts'],
       noEmitOnError: true,
-      compilerOptions: { noEmit: false, outDir: 'dist/widget', rootDir: '.', declaration: false },
+      compilerOptions: { noEmit: false, outDir, rootDir: '.', declaration: false },
     }),
     resolve({ browser: true }),
     terser({
@@ -46,4 +46,9 @@ export default [
     output: { file: 'dist/widget/live-chat-moderator.js', format: 'iife', sourcemap: true },
     plugins: plugins(),
   },
+  /**
+   * The moderation console's page script (GET /console), with its own Lit
+   * and the widget's Socket.IO client; served by the relay only.
+   */
+  { input: 'console/console.ts', output: { file: 'dist/console/console.js', format: 'iife', sourcemap: true }, plugins: plugins('dist/console') },
 ];

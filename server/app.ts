@@ -4,6 +4,8 @@ import type { Config } from './config.js';
 import { clientErrorHandler } from './http/errors.js';
 import backpressure from './plugins/backpressure.js';
 import configPlugin from './plugins/config.js';
+import consolePage from './plugins/console.js';
+import consoleSessions from './plugins/console-sessions.js';
 import demo from './plugins/demo.js';
 import health from './plugins/health.js';
 import httpApi from './plugins/http-api.js';
@@ -20,6 +22,9 @@ import widget from './plugins/widget.js';
 export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
 }
+
+/** proxy-addr's reading of a hop count, as socket/handshake.ts trusts it. */
+const hops = (count: number) => (_address: string, hop: number) => hop < count;
 
 /** The whole relay as a Fastify app, not yet listening: main.ts and the tests both start it. */
 export async function buildApp(config: Config, options: BuildOptions = {}) {
@@ -42,6 +47,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     // unknown fields (they are refused, as on the socket).
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
     clientErrorHandler,
+    // request.protocol, host and ip as the client used them, through the
+    // proxies TRUST_PROXY names (the console's Secure cookie and CSRF check).
+    // A member id in a path (DELETE …/bans/:memberId) may be 200 characters.
+    routerOptions: { maxParamLength: 256 },
+    trustProxy: typeof config.trustProxy === 'number' ? hops(config.trustProxy) : config.trustProxy,
   });
   await app.register(configPlugin, { config });
   await app.register(cors, { origin: config.allowedOrigins });
@@ -53,9 +63,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(redis);
   await app.register(limits);
   await app.register(moderation);
+  await app.register(consoleSessions);
   await app.register(socket);
   await app.register(backpressure);
   await app.register(httpApi);
+  await app.register(consolePage);
   await app.register(widget);
   await app.register(health);
   await app.register(demo);

@@ -94,6 +94,16 @@ export class Chat {
     return seqs.length === 0 ? [] : this.deps.store.reactionsBy(room, memberId, seqs);
   }
 
+  /**
+   * Rooms by last activity (the store's index, never a scan of messages),
+   * each with how many members are online in it now, on every relay.
+   */
+  async rooms(query: { limit: number; contains?: string }) {
+    const rooms = await this.deps.store.rooms(query);
+    const online = await Promise.all(rooms.map(({ room }) => this.deps.roster.online(room)));
+    return rooms.map((summary, i) => ({ ...summary, online: online[i]!.size }));
+  }
+
   /** Older messages, for scrolling up. */
   page(room: string, before: number, asked: number | undefined) {
     return this.deps.store.before(room, before, pageSize(asked));

@@ -1,23 +1,55 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import { ClientError } from '../chat/errors.js';
+import { ADMIN, type Actor } from '../chat/moderation.js';
+import { ownOrigin, sessionActor, type ConsoleSessions } from './console-session.js';
 import { HttpError } from './errors.js';
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 
+/** Whether `given` is the admin key, compared in constant time. */
+export function isAdminKey(adminApiKey: string | undefined, given: string): boolean {
+  return adminApiKey !== undefined && timingSafeEqual(digest(given), digest(adminApiKey));
+}
+
+const actors = new WeakMap<FastifyRequest, Actor>();
+
+/** Who an admin request acts as, once `adminGuard` let it through: "admin", or the console user. */
+export function adminActor(request: FastifyRequest): Actor {
+  return actors.get(request) ?? ADMIN;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /**
- * Checks `Authorization: Bearer <ADMIN_API_KEY>`, compared in constant time
- * (the scheme is case-insensitive, RFC 9110). Without a key every admin
- * route answers 401.
+ * Lets an admin request through: `Authorization: Bearer <ADMIN_API_KEY>`,
+ * compared in constant time (the scheme is case-insensitive, RFC 9110); or,
+ * without that header, the console's session cookie. A request that changes
+ * something on the strength of the cookie must come from the relay's own
+ * origin (its `Origin` header), on top of the cookie's SameSite=Strict: so
+ * no other site can make a signed-in browser act (CSRF). Without a key every
+ * admin route answers 401.
  */
-export function adminGuard(adminApiKey: string | undefined): (request: FastifyRequest) => Promise<void> {
+export function adminGuard(adminApiKey: string | undefined, sessions?: () => ConsoleSessions | undefined): (request: FastifyRequest) => Promise<void> {
   const key = adminApiKey ? digest(adminApiKey) : undefined;
   return async (request) => {
     if (!key) throw new HttpError('unauthorized', 'the admin API is disabled: ADMIN_API_KEY is not set');
-    const match = /^Bearer +(.+)$/i.exec(request.headers.authorization ?? '');
+    const header = request.headers.authorization;
+    if (header === undefined) {
+      const session = await sessions?.()?.fromRequest(request);
+      if (session) {
+        if (!SAFE_METHODS.has(request.method) && request.headers.origin !== ownOrigin(request)) {
+          throw new ClientError('forbidden', "a console request that changes something must come from the relay's own origin");
+        }
+        actors.set(request, sessionActor(session));
+        return;
+      }
+    }
+    const match = /^Bearer +(.+)$/i.exec(header ?? '');
     if (!match || !timingSafeEqual(digest(match[1]!), key)) {
-      throw new HttpError('unauthorized', 'missing or wrong Authorization: Bearer key');
+      throw new HttpError('unauthorized', 'missing or wrong Authorization: Bearer key, and no console session');
     }
   };
 }

@@ -24,6 +24,11 @@ export class HttpError extends Error {
   }
 }
 
+/** Whether a validation failure is the room's (in the path or the query): `invalid_room`, as on the socket. */
+function namesRoom(validation: unknown): boolean {
+  return Array.isArray(validation) && validation.some((e: { instancePath?: string }) => e.instancePath === '/room');
+}
+
 type FastifyError = Error & { validation?: unknown; validationContext?: string; statusCode?: number };
 
 /**
@@ -36,13 +41,18 @@ export function installErrorHandlers(app: FastifyInstance): void {
     let code: HttpErrorCode;
     let message = error.message;
     if (error instanceof HttpError) code = error.code;
-    else if (error.validation && error.validationContext === 'params') {
+    else if (error.validation && namesRoom(error.validation)) {
       ({ code, message } = invalidRoom().body);
     } else if (error.validation || (error.statusCode && error.statusCode < 500 && !(error instanceof ClientError))) {
       code = 'invalid_payload';
     } else ({ code, message } = errorBody(error, request.log));
     app.metrics.errors.inc({ code });
-    return reply.code(STATUS[code] ?? error.statusCode ?? 400).send({ error: { code, message } });
+    // A rate limit says when to come back, in the body as on the socket and as Retry-After.
+    const retryAfterMs = error instanceof ClientError ? error.body.retryAfterMs : undefined;
+    if (retryAfterMs !== undefined) reply.header('retry-after', Math.ceil(retryAfterMs / 1000));
+    return reply
+      .code(STATUS[code] ?? error.statusCode ?? 400)
+      .send({ error: retryAfterMs === undefined ? { code, message } : { code, message, retryAfterMs } });
   });
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url}` } }),

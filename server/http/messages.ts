@@ -4,6 +4,7 @@ import { MAX_NAME_LENGTH } from '../../protocol/index.js';
 import { ClientError } from '../chat/errors.js';
 import { cleanName } from '../chat/identity.js';
 import { adminGuard } from './auth.js';
+import type { ConsoleSessions } from './console-session.js';
 import { errorResponse, pageQuery, postBody, roomParams } from './schemas.js';
 
 interface RoomRoute {
@@ -15,9 +16,9 @@ interface RoomRoute {
  * it with ADMIN_API_KEY (a bot, an integration), which members see live.
  * Both go through the chat core, as the socket events do.
  */
-export function messageRoutes(app: FastifyInstance): void {
+export function messageRoutes(app: FastifyInstance, sessions?: () => ConsoleSessions | undefined): void {
   const { config, chat } = app;
-  const admin = adminGuard(config.adminApiKey);
+  const admin = adminGuard(config.adminApiKey, sessions);
 
   app.get<RoomRoute & { Querystring: { before?: string; limit?: string } }>(
     '/api/rooms/:room/messages',

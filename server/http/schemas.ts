@@ -8,7 +8,13 @@ import {
   CLIENT_ID_PATTERN,
   HISTORY_DEFAULT_LIMIT,
   HISTORY_MAX_LIMIT,
+  MAX_BAN_MINUTES,
+  MAX_BLOCKED_WORD_LENGTH,
+  MAX_BLOCKED_WORDS,
   MAX_NAME_LENGTH,
+  MAX_REASON_LENGTH,
+  MAX_SLOW_MODE_SECONDS,
+  MAX_TOPIC_LENGTH,
   REPLY_PREVIEW_LENGTH,
   ROOM_PATTERN,
   type ErrorCode,
@@ -99,6 +105,103 @@ export const postBody = {
   additionalProperties: false,
 } as const;
 
+// ---- the admin routes (admin.ts)
+
+/** How many rooms GET /api/rooms lists by default, and at most. */
+export const ROOMS_DEFAULT_LIMIT = 100;
+export const ROOMS_MAX_LIMIT = 500;
+/** How many audit entries a page holds by default, and at most. */
+export const AUDIT_DEFAULT_LIMIT = 50;
+export const AUDIT_MAX_LIMIT = 200;
+
+const digits = (description: string) => ({ type: 'string', pattern: '^[0-9]{1,15}$', description }) as const;
+const count = (description: string) => ({ type: 'string', pattern: '^[1-9][0-9]{0,5}$', description }) as const;
+const memberIdSchema = { type: 'string', minLength: 1, maxLength: 200, description: "The member's id (`guest:…` for a guest)." } as const;
+
+export const roomsQuery = {
+  type: 'object',
+  properties: {
+    limit: count(`How many rooms (default ${ROOMS_DEFAULT_LIMIT}, at most ${ROOMS_MAX_LIMIT}; more is read as ${ROOMS_MAX_LIMIT}).`),
+    q: { type: 'string', maxLength: 64, description: 'Only rooms whose name contains this, case aside.' },
+  },
+  additionalProperties: false,
+} as const;
+
+export const seqParams = {
+  type: 'object',
+  properties: {
+    room: roomParams.properties.room,
+    seq: { type: 'string', pattern: '^[1-9][0-9]{0,15}$', description: "The message's `seq`." },
+  },
+  required: ['room', 'seq'],
+} as const;
+
+export const memberParams = {
+  type: 'object',
+  properties: { room: roomParams.properties.room, memberId: memberIdSchema },
+  required: ['room', 'memberId'],
+} as const;
+
+export const reportParams = {
+  type: 'object',
+  properties: { id: { type: 'string', minLength: 1, maxLength: 64, description: "The report's id." } },
+  required: ['id'],
+} as const;
+
+export const settingsPatch = {
+  type: 'object',
+  description: 'The settings to change; those not named keep their value (as the socket `configure`).',
+  properties: {
+    topic: { type: 'string', maxLength: MAX_TOPIC_LENGTH },
+    slowModeSeconds: { type: 'integer', minimum: 0, maximum: MAX_SLOW_MODE_SECONDS },
+    membersOnly: { type: 'boolean' },
+    paused: { type: 'boolean' },
+    pinnedSeq: {
+      type: 'integer',
+      nullable: true,
+      minimum: 1,
+      maximum: Number.MAX_SAFE_INTEGER,
+      description: 'A message of the room (`not_found` otherwise), or null.',
+    },
+    blockedWords: {
+      type: 'array',
+      maxItems: MAX_BLOCKED_WORDS,
+      // Trimmed when stored; one of only spaces is no entry, so refused.
+      items: { type: 'string', minLength: 1, maxLength: MAX_BLOCKED_WORD_LENGTH, pattern: '\\S' },
+    },
+  },
+  additionalProperties: false,
+} as const;
+
+export const banBody = {
+  type: 'object',
+  properties: {
+    memberId: memberIdSchema,
+    minutes: { type: 'number', minimum: 1, maximum: MAX_BAN_MINUTES, description: `1 to ${MAX_BAN_MINUTES} (a year).` },
+    reason: { type: 'string', maxLength: MAX_REASON_LENGTH, description: 'Shown to the banned member and in the ban list.' },
+  },
+  required: ['memberId', 'minutes'],
+  additionalProperties: false,
+} as const;
+
+export const reportsQuery = {
+  type: 'object',
+  properties: {
+    room: { ...roomParams.properties.room, description: 'Only this room’s reports.' },
+    status: { type: 'string', enum: ['open', 'resolved'], description: 'Only open, or only resolved, reports.' },
+  },
+  additionalProperties: false,
+} as const;
+
+export const auditQuery = {
+  type: 'object',
+  properties: {
+    before: digits('Only entries older than the entry with this `id`; omit for the newest.'),
+    limit: count(`How many entries (default ${AUDIT_DEFAULT_LIMIT}, at most ${AUDIT_MAX_LIMIT}; more is read as ${AUDIT_MAX_LIMIT}).`),
+  },
+  additionalProperties: false,
+} as const;
+
 /** Shared schemas, referred to by `$ref` from the routes. */
 export const sharedSchemas = [
   {
@@ -163,6 +266,76 @@ export const sharedSchemas = [
     required: ['messages', 'hasMore'],
   },
   {
+    $id: 'RoomSettings',
+    type: 'object',
+    description: "A room's settings, blocked words included (the admin sees them, as the room's moderators do).",
+    properties: {
+      topic: { type: 'string' },
+      slowModeSeconds: { type: 'integer', description: 'Seconds a member waits between two messages; 0 = off.' },
+      membersOnly: { type: 'boolean', description: 'Only verified members may send.' },
+      paused: { type: 'boolean', description: 'Only moderators may send.' },
+      pinnedSeq: { type: 'integer', nullable: true },
+      blockedWords: { type: 'array', items: { type: 'string' } },
+    },
+    required: ['topic', 'slowModeSeconds', 'membersOnly', 'paused', 'pinnedSeq', 'blockedWords'],
+  },
+  {
+    $id: 'Ban',
+    type: 'object',
+    description: "A member's ban from a room.",
+    properties: {
+      member: { $ref: 'Member#' },
+      until: { type: 'integer', nullable: true, description: 'When it ends, ms since the epoch; null: never.' },
+      reason: { type: 'string' },
+      by: { $ref: 'Member#' },
+      ts: { type: 'integer', description: 'When it was made.' },
+    },
+    required: ['member', 'until', 'by', 'ts'],
+  },
+  {
+    $id: 'Report',
+    type: 'object',
+    description: 'Every report of one message: who reported it and why.',
+    properties: {
+      id: { type: 'string' },
+      room: { type: 'string' },
+      message: { $ref: 'Message#' },
+      reporters: { type: 'array', items: { $ref: 'Member#' } },
+      reasons: { type: 'array', items: { type: 'string' } },
+      count: { type: 'integer', minimum: 1 },
+      status: { type: 'string', enum: ['open', 'resolved'] },
+      ts: { type: 'integer', description: 'When it was first reported.' },
+    },
+    required: ['id', 'room', 'message', 'reporters', 'reasons', 'count', 'status', 'ts'],
+  },
+  {
+    $id: 'AuditEntry',
+    type: 'object',
+    description: "A moderator's or the admin's action, over Socket.IO or HTTP alike.",
+    properties: {
+      id: { type: 'integer' },
+      ts: { type: 'integer' },
+      actor: { $ref: 'Member#' },
+      action: { type: 'string', enum: ['delete', 'ban', 'unban', 'configure', 'resolve_report'] },
+      memberId: { type: 'string' },
+      seq: { type: 'integer' },
+      detail: { type: 'string' },
+    },
+    required: ['id', 'ts', 'actor', 'action'],
+  },
+  {
+    $id: 'RoomSummary',
+    type: 'object',
+    properties: {
+      room: { type: 'string' },
+      online: { type: 'integer', description: 'Members online in it now, on every relay.' },
+      messages: { type: 'integer', description: 'Messages stored and not deleted.' },
+      lastSeq: { type: 'integer' },
+      lastMessageAt: { type: 'integer', nullable: true, description: 'When its latest message was sent, ms since the epoch.' },
+    },
+    required: ['room', 'online', 'messages', 'lastSeq', 'lastMessageAt'],
+  },
+  {
     $id: 'Error',
     type: 'object',
     description: 'Every HTTP error, with the codes of the socket events.',
@@ -172,6 +345,7 @@ export const sharedSchemas = [
         properties: {
           code: { type: 'string', enum: Object.keys(ERROR_CODES) },
           message: { type: 'string', description: 'For people; match on `code`.' },
+          retryAfterMs: { type: 'integer', description: 'With `rate_limited`: how long to wait before trying again.' },
         },
         required: ['code', 'message'],
       },

@@ -43,6 +43,32 @@ const DOCS: Record<string, Doc> = {
     tags: ['widget'],
     response: { 200: text('The source map.', 'application/json'), 304: { description: 'Not modified (`If-None-Match`).' } },
   },
+  '/console': {
+    summary: 'The moderation console',
+    description:
+      'A page that signs in with ADMIN_API_KEY (POST /console/session) and moderates every room live. ' +
+      "Served with a strict Content-Security-Policy (its own script and stylesheet only, `frame-ancestors 'none'`).",
+    tags: ['console'],
+    response: { 200: text('The page.', 'text/html') },
+  },
+  ...Object.fromEntries(
+    [
+      ['/console/console.js', "The console's script", 'text/javascript'],
+      ['/console/console.js.map', "The console script's source map", 'application/json'],
+      ['/console/console.css', "The console's stylesheet", 'text/css'],
+    ].map(([path, summary, type]) => [
+      path!,
+      {
+        summary: summary!,
+        tags: ['console'],
+        response: {
+          200: text('The file.', type!),
+          304: { description: 'Not modified (`If-None-Match`).' },
+          404: { description: 'The console is not built (`npm run build`).' },
+        },
+      },
+    ]),
+  ),
   '/healthz': {
     summary: 'Liveness',
     tags: ['operations'],
@@ -112,6 +138,8 @@ export default fp(
         },
         tags: [
           { name: 'api', description: 'Read and post messages.' },
+          { name: 'admin', description: 'Moderate rooms: settings, deletions, bans, reports, the audit log (what the console uses).' },
+          { name: 'console', description: 'The moderation console: its page and its session.' },
           { name: 'widget', description: 'The widget and its demo.' },
           { name: 'operations', description: 'Health, readiness, metrics.' },
         ],
@@ -121,6 +149,14 @@ export default fp(
               type: 'http',
               scheme: 'bearer',
               description: "The relay's ADMIN_API_KEY, as `Authorization: Bearer <ADMIN_API_KEY>`.",
+            },
+            consoleSession: {
+              type: 'apiKey',
+              in: 'cookie',
+              name: 'live-chat-console',
+              description:
+                'The console\'s session (POST /console/session), `__Host-live-chat-console` over TLS. A request that changes ' +
+                "something with it must carry the relay's own `Origin`.",
             },
           },
         },

@@ -5,7 +5,8 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { Server } from 'socket.io';
 import { Chat } from '../chat/chat.js';
 import { addressKey } from '../chat/address.js';
-import { createIdentify } from '../chat/identity.js';
+import { createIdentify, type IdentityResult } from '../chat/identity.js';
+import type { Member } from '../../protocol/index.js';
 import { banHandler } from '../socket/ban.js';
 import { bansHandler } from '../socket/bans.js';
 import { socketBroadcaster, socketRoster } from '../socket/broadcaster.js';
@@ -23,7 +24,8 @@ import { reactHandler } from '../socket/react.js';
 import { reportHandler } from '../socket/report.js';
 import { sendHandler } from '../socket/send.js';
 import { stopTyping, typingHandler } from '../socket/typing.js';
-import { chatRooms, memberRoom, moderatorsRoom, type ChatServer, type ChatSocket } from '../socket/types.js';
+import { sessionActor } from '../http/console-session.js';
+import { chatRooms, consoleRoom, memberRoom, moderatorsRoom, type ChatServer, type ChatSocket } from '../socket/types.js';
 import { unbanHandler } from '../socket/unban.js';
 
 declare module 'fastify' {
@@ -134,7 +136,15 @@ export default fp(
       const { origin, host } = socket.handshake.headers;
       const address = addressOf(socket.request);
       if (!originAllowed(config.allowedOrigins, origin, host)) return refuse('origin_not_allowed');
-      identify(socket.handshake.auth).then((identity) => {
+      // The console's own connection: a ticket of a console session (http/console-session.ts).
+      const ticket = (socket.handshake.auth as { console?: unknown } | undefined)?.console;
+      const identified: Promise<IdentityResult | { member: Member; session: string }> =
+        ticket === undefined
+          ? identify(socket.handshake.auth)
+          : (app.consoleSessions?.verifyTicket(ticket) ?? Promise.resolve(undefined)).then((session) =>
+              session ? { member: sessionActor(session).member, session: session.id } : { refuse: 'unauthorized' as const },
+            );
+      identified.then((identity) => {
         if ('refuse' in identity) return refuse(identity.refuse);
         // Gone while its token was checked: counting it now would never be undone.
         if (socket.conn.readyState !== 'open') return next(new Error('closed'));
@@ -145,7 +155,8 @@ export default fp(
         // Now counted as a session, no longer as an unopened connection.
         if (unopenedAddress.delete(socket.conn)) unopened.remove(address);
         socket.data.member = identity.member;
-        if (identity.rooms) socket.data.rooms = identity.rooms;
+        if ('rooms' in identity && identity.rooms) socket.data.rooms = identity.rooms;
+        if ('session' in identity) socket.data.consoleSession = identity.session;
         const key = addressKey(address);
         if (key) socket.data.address = key;
         next();
@@ -190,6 +201,8 @@ export default fp(
       socket.once('disconnect', () => clearTimeout(timer));
 
       await socket.join(memberRoom(member.id));
+      // Signing out of the console closes its connections, on every relay.
+      if (socket.data.consoleSession) await socket.join(consoleRoom(socket.data.consoleSession));
       // Reports reach a moderator's every connection, in a room or not.
       if (member.role === 'moderator') await socket.join((socket.data.rooms ?? ['*']).map(moderatorsRoom));
     });
@@ -204,5 +217,5 @@ export default fp(
       presence.close();
     });
   },
-  { name: 'socket', dependencies: ['config', 'store', 'metrics', 'redis', 'limits', 'moderation'] },
+  { name: 'socket', dependencies: ['config', 'store', 'metrics', 'redis', 'limits', 'moderation', 'console-sessions'] },
 );

@@ -8,6 +8,8 @@ export interface SocketData {
   rooms?: string[];
   /** The key of the client's network address (chat/address.ts), for address bans. */
   address?: string;
+  /** The console session's id, when the console connected (auth `console`). */
+  consoleSession?: string;
 }
 
 export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -25,6 +27,9 @@ export const memberRoom = (memberId: string) => `@${memberId}`;
  * where reports go. `#` cannot start a chat room name either.
  */
 export const moderatorsRoom = (room: string) => `#${room}`;
+
+/** The Socket.IO room of a console session's connections, closed when it signs out. */
+export const consoleRoom = (sessionId: string) => `@console:${sessionId}`;
 
 /** Whether a Socket.IO room is a chat room (not a member's, not moderators'). */
 export const isChatRoom = (room: string) => !room.startsWith('@') && !room.startsWith('#');

@@ -74,6 +74,17 @@ const MIGRATIONS = [
      PRIMARY KEY (room, seq, member_id, emoji)
    );`,
   MODERATION_MIGRATION,
+  // The admin API's room list (GET /api/rooms): each room's count of messages
+  // not deleted and its last message's time, kept with its seq, and an index
+  // by last activity, so the busiest rooms are read first without a scan of
+  // messages however many rooms there are.
+  `ALTER TABLE rooms
+     ADD COLUMN messages        BIGINT NOT NULL DEFAULT 0,
+     ADD COLUMN last_message_at BIGINT;
+   UPDATE rooms SET
+     messages = (SELECT COUNT(*) FROM messages m WHERE m.room = rooms.room AND NOT m.deleted),
+     last_message_at = (SELECT MAX(ts) FROM messages m WHERE m.room = rooms.room);
+   CREATE INDEX rooms_activity ON rooms (last_message_at DESC NULLS LAST, room);`,
   // Retention (RETENTION_DAYS) finds the oldest messages by time.
   `CREATE INDEX messages_ts ON messages (ts);`,
 ];
@@ -220,10 +231,11 @@ export async function openPostgresStore(url: string): Promise<Store> {
       if (existing.rows[0]) return { message: (await load(client, existing.rows))[0]!, duplicate: true };
       await client.query('BEGIN');
       const { rows } = await client.query<{ last_seq: string; rev: string }>(
-        `INSERT INTO rooms (room, last_seq, rev) VALUES ($1, 1, 1)
-         ON CONFLICT (room) DO UPDATE SET last_seq = rooms.last_seq + 1, rev = rooms.rev + 1
+        `INSERT INTO rooms (room, last_seq, rev, messages, last_message_at) VALUES ($1, 1, 1, 1, $2)
+         ON CONFLICT (room) DO UPDATE SET last_seq = rooms.last_seq + 1, rev = rooms.rev + 1, messages = rooms.messages + 1,
+           last_message_at = GREATEST(rooms.last_message_at, $2)
          RETURNING last_seq, rev`,
-        [input.room],
+        [input.room, input.ts],
       );
       const seq = Number(rows[0]!.last_seq);
       await client.query(
@@ -352,6 +364,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
           [room, seq, rev],
         );
         await client.query('DELETE FROM reactions WHERE room = $1 AND seq = $2', [room, seq]);
+        await client.query('UPDATE rooms SET messages = GREATEST(messages - 1, 0) WHERE room = $1', [room]);
         return loadOne(client, room, seq);
       }),
     edit: (room, seq, text, editedAt) =>
@@ -424,15 +437,35 @@ export async function openPostgresStore(url: string): Promise<Store> {
       const [row] = await query<{ rev: string }>('SELECT rev FROM rooms WHERE room = $1', [room]);
       return row ? Number(row.rev) : 0;
     },
+    async rooms({ limit, contains }) {
+      // By last activity, through rooms_activity: rooms never written in (NULL) last.
+      const rows = await query<{ room: string; messages: string; last_seq: string; last_message_at: string | null }>(
+        `SELECT room, messages, last_seq, last_message_at FROM rooms
+         WHERE $1 = '' OR strpos(lower(room), lower($1)) > 0
+         ORDER BY last_message_at DESC NULLS LAST, room LIMIT $2`,
+        [contains ?? '', limit],
+      );
+      return rows.map((row) => ({
+        room: row.room,
+        messages: Number(row.messages),
+        lastSeq: Number(row.last_seq),
+        lastMessageAt: row.last_message_at === null ? null : Number(row.last_message_at),
+      }));
+    },
     ...moderationStore(pool, query),
     async removeOlderThan(before, limit) {
       // One statement a batch: the messages and their reactions go together.
       const [row] = await query<{ removed: string }>(
         `WITH gone AS (
            DELETE FROM messages WHERE (room, seq) IN (SELECT room, seq FROM messages WHERE ts < $1 ORDER BY ts LIMIT $2)
-           RETURNING room, seq
+           RETURNING room, seq, deleted
          ), reactions_gone AS (
            DELETE FROM reactions r USING gone WHERE r.room = gone.room AND r.seq = gone.seq
+         ), uncounted AS (
+           -- The room list counts the messages not deleted.
+           UPDATE rooms SET messages = rooms.messages - c.n
+           FROM (SELECT room, count(*) AS n FROM gone WHERE NOT deleted GROUP BY room) c
+           WHERE rooms.room = c.room
          )
          SELECT count(*) AS removed FROM gone`,
         [before, limit],

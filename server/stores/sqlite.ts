@@ -76,6 +76,16 @@ export const MIGRATIONS = [
     rev       INTEGER NOT NULL, -- the room's rev when reacted: orders emoji by first reaction
     PRIMARY KEY (room, seq, member_id, emoji)
   ) WITHOUT ROWID;`,
+  // The admin API's room list (GET /api/rooms): each room's count of messages
+  // not deleted and its last message's time, kept with its seq, and an index
+  // by last activity, so the busiest rooms are read first without a scan of
+  // messages however many rooms there are.
+  `ALTER TABLE rooms ADD COLUMN messages INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE rooms ADD COLUMN last_message_at INTEGER;
+  UPDATE rooms SET
+    messages = (SELECT COUNT(*) FROM messages m WHERE m.room = rooms.room AND m.deleted = 0),
+    last_message_at = (SELECT MAX(ts) FROM messages m WHERE m.room = rooms.room);
+  CREATE INDEX rooms_activity ON rooms (last_message_at DESC, room);`,
   // Retention (RETENTION_DAYS) finds the oldest messages by time.
   `CREATE INDEX messages_ts ON messages (ts);`,
 ];
@@ -157,10 +167,18 @@ export function openSqliteStore(url: string): Store {
      VALUES (@room, @seq, @id, @text, @authorId, @author, @ts, @clientMsgId, @rev, @replyTo, @mentions)`,
   );
   // The room's next seq and rev, taken together for a new message.
-  const nextSeq = db.prepare<[string], { last_seq: number; rev: number }>(
-    `INSERT INTO rooms (room, last_seq, rev) VALUES (?, 1, 1)
-     ON CONFLICT (room) DO UPDATE SET last_seq = last_seq + 1, rev = rev + 1
+  const nextSeq = db.prepare<[{ room: string; ts: number }], { last_seq: number; rev: number }>(
+    `INSERT INTO rooms (room, last_seq, rev, messages, last_message_at) VALUES (@room, 1, 1, 1, @ts)
+     ON CONFLICT (room) DO UPDATE SET last_seq = last_seq + 1, rev = rev + 1, messages = messages + 1,
+       last_message_at = MAX(COALESCE(last_message_at, 0), @ts)
      RETURNING last_seq, rev`,
+  );
+  const uncount = db.prepare<[string]>('UPDATE rooms SET messages = MAX(messages - 1, 0) WHERE room = ?');
+  // By last activity, through rooms_activity: rooms never written in (NULL) last.
+  const roomList = db.prepare<[{ contains: string; limit: number }], { room: string; messages: number; last_seq: number; last_message_at: number | null }>(
+    `SELECT room, messages, last_seq, last_message_at FROM rooms
+     WHERE @contains = '' OR instr(lower(room), lower(@contains)) > 0
+     ORDER BY last_message_at DESC, room LIMIT @limit`,
   );
   // The room's next rev alone, for a change to one of its messages.
   const nextRev = db.prepare<[string], { rev: number }>(
@@ -218,16 +236,18 @@ export function openSqliteStore(url: string): Store {
   const removeReactions = db.prepare<[string, number]>('DELETE FROM reactions WHERE room = ? AND seq = ?');
   const roomState = db.prepare<[string], { last_seq: number; rev: number }>('SELECT last_seq, rev FROM rooms WHERE room = ?');
 
-  const oldest = db.prepare<[number, number], { room: string; seq: number }>(
-    'SELECT room, seq FROM messages WHERE ts < ? ORDER BY ts LIMIT ?',
+  const oldest = db.prepare<[number, number], { room: string; seq: number; deleted: number }>(
+    'SELECT room, seq, deleted FROM messages WHERE ts < ? ORDER BY ts LIMIT ?',
   );
   const removeMessage = db.prepare<[string, number]>('DELETE FROM messages WHERE room = ? AND seq = ?');
   // One transaction a batch: short, so sends queued meanwhile wait milliseconds.
   const removeOlderThan = db.transaction((before: number, limit: number) => {
     const doomed = oldest.all(before, limit);
-    for (const { room, seq } of doomed) {
+    for (const { room, seq, deleted } of doomed) {
       removeReactions.run(room, seq);
       removeMessage.run(room, seq);
+      // The room list counts the messages not deleted.
+      if (!deleted) uncount.run(room);
     }
     return doomed.length;
   });
@@ -246,7 +266,7 @@ export function openSqliteStore(url: string): Store {
   const appendOne = (input: NewMessage): AppendResult => {
     const existing = findByClientMsgId.get(input.room, input.author.id, input.clientMsgId);
     if (existing) return { message: load([existing])[0]!, duplicate: true };
-    const { last_seq: seq, rev } = nextSeq.get(input.room)!;
+    const { last_seq: seq, rev } = nextSeq.get({ room: input.room, ts: input.ts })!;
     insert.run({
       room: input.room,
       seq,
@@ -272,6 +292,7 @@ export function openSqliteStore(url: string): Store {
   const markDeleted = db.transaction((room: string, seq: number) => {
     if (!live(room, seq)) return undefined;
     blank.run(nextRev.get(room)!.rev, room, seq);
+    uncount.run(room);
     removeReactions.run(room, seq);
     return loadOne(room, seq);
   });
@@ -361,6 +382,15 @@ export function openSqliteStore(url: string): Store {
         ids.length === 0 ? [] : latestAuthors.all(room, JSON.stringify(ids)).map((row) => JSON.parse(row.author) as Member),
       ),
     revision: (room) => guard(() => roomState.get(room)?.rev ?? 0),
+    rooms: ({ limit, contains }) =>
+      guard(() =>
+        roomList.all({ contains: contains ?? '', limit }).map((row) => ({
+          room: row.room,
+          messages: row.messages,
+          lastSeq: row.last_seq,
+          lastMessageAt: row.last_message_at,
+        })),
+      ),
     ...moderation,
     removeOlderThan: (before, limit) => guard(() => removeOlderThan.immediate(before, limit)),
     lastSeq: (room) => guard(() => lastSeq(room)),

@@ -67,6 +67,12 @@ export interface Store {
   reactionsBy(room: string, memberId: string, seqs: number[]): Promise<OwnReaction[]>;
   /** Of the given ids, the members who have written in the room, each as on their latest message. */
   authors(room: string, ids: string[]): Promise<Member[]>;
+  /**
+   * Rooms that have had a message, most recently active first (then by
+   * name), at most `limit`; with `contains`, only those whose name contains
+   * it, case aside. From the rooms' own rows and an index, never a scan of messages.
+   */
+  rooms(query: { limit: number; contains?: string }): Promise<RoomSummary[]>;
   /** The room's revision (it grows with every change to one of its messages), 0 when it has none. */
   revision(room: string): Promise<number>;
   /**
@@ -127,6 +133,16 @@ export class StorageError extends Error {
     super(`storage failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
     this.name = 'StorageError';
   }
+}
+
+/** A room as the admin API lists it (without who is online, which the socket layer knows). */
+export interface RoomSummary {
+  room: string;
+  /** Messages stored and not deleted. */
+  messages: number;
+  lastSeq: number;
+  /** When its latest message was sent (ms since epoch); null when it has none. */
+  lastMessageAt: number | null;
 }
 
 export type ReportStatus = 'open' | 'resolved';

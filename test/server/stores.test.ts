@@ -9,6 +9,7 @@ import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { demoDir, widgetDir } from '../../server/paths.js';
 import { openStore, StorageError, type Store } from '../../server/stores/index.js';
+import { MIGRATIONS } from '../../server/stores/sqlite.js';
 import { tempDir } from './helpers.js';
 import { freshPostgres, skipWithoutPostgres } from './services.js';
 
@@ -70,10 +71,33 @@ for (const [kind, { url, skip }] of Object.entries(implementations)) {
       assert.equal(await store.lastSeq('old'), 7);
       const next = await store.append({ room: 'old', text: 'after', author: alice, clientMsgId: 'old-8', ts: now });
       assert.equal(next.message.seq, 8, 'the room goes on from its last seq');
+      assert.equal((await store.rooms({ limit: 10, contains: 'old' }))[0]!.messages, 4, 'the room list counts what is left');
       // Even a room emptied by retention never gives a seq twice.
       await store.append({ room: 'gone', text: 'x', author: alice, clientMsgId: 'gone-1', ts: now - 30 * day });
       assert.equal(await store.removeOlderThan(cutoff, 10), 1);
       assert.equal((await store.append({ room: 'gone', text: 'y', author: alice, clientMsgId: 'gone-2', ts: now })).message.seq, 2);
+    });
+
+    test('lists rooms by last activity, with their messages not deleted and last seq; limited, filtered by name', async (t) => {
+      const store = await open(t);
+      assert.deepEqual(await store.rooms({ limit: 10 }), []);
+      const at = (room: string, text: string, ts: number) => store.append({ room, text, author: alice, clientMsgId: `id-${text}-${room}`, ts });
+      await at('Lobby', 'one', 1000);
+      await at('support', 'two', 2000);
+      await at('Lobby', 'three', 3000);
+      await at('quiet', 'four', 500);
+      await store.markDeleted('Lobby', 1);
+      await store.markDeleted('Lobby', 1); // once only
+      // A retried append counts nothing.
+      await at('support', 'two', 9000);
+      assert.deepEqual(await store.rooms({ limit: 10 }), [
+        { room: 'Lobby', messages: 1, lastSeq: 2, lastMessageAt: 3000 },
+        { room: 'support', messages: 1, lastSeq: 1, lastMessageAt: 2000 },
+        { room: 'quiet', messages: 1, lastSeq: 1, lastMessageAt: 500 },
+      ]);
+      assert.deepEqual((await store.rooms({ limit: 2 })).map((r) => r.room), ['Lobby', 'support']);
+      assert.deepEqual((await store.rooms({ limit: 10, contains: 'LOB' })).map((r) => r.room), ['Lobby']);
+      assert.deepEqual((await store.rooms({ limit: 10, contains: '%' })).map((r) => r.room), [], 'no pattern characters');
     });
 
     test('returns the original for a repeated clientMsgId of the same author and room', async (t) => {
@@ -401,6 +425,11 @@ async function assertUpgraded(store: Store): Promise<void> {
   assert.equal(await store.revision('lobby'), 3);
   assert.equal(await store.revision('other'), 1);
   assert.ok((await store.bannedUntil('lobby', 'guest:mallory', 1)) > 0, 'bans are kept');
+  // The room list is filled in from the messages: counts (deleted ones aside) and last activity.
+  assert.deepEqual(await store.rooms({ limit: 10 }), [
+    { room: 'other', messages: 1, lastSeq: 1, lastMessageAt: 1700000000004 },
+    { room: 'lobby', messages: 2, lastSeq: 3, lastMessageAt: 1700000000003 },
+  ]);
   // A retry of a message sent before the upgrade is still recognized.
   const retry = await store.append({ room: 'lobby', text: 'first', author: alice, clientMsgId: 'v1-msg-0001', ts: 9 });
   assert.deepEqual([retry.duplicate, retry.message.seq], [true, 1]);
@@ -428,7 +457,7 @@ test('a SQLite database written before schema versions (v1) is upgraded in place
   assert.equal(await again.lastSeq('lobby'), 4);
   const check = new Database(file, { readonly: true });
   t.after(() => check.close());
-  assert.equal(check.pragma('user_version', { simple: true }), 2);
+  assert.equal(check.pragma('user_version', { simple: true }), MIGRATIONS.length);
 });
 
 test('a PostgreSQL database at migration 1 is upgraded in place, nothing lost', { skip: skipWithoutPostgres }, async (t) => {

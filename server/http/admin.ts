@@ -1,0 +1,255 @@
+import type { FastifyInstance } from 'fastify';
+import type { RoomSettings } from '../../protocol/index.js';
+import type { ReportStatus } from '../stores/store.js';
+import { adminActor, adminGuard } from './auth.js';
+import type { ConsoleSessions } from './console-session.js';
+import {
+  AUDIT_DEFAULT_LIMIT,
+  AUDIT_MAX_LIMIT,
+  auditQuery,
+  banBody,
+  errorResponse,
+  memberParams,
+  reportParams,
+  reportsQuery,
+  roomParams,
+  ROOMS_DEFAULT_LIMIT,
+  ROOMS_MAX_LIMIT,
+  roomsQuery,
+  seqParams,
+  settingsPatch,
+} from './schemas.js';
+
+const security: Record<string, string[]>[] = [{ adminApiKey: [] }, { consoleSession: [] }];
+const AUTH =
+  'Needs `Authorization: Bearer <ADMIN_API_KEY>` or the console\'s session cookie (then, for a change, an `Origin` of the relay itself).';
+
+/** The errors every admin route may answer, and `more` of its own. */
+function errors(more: Record<number, string> = {}) {
+  return {
+    400: errorResponse(more[400] ?? '`invalid_payload` (an unknown or malformed field or parameter) or `invalid_room`.'),
+    401: errorResponse('`unauthorized`: the key is missing or wrong (and no console session), or ADMIN_API_KEY is not set.'),
+    ...(more[403] ? { 403: errorResponse(more[403]) } : {}),
+    ...(more[404] ? { 404: errorResponse(more[404]) } : {}),
+    503: errorResponse('`unavailable`: the database failed; retry later.'),
+    500: errorResponse('`internal`.'),
+  };
+}
+
+const CSRF = '`forbidden`: a change made with the console cookie from another origin';
+
+const limitOf = (raw: string | undefined, fallback: number, max: number) => Math.min(raw === undefined ? fallback : Number(raw), max);
+
+/**
+ * The admin HTTP API behind the console (PROTOCOL.md, "HTTP"): rooms, their
+ * settings, messages, bans, reports and audit log. Each route goes through
+ * the chat core as the socket events do, so the rules and the audit entries
+ * are the same; the actor is "admin" (the key) or the console's user.
+ */
+export function adminRoutes(app: FastifyInstance, sessions: () => ConsoleSessions | undefined): void {
+  const { config, chat } = app;
+  const { moderation } = chat;
+  const preValidation = [adminGuard(config.adminApiKey, sessions)];
+  const route = (summary: string, description: string) => ({ summary, description: `${description} ${AUTH}`, tags: ['admin'], security });
+
+  app.get<{ Querystring: { limit?: string; q?: string } }>(
+    '/api/rooms',
+    {
+      preValidation,
+      schema: {
+        ...route('List rooms', 'Rooms that have had a message, most recently active first, with who is online in each now.'),
+        querystring: roomsQuery,
+        response: {
+          200: {
+            description: 'The rooms.',
+            type: 'object',
+            properties: { rooms: { type: 'array', items: { $ref: 'RoomSummary#' } } },
+            required: ['rooms'],
+          },
+          ...errors({ 400: '`invalid_payload`: an unknown or malformed query parameter.' }),
+        },
+      },
+    },
+    async (request) => {
+      const { limit, q } = request.query;
+      return { rooms: await chat.rooms({ limit: limitOf(limit, ROOMS_DEFAULT_LIMIT, ROOMS_MAX_LIMIT), contains: q?.trim() || undefined }) };
+    },
+  );
+
+  app.get<{ Params: { room: string } }>(
+    '/api/rooms/:room/settings',
+    {
+      preValidation,
+      schema: {
+        ...route("Read a room's settings", 'Blocked words included.'),
+        params: roomParams,
+        response: { 200: { description: 'The settings.', $ref: 'RoomSettings#' }, ...errors() },
+      },
+    },
+    async (request) => moderation.settings(request.params.room),
+  );
+
+  app.patch<{ Params: { room: string }; Body: Partial<RoomSettings> }>(
+    '/api/rooms/:room/settings',
+    {
+      preValidation,
+      schema: {
+        ...route("Change a room's settings", 'As the socket `configure`: settings not named keep their value; the room is told with `room`; audited.'),
+        params: roomParams,
+        body: settingsPatch,
+        response: {
+          200: { description: 'The settings now.', $ref: 'RoomSettings#' },
+          ...errors({ 403: CSRF, 404: '`not_found`: `pinnedSeq` names no message of the room.' }),
+        },
+      },
+    },
+    async (request) => moderation.configure(adminActor(request), request.params.room, request.body),
+  );
+
+  app.delete<{ Params: { room: string; seq: string } }>(
+    '/api/rooms/:room/messages/:seq',
+    {
+      preValidation,
+      schema: {
+        ...route('Delete a message', 'Blanks it (it keeps its seq); the room is told with `deleted` and `updated`; audited. Deleting a deleted message is no error.'),
+        params: seqParams,
+        response: {
+          204: { description: 'Deleted.', type: 'null' },
+          ...errors({ 400: '`invalid_room`, or `invalid_payload` (`seq` is not a positive integer).', 403: CSRF, 404: '`not_found`: the room has no such message.' }),
+        },
+      },
+    },
+    async (request, reply) => {
+      await chat.remove(adminActor(request), request.params.room, Number(request.params.seq));
+      return reply.code(204).send();
+    },
+  );
+
+  app.get<{ Params: { room: string } }>(
+    '/api/rooms/:room/bans',
+    {
+      preValidation,
+      schema: {
+        ...route("List a room's bans", 'The bans in force, newest first.'),
+        params: roomParams,
+        response: {
+          200: { description: 'The bans.', type: 'object', properties: { bans: { type: 'array', items: { $ref: 'Ban#' } } }, required: ['bans'] },
+          ...errors(),
+        },
+      },
+    },
+    async (request) => ({ bans: await moderation.bans(adminActor(request), request.params.room) }),
+  );
+
+  app.post<{ Params: { room: string }; Body: { memberId: string; minutes: number; reason?: string } }>(
+    '/api/rooms/:room/bans',
+    {
+      preValidation,
+      schema: {
+        ...route(
+          'Ban a member from a room',
+          'As the socket `ban`: the member is removed from the room and refused there for `minutes`, with the guests of their network address; audited.',
+        ),
+        params: roomParams,
+        body: banBody,
+        response: {
+          201: { description: 'The ban.', $ref: 'Ban#' },
+          ...errors({ 403: '`forbidden`: the member is a moderator (moderators cannot be banned), or a change with the console cookie from another origin.' }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { memberId, minutes, reason } = request.body;
+      const ban = await moderation.ban(adminActor(request), request.params.room, memberId, minutes, reason || undefined);
+      return reply.code(201).send(ban);
+    },
+  );
+
+  app.delete<{ Params: { room: string; memberId: string } }>(
+    '/api/rooms/:room/bans/:memberId',
+    {
+      preValidation,
+      schema: {
+        ...route('Lift a ban', 'With the address bans that came with it; audited.'),
+        params: memberParams,
+        response: {
+          204: { description: 'Lifted.', type: 'null' },
+          ...errors({ 403: CSRF, 404: '`not_found`: the member is not banned from the room.' }),
+        },
+      },
+    },
+    async (request, reply) => {
+      await moderation.unban(adminActor(request), request.params.room, request.params.memberId);
+      return reply.code(204).send();
+    },
+  );
+
+  app.get<{ Querystring: { room?: string; status?: ReportStatus } }>(
+    '/api/reports',
+    {
+      preValidation,
+      schema: {
+        ...route('List reports', 'Newest first, each with the message as it is now, its reporters and their reasons.'),
+        querystring: reportsQuery,
+        response: {
+          200: {
+            description: 'The reports.',
+            type: 'object',
+            properties: { reports: { type: 'array', items: { $ref: 'Report#' } } },
+            required: ['reports'],
+          },
+          ...errors(),
+        },
+      },
+    },
+    async (request) => {
+      const { room, status } = request.query;
+      return { reports: await moderation.reports({ ...(room ? { room } : {}), ...(status ? { status } : {}) }) };
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/api/reports/:id/resolve',
+    {
+      preValidation,
+      schema: {
+        ...route('Resolve a report', 'Marks it resolved (a new report of the message opens it again); audited.'),
+        params: reportParams,
+        response: {
+          200: { description: 'The report, resolved.', $ref: 'Report#' },
+          ...errors({ 400: '`invalid_payload`: a malformed id.', 403: CSRF, 404: '`not_found`: no such report.' }),
+        },
+      },
+    },
+    async (request) => moderation.resolveReport(adminActor(request), request.params.id),
+  );
+
+  app.get<{ Params: { room: string }; Querystring: { before?: string; limit?: string } }>(
+    '/api/rooms/:room/audit',
+    {
+      preValidation,
+      schema: {
+        ...route("Read a room's audit log", 'Every moderator\'s and the admin\'s action, over Socket.IO and HTTP alike, newest first.'),
+        params: roomParams,
+        querystring: auditQuery,
+        response: {
+          200: {
+            description: 'A page of entries, newest first, and whether older ones remain.',
+            type: 'object',
+            properties: { entries: { type: 'array', items: { $ref: 'AuditEntry#' } }, hasMore: { type: 'boolean' } },
+            required: ['entries', 'hasMore'],
+          },
+          ...errors(),
+        },
+      },
+    },
+    async (request) => {
+      const { before, limit } = request.query;
+      return moderation.auditLog(
+        request.params.room,
+        before === undefined ? undefined : Number(before),
+        limitOf(limit, AUDIT_DEFAULT_LIMIT, AUDIT_MAX_LIMIT),
+      );
+    },
+  );
+}

@@ -1,0 +1,173 @@
+import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { cleanName } from '../chat/identity.js';
+import type { Actor } from '../chat/moderation.js';
+
+/** How long a console session lasts: a working day, then sign in again. */
+export const SESSION_MS = 12 * 60 * 60 * 1000;
+/** How long a socket ticket may wait to be used: the console connects at once. */
+export const TICKET_MS = 60 * 1000;
+
+/** The cookie: `__Host-` over TLS (the browser then insists on Secure, Path=/ and no Domain). */
+const COOKIE = 'live-chat-console';
+const SECURE_COOKIE = `__Host-${COOKIE}`;
+
+/** What a session token carries: a random id (for sign-out), its end, and who signed in, if they said. */
+export interface Session {
+  id: string;
+  exp: number;
+  name?: string;
+}
+
+/**
+ * Where signed-out sessions are remembered until they would have expired:
+ * Redis when relays share one (so signing out on one relay signs out on
+ * all), this relay's memory otherwise.
+ */
+export interface Revocations {
+  revoke(id: string, until: number): Promise<void>;
+  revoked(id: string): Promise<boolean>;
+}
+
+export class MemoryRevocations implements Revocations {
+  private readonly ids = new Map<string, number>();
+
+  async revoke(id: string, until: number): Promise<void> {
+    this.ids.set(id, until);
+    // Forget those past their expiry, which the signature refuses anyway.
+    const now = Date.now();
+    for (const [other, end] of this.ids) if (end <= now) this.ids.delete(other);
+  }
+
+  async revoked(id: string): Promise<boolean> {
+    const until = this.ids.get(id);
+    return until !== undefined && until > Date.now();
+  }
+}
+
+/**
+ * The console's sessions: stateless tokens `<payload>.<HMAC-SHA256>`, keyed
+ * with a key derived from ADMIN_API_KEY by HKDF, so every relay that has the
+ * same key accepts a session any of them made, with nothing shared but the
+ * revocation list. Changing ADMIN_API_KEY ends every session.
+ */
+export class ConsoleSessions {
+  private readonly key: Buffer;
+  /** Another key for socket tickets, so that a ticket is never taken for a session nor the reverse. */
+  private readonly ticketKey: Buffer;
+
+  constructor(
+    adminApiKey: string,
+    private readonly revocations: Revocations,
+  ) {
+    this.key = Buffer.from(hkdfSync('sha256', adminApiKey, 'live-chat console', 'session v1', 32));
+    this.ticketKey = Buffer.from(hkdfSync('sha256', adminApiKey, 'live-chat console', 'socket ticket v1', 32));
+  }
+
+  /** A new session's token, and the session it carries. */
+  issue(name?: string, now = Date.now()): { token: string; session: Session } {
+    const session: Session = { id: randomBytes(16).toString('base64url'), exp: now + SESSION_MS };
+    if (name) session.name = name;
+    return { token: seal(this.key, session), session };
+  }
+
+  /** The session a token carries when its signature holds, it has not expired and was not signed out; else undefined. */
+  async verify(token: string | undefined): Promise<Session | undefined> {
+    const session = open(this.key, token);
+    if (!session || (await this.revocations.revoked(session.id))) return undefined;
+    return session;
+  }
+
+  /**
+   * A ticket for the console's Socket.IO connection (handshake `auth: {
+   * console }`): good for TICKET_MS, and only while its session is. The
+   * page fetches it with its cookie, same origin; another site can neither
+   * send that request with the cookie nor read the answer.
+   */
+  ticket(session: Session, now = Date.now()): string {
+    return seal(this.ticketKey, { ...session, exp: Math.min(session.exp, now + TICKET_MS) });
+  }
+
+  /** The session behind a socket ticket, when the ticket is good and the session not signed out. */
+  async verifyTicket(ticket: unknown): Promise<Session | undefined> {
+    const session = open(this.ticketKey, typeof ticket === 'string' ? ticket : undefined);
+    if (!session || (await this.revocations.revoked(session.id))) return undefined;
+    return session;
+  }
+
+  /** Signs a session out everywhere (until it would have expired). */
+  revoke(session: Session): Promise<void> {
+    return this.revocations.revoke(session.id, session.exp);
+  }
+
+  /** The session of a request's cookie, if valid. */
+  fromRequest(request: { headers: { cookie?: string } }): Promise<Session | undefined> {
+    const cookies = parseCookies(request.headers.cookie);
+    return this.verify(cookies[SECURE_COOKIE] ?? cookies[COOKIE]);
+  }
+
+}
+
+const sign = (key: Buffer, payload: string) => createHmac('sha256', key).update(payload).digest('base64url');
+
+/** `<base64url JSON>.<base64url HMAC-SHA256>`. */
+function seal(key: Buffer, session: Session): string {
+  const payload = Buffer.from(JSON.stringify(session)).toString('base64url');
+  return `${payload}.${sign(key, payload)}`;
+}
+
+/** The session a sealed token carries, when its signature holds and it has not expired. */
+function open(key: Buffer, token: string | undefined): Session | undefined {
+  if (!token || token.length > 1024) return undefined;
+  const [payload, signature, extra] = token.split('.');
+  if (!payload || !signature || extra !== undefined) return undefined;
+  const expected = Buffer.from(sign(key, payload));
+  const given = Buffer.from(signature);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  let session: Session;
+  try {
+    session = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Session;
+  } catch {
+    return undefined;
+  }
+  if (typeof session.id !== 'string' || typeof session.exp !== 'number' || session.exp <= Date.now()) return undefined;
+  if (session.name !== undefined && typeof session.name !== 'string') return undefined;
+  return session;
+}
+
+/** Who a console session acts as: the admin, named as they signed in ("admin" when they gave no name). */
+export function sessionActor(session: Session): Actor {
+  return { member: { id: 'admin', name: session.name ?? 'admin', verified: true, role: 'moderator' } };
+}
+
+/** A sign-in's optional name, cleaned as a display name; undefined when absent or invalid. */
+export const sessionName = (raw: unknown) => (raw === undefined || raw === '' ? undefined : (cleanName(raw) ?? undefined));
+
+/** Whether the request reached the relay over TLS (directly, or behind a proxy TRUST_PROXY trusts). */
+export const overTls = (request: FastifyRequest) => request.protocol === 'https';
+
+/** The Set-Cookie value that carries a session: HttpOnly, SameSite=Strict, Path=/, Secure over TLS, and an expiry. */
+export function sessionCookie(request: FastifyRequest, token: string, session: Session): string {
+  const maxAge = Math.max(0, Math.ceil((session.exp - Date.now()) / 1000));
+  const secure = overTls(request);
+  return `${secure ? SECURE_COOKIE : COOKIE}=${token}; Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
+}
+
+/** The Set-Cookie value that clears the session cookie. */
+export function clearedCookie(request: FastifyRequest): string {
+  const secure = overTls(request);
+  return `${secure ? SECURE_COOKIE : COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
+}
+
+/** The relay's own origin as the browser sees it (scheme and host, through TRUST_PROXY). */
+export const ownOrigin = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
+
+function parseCookies(header: string | undefined): Record<string, string> {
+  const cookies: Record<string, string> = {};
+  if (!header) return cookies;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) cookies[part.slice(0, eq).trim()] ??= part.slice(eq + 1).trim();
+  }
+  return cookies;
+}

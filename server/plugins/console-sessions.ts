@@ -1,0 +1,46 @@
+import fp from 'fastify-plugin';
+import { ConsoleSessions, MemoryRevocations, type Revocations } from '../http/console-session.js';
+import type { Redis } from './redis.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The console's sessions; undefined without ADMIN_API_KEY (no console then). */
+    consoleSessions?: ConsoleSessions;
+  }
+}
+
+/**
+ * Signed-out sessions in Redis, shared by every relay: one key per session,
+ * expiring when the session would have. While Redis is away a session is
+ * refused rather than trusted (a signed-out one might pass): the console
+ * waits for Redis; the Bearer key keeps working.
+ */
+export class RedisRevocations implements Revocations {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  async revoke(id: string, until: number): Promise<void> {
+    await this.redis.set(`${this.prefix}${id}`, '1', { PXAT: until });
+  }
+
+  async revoked(id: string): Promise<boolean> {
+    try {
+      return (await this.redis.exists(`${this.prefix}${id}`)) === 1;
+    } catch {
+      return true;
+    }
+  }
+}
+
+/** The console's sessions, keyed from ADMIN_API_KEY; their revocation list in Redis when REDIS_URL is set. */
+export default fp(
+  async (app) => {
+    const { adminApiKey, redisPrefix } = app.config;
+    if (!adminApiKey) return;
+    const revocations = app.redis ? new RedisRevocations(app.redis.direct, `${redisPrefix}:console-revoked:`) : new MemoryRevocations();
+    app.decorate('consoleSessions', new ConsoleSessions(adminApiKey, revocations));
+  },
+  { name: 'console-sessions', dependencies: ['config', 'redis'] },
+);
