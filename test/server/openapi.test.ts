@@ -15,6 +15,18 @@ const PROTOCOL_ROUTES = [
   'get /metrics',
   'get /api/rooms/{room}/messages',
   'post /api/rooms/{room}/messages',
+  // v2
+  'get /console',
+  'get /api/rooms',
+  'get /api/rooms/{room}/settings',
+  'patch /api/rooms/{room}/settings',
+  'delete /api/rooms/{room}/messages/{seq}',
+  'get /api/rooms/{room}/bans',
+  'post /api/rooms/{room}/bans',
+  'delete /api/rooms/{room}/bans/{memberId}',
+  'get /api/reports',
+  'post /api/reports/{id}/resolve',
+  'get /api/rooms/{room}/audit',
 ];
 
 async function openapi(url: string): Promise<OpenAPIV3.Document> {
