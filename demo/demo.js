@@ -1,35 +1,27 @@
 // The showcase's script (served as /demo.js; the page's CSP allows no inline scripts).
-// Pages: one section per hash (#event, #article, #embed; the sections' ids
-// differ, so the browser does not scroll past the bar). A launcher inside
-// a hidden section is hidden with it.
-const pages = ['event', 'article', 'embed'];
-function showPage() {
-  const current = pages.includes(location.hash.slice(1)) ? location.hash.slice(1) : 'event';
-  for (const id of pages) document.getElementById(`page-${id}`).hidden = id !== current;
-  for (const link of document.querySelectorAll('nav a[data-page]')) {
-    if (link.dataset.page === current) link.setAttribute('aria-current', 'page');
-    else link.removeAttribute('aria-current');
-  }
-}
-window.addEventListener('hashchange', () => {
-  showPage();
-  window.scrollTo(0, 0);
-});
-showPage();
+
+// The article's launcher shows while the article is on screen, so its button
+// (or its panel, full screen on a phone) never covers the chat at the top.
+const slot = document.querySelector('.launcher-slot');
+new IntersectionObserver(([entry]) => {
+  slot.hidden = !entry.isIntersecting;
+}).observe(document.getElementById('page-article'));
+
+const chats = () => document.querySelectorAll('#try live-chat, #page-article live-chat');
 
 // ?name=alice gives the visitor a name (open two windows as two people);
 // without it the widget asks for a nickname before the first send.
 const visitor = new URLSearchParams(location.search).get('name');
 if (visitor) {
-  for (const chat of document.querySelectorAll('#page-event live-chat, #page-article live-chat')) chat.setAttribute('name', visitor);
+  for (const chat of chats()) chat.setAttribute('name', visitor);
 }
 
-// Theme and language: the page and every widget follow the switches.
+// Theme and language: the page and its chats follow the switches.
 const theme = document.getElementById('theme');
 const lang = document.getElementById('lang');
 function applySwitches() {
   document.documentElement.dataset.theme = theme.value;
-  for (const chat of document.querySelectorAll('#page-event live-chat, #page-article live-chat')) {
+  for (const chat of chats()) {
     chat.setAttribute('theme', theme.value);
     chat.setAttribute('lang', lang.value);
   }

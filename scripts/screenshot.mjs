@@ -1,13 +1,18 @@
 // Opens the showcase page of a running relay in headless Chromium, has alice
-// and bob talk on its live-event page (two tabs), and saves the docs'
-// screenshots: the live event (inline, light), the same in the dark theme in
-// French, the article page with its launcher open, and that on a phone.
-// Usage: node scripts/screenshot.mjs [url] [folder]
+// and bob talk in its live chat (two tabs), and saves the docs' screenshots:
+// the first screen on a desktop (light), the same in the dark theme in
+// French, the article's launcher open, the first screen of a phone, and a
+// moderator's message menu.
+// Usage: JWT_SECRET=… node scripts/screenshot.mjs [url] [folder]
+// (JWT_SECRET: the running relay's, to sign the moderator's token; without
+// it moderator.png is skipped.)
+import { SignJWT } from 'jose';
 import puppeteer from 'puppeteer-core';
 import { chromiumArgs, chromiumPath } from './chromium.mjs';
 
 const url = process.argv[2] ?? 'http://127.0.0.1:3000/';
 const out = process.argv[3] ?? 'docs';
+const desktop = { width: 1280, height: 800 };
 
 const shows = (el, line) =>
   el.evaluate(
@@ -18,66 +23,120 @@ const shows = (el, line) =>
           [...e.shadowRoot.querySelectorAll('[part~=text]')].some((p) => p.textContent === t)
             ? resolve()
             : Date.now() - started > 5000
-              ? reject(new Error(`never saw: ${t}`))
+              ? reject(new Error(`never saw: ${t} (${e.shadowRoot.textContent.replace(/\s+/g, " ").slice(-400)})`))
               : setTimeout(check, 50);
         check();
       }),
     line,
   );
+const settle = () => new Promise((r) => setTimeout(r, 300));
 
 const browser = await puppeteer.launch({ executablePath: chromiumPath(), args: chromiumArgs, headless: true });
 try {
-  const page = await browser.newPage();
-  page.on('dialog', async (dialog) => {
-    console.error(`a dialog opened: ${dialog.message()} (XSS!)`);
-    process.exitCode = 1;
-    await dialog.dismiss();
-  });
-  await page.setViewport({ width: 1200, height: 760 });
-  // Two visitors of the live-event page: alice here, bob in another tab.
-  const at = (name, hash) => Object.assign(new URL(url), { search: `?name=${name}`, hash }).href;
+  const open = async (viewport) => {
+    const page = await browser.newPage();
+    page.on('dialog', async (dialog) => {
+      console.error(`a dialog opened: ${dialog.message()} (XSS!)`);
+      process.exitCode = 1;
+      await dialog.dismiss();
+    });
+    await page.setViewport(viewport);
+    // The screenshots show the light page unless a switch says otherwise.
+    await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'light' }]);
+    return page;
+  };
+  // Two visitors: alice here, bob in another tab.
+  const at = (name, hash = '') => Object.assign(new URL(url), { search: `?name=${name}`, hash }).href;
   const visit = (target, name, hash) => target.goto(at(name, hash), { waitUntil: 'networkidle0' });
-  await visit(page, 'alice', 'event');
-  const other = await browser.newPage();
-  await other.setViewport({ width: 1200, height: 760 });
-  await visit(other, 'bob', 'event');
-  const alice = await page.$('#page-event live-chat');
-  const bob = await other.$('#page-event live-chat');
-  const say = async (from, to, line) => {
+  const page = await open(desktop);
+  await visit(page, 'alice');
+  const other = await open(desktop);
+  await visit(other, 'bob');
+  const alice = await page.$('#try live-chat');
+  const bob = await other.$('#try live-chat');
+  // Each line is typed, and then awaited, in the tab in front: a background
+  // tab does not paint, and the widget waits for a frame to settle its view.
+  const say = async ([tab, from], [toTab, to], line) => {
+    await tab.bringToFront();
     const input = await from.waitForSelector('pierce/textarea');
     await input.type(line);
     await input.press('Enter');
+    await toTab.bringToFront();
     await shows(to, line);
   };
-  await say(alice, bob, 'Hi bob! <img src=x onerror=alert(1)> shows as text.');
-  await say(bob, alice, 'Hello alice! Slides: https://example.com/keynote');
-  await say(bob, alice, 'Reload the page: we are still here.');
+  const a = [page, alice];
+  const b = [other, bob];
+  await say(a, b, 'Hi bob! <img src=x onerror=alert(1)> shows as text.');
+  await say(b, a, 'Hello alice! Slides: https://example.com/keynote');
+  await say(a, b, 'It took one script tag to add this chat.');
+  await say(b, a, 'Reload the page: we are still here.');
   await page.bringToFront();
   // Typing scrolled the field into view; the screenshots show the page from its top.
   await page.evaluate(() => window.scrollTo(0, 0));
+  await settle();
   await page.screenshot({ path: `${out}/demo.png` });
 
   await page.select('#theme', 'dark');
   await page.select('#lang', 'fr');
-  await new Promise((r) => setTimeout(r, 200));
+  await settle();
   await page.screenshot({ path: `${out}/dark-fr.png` });
   await page.select('#theme', 'light');
   await page.select('#lang', 'en');
 
-  // The article page: the same room behind the launcher in the corner.
-  await visit(page, 'alice', 'article');
+  // The article lower down: the same room behind the launcher in the corner,
+  // which shows while the article is on screen.
+  await page.evaluate(() => document.getElementById('launcher').scrollIntoView());
+  await page.waitForSelector('.launcher-slot:not([hidden])');
   const launcher = await page.$('#page-article live-chat[mode=launcher]');
   await launcher.evaluate((el) => el.open());
   await shows(launcher, 'Reload the page: we are still here.');
+  await settle();
   await page.screenshot({ path: `${out}/launcher.png` });
+  await launcher.evaluate((el) => el.close());
 
-  const phone = await browser.newPage();
-  await phone.setViewport({ width: 390, height: 760, deviceScaleFactor: 1, isMobile: true });
-  await visit(phone, 'carol', 'article');
-  const small = await phone.$('#page-article live-chat[mode=launcher]');
-  await small.evaluate((el) => el.open());
-  await shows(small, 'Reload the page: we are still here.');
+  // A phone's first screen: the headline and the whole live chat.
+  const phone = await open({ width: 390, height: 844, deviceScaleFactor: 1, isMobile: true, hasTouch: true });
+  await visit(phone, 'carol');
+  await shows(await phone.$('#try live-chat'), 'Reload the page: we are still here.');
+  await settle();
   await phone.screenshot({ path: `${out}/phone.png` });
+
+  // A moderator (a token signed with the relay's JWT_SECRET) opens the menu of bob's message.
+  if (process.env.JWT_SECRET) {
+    const token = await new SignJWT({ name: 'Mia', role: 'moderator' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u-mia')
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(process.env.JWT_SECRET));
+    const mod = await open(desktop);
+    await mod.goto(url, { waitUntil: 'networkidle0' });
+    // Both of the page's lobby widgets (the chat at the top, the article's launcher) sign in as Mia.
+    await mod.$$eval('live-chat[room=lobby]', (els, t) => els.forEach((el) => el.setAttribute('token', t)), token);
+    const mia = await mod.$('#try live-chat');
+    await shows(mia, 'Hello alice! Slides: https://example.com/keynote');
+    await mia.evaluate(
+      (el, t) =>
+        new Promise((resolve, reject) => {
+          const started = Date.now();
+          const check = () => {
+            // The moderator's items come from /live-chat-moderator.js, loaded once a moderator signs in.
+            const message = [...el.shadowRoot.querySelectorAll('[part~=message]')].find((m) => m.querySelector('[part~=text]')?.textContent === t);
+            const menu = message?.querySelector('[part~=message-menu]');
+            if (menu && menu.querySelectorAll('button').length > 4) return resolve();
+            if (!menu) message?.querySelector('[part~=more]')?.click();
+            if (Date.now() - started > 5000) return reject(new Error('the moderator menu never opened'));
+            setTimeout(check, 100);
+          };
+          check();
+        }),
+      'Hello alice! Slides: https://example.com/keynote',
+    );
+    await settle();
+    // The widget alone: the menu is the subject.
+    await mia.screenshot({ path: `${out}/moderator.png` });
+  } else {
+    console.log('JWT_SECRET is not set: no moderator.png');
+  }
   console.log(`alice and bob talked; screenshots saved in ${out}/`);
 } finally {
   await browser.close();

@@ -76,3 +76,15 @@ test('nothing else of the demo folder, or above it, is served', async (t) => {
     assert.equal(response.statusCode, 404, path);
   }
 });
+
+test('the page has its landmarks, one h1 and no skipped heading level, and the Copy button above the code, not over it', () => {
+  const page = readFileSync(join(demoDir, 'index.html'), 'utf8');
+  for (const landmark of [/<header\b/, /<nav aria-label="Main">/, /<main id="main">/, /<footer\b/]) assert.match(page, landmark);
+  const levels = [...page.matchAll(/<h([1-6])\b/g)].map((m) => Number(m[1]));
+  assert.equal(levels[0], 1);
+  assert.equal(levels.filter((l) => l === 1).length, 1);
+  levels.forEach((level, i) => assert.ok(i === 0 || level <= levels[i - 1]! + 1, `h${level} after h${levels[i - 1]}`));
+  // In the flow above the <pre>, so on a phone it cannot cover the code's long lines.
+  assert.match(page, /<div class="code-head">[^<]*<h3[^]*?<button type="button" class="copy" id="copy">Copy<\/button>\s*<\/div>\s*<pre class="code"/);
+  assert.doesNotMatch(readFileSync(join(demoDir, 'demo.css'), 'utf8'), /\.copy\s*\{[^}]*position:\s*absolute/);
+});

@@ -55,20 +55,28 @@ test('GET /live-chat.js is sent compressed to clients that accept it', async (t)
   assert.ok(body.data.length < built.length / 2);
 });
 
-test('GET / is the showcase: a live event (inline), an article (launcher), theme and language switches, the embed builder, metrics', async (t) => {
+test('GET / is the showcase: a headline and the live chat first, then features, the embed builder and a launcher on an article', async (t) => {
   const relay = await startRelay(t);
   const response = await fetch(`${relay.url}/`);
   assert.equal(response.status, 200);
   assert.match(response.headers.get('content-type')!, /^text\/html/);
+  assert.ok(response.headers.get('content-security-policy'), 'the page still sends its CSP');
   const page = await response.text();
   assert.match(page, /<script src="\/live-chat\.js" defer><\/script>/);
-  assert.match(page, /<section id="page-event"[^]*<live-chat room="lobby"><\/live-chat>[^]*<\/section>/);
-  assert.match(page, /<section id="page-article"[^]*<live-chat room="lobby" mode="launcher"><\/live-chat>[^]*<\/section>/);
+  // One headline, and the live chat in the same first section (on a phone, right below it).
+  assert.equal([...page.matchAll(/<h1\b/g)].length, 1);
+  assert.match(page, /<section class="hero" id="try"[^]*<h1 id="title">Live chat for any site, in one script tag\.<\/h1>[^]*<live-chat room="lobby"><\/live-chat>[^]*<\/section>/);
   assert.match(page, /<select id="theme">/);
   assert.match(page, /<select id="lang">/);
-  assert.match(page, /<form id="builder"/);
-  assert.match(page, /<code id="snippet">/);
-  assert.match(page, /href="\/metrics"/);
+  // Developer material further down, in this order: the builder, then the launcher on an article.
+  const order = ['id="try"', 'id="features"', '<form id="builder"', '<code id="snippet">', 'id="page-article"'].map((s) => page.indexOf(s));
+  assert.ok(order.every((at, i) => at > 0 && (i === 0 || at > order[i - 1]!)), `sections in order: ${order}`);
+  assert.match(page, /<div id="page-article">[^]*<live-chat room="lobby" mode="launcher"><\/live-chat>[^]*<\/section>/);
+  // Operators' links are in the footer, not in the main navigation.
+  const nav = /<nav aria-label="Main">([^]*?)<\/nav>/.exec(page)?.[1];
+  assert.ok(nav, 'a main navigation');
+  assert.doesNotMatch(nav, /metrics|openapi/i);
+  assert.match(/<footer\b[^]*<\/footer>/.exec(page)![0], /href="\/metrics"[^]*href="\/openapi\.json"/);
 });
 
 test('unknown routes answer 404 with a JSON error', async (t) => {

@@ -1,4 +1,4 @@
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { emulateMedia } from '@web/test-runner-commands';
 import type { LiveChat } from '../../widget/live-chat.js';
 import { loadWidget, online, part, post, shows, uniqueRoom } from './helpers.js';
@@ -75,7 +75,8 @@ describe('<live-chat> themes, languages and accessibility', () => {
   it('speaks French with lang="fr", or in a French page', async () => {
     const el = await fixture<LiveChat>(html`<live-chat lang="fr" room=${uniqueRoom()}></live-chat>`);
     await online(el);
-    expect(part(el, 'status')!.textContent!.trim()).to.equal('1 en ligne');
+    expect(part(el, 'status')!.textContent!.trim()).to.equal('1 ici');
+    await waitUntil(() => part(el, 'messages')!.querySelector('.note')?.textContent === 'Soyez le premier à dire bonjour 👋', 'no greeting in French');
     expect(part(el, 'input')!.getAttribute('aria-label')).to.equal('Votre nom');
     expect(part(el, 'send')!.textContent!.trim()).to.equal('Commencer');
 

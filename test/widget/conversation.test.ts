@@ -32,7 +32,7 @@ describe('<live-chat> conversation', () => {
     await online(alice);
     const bob = await fixture<LiveChat>(html`<live-chat room=${room} name="Bob"></live-chat>`);
     await online(bob);
-    await waitUntil(() => part(alice, 'status')!.textContent!.trim() === '2 online', 'alice never counted bob');
+    await waitUntil(() => part(alice, 'status')!.textContent!.trim() === '2 here', 'alice never counted bob');
     part(alice, 'status')!.click();
     await alice.updateComplete;
     expect(part(alice, 'status')!.getAttribute('aria-expanded')).to.equal('true');
@@ -320,7 +320,7 @@ describe('<live-chat> conversation', () => {
     const alice = await fixture<LiveChat>(html`<live-chat room=${room} name="Alice"></live-chat>`);
     const reader = await fixture<LiveChat>(html`<live-chat room=${room}></live-chat>`);
     await Promise.all([online(alice), online(reader)]);
-    await waitUntil(() => part(alice, 'status')!.textContent!.trim() === '2 online');
+    await waitUntil(() => part(alice, 'status')!.textContent!.trim() === '2 here');
     part(alice, 'status')!.click();
     await alice.updateComplete;
     expect(all(alice, '[part=members] li').map((li) => li.textContent!.replace(/\s+/g, ' ').trim())).to.deep.equal([

@@ -15,7 +15,12 @@ describe('<live-chat>', () => {
     const el = await fixture<LiveChat>(html`<live-chat room=${uniqueRoom()} name="alice"></live-chat>`);
     expect(el.hasAttribute('server')).to.equal(false);
     await online(el);
-    expect(part(el, 'status')!.textContent!.trim()).to.equal('1 online');
+    expect(part(el, 'status')!.textContent!.trim()).to.equal('1 here');
+    // A new room greets the first visitor instead of showing a blank box.
+    await waitUntil(
+      () => part(el, 'messages')!.querySelector('.note')?.textContent === 'Be the first to say hello 👋',
+      'the empty room has no greeting',
+    );
   });
 
   it('uses the server attribute when it is set', async () => {
