@@ -37,6 +37,8 @@ export const VARIABLES: [name: string, fallback: string, meaning: string][] = [
   ['TRUST_PROXY', 'unset', 'behind a reverse proxy: true, a hop count, or addresses/CIDRs'],
   ['LOG_LEVEL', defaults.logLevel, 'debug, info, warn, error or silent'],
   ['PING_INTERVAL_MS', String(defaults.pingIntervalMs), 'how often each connection is pinged'],
+  ['WEBHOOK_URL', 'unset', 'http(s) URL the relay POSTs events to (message.created, member.banned …)'],
+  ['WEBHOOK_SECRET', 'unset', 'whsec_ + base64 of 24–64 bytes, signs each webhook; required with WEBHOOK_URL'],
   ['PING_TIMEOUT_MS', String(defaults.pingTimeoutMs), 'a connection silent this long after a ping is closed'],
 ];
 
