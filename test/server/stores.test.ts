@@ -9,6 +9,7 @@ import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { demoDir, widgetDir } from '../../server/paths.js';
 import { openStore, StorageError, type Store } from '../../server/stores/index.js';
+import { MIGRATIONS } from '../../server/stores/sqlite.js';
 import { tempDir } from './helpers.js';
 import { freshPostgres, skipWithoutPostgres } from './services.js';
 
@@ -330,7 +331,7 @@ test('a SQLite database written before schema versions (v1) is upgraded in place
   assert.equal(await again.lastSeq('lobby'), 4);
   const check = new Database(file, { readonly: true });
   t.after(() => check.close());
-  assert.equal(check.pragma('user_version', { simple: true }), 2);
+  assert.equal(check.pragma('user_version', { simple: true }), MIGRATIONS.length);
 });
 
 test('a PostgreSQL database at migration 1 is upgraded in place, nothing lost', { skip: skipWithoutPostgres }, async (t) => {
