@@ -12,6 +12,7 @@ import openapi from './plugins/openapi.js';
 import redis from './plugins/redis.js';
 import socket from './plugins/socket.js';
 import store from './plugins/store.js';
+import webhooks from './plugins/webhooks.js';
 import widget from './plugins/widget.js';
 
 export interface BuildOptions {
@@ -45,6 +46,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(openapi);
   await app.register(metrics);
   await app.register(store);
+  await app.register(webhooks);
   await app.register(redis);
   await app.register(limits);
   await app.register(socket);

@@ -76,7 +76,7 @@ export default fp(
       // joins again with `since`, and the store answers what it missed.
     });
     const presence = new Presence(io);
-    const chat = new Chat({ store: app.store, config, metrics, limits: app.limits, broadcast: socketBroadcaster(io, presence), roster: presence });
+    const chat = new Chat({ store: app.store, config, metrics, limits: app.limits, broadcast: socketBroadcaster(io, presence), roster: presence, webhooks: app.webhooks });
     app.decorate('sockets', { io, presence });
     app.decorate('chat', chat);
 
@@ -167,5 +167,5 @@ export default fp(
       presence.close();
     });
   },
-  { name: 'socket', dependencies: ['config', 'store', 'metrics', 'redis', 'limits'] },
+  { name: 'socket', dependencies: ['config', 'store', 'metrics', 'redis', 'limits', 'webhooks'] },
 );
