@@ -111,6 +111,9 @@ export class WebhookWorker {
     this.outcomes = [];
     try {
       await this.options.store.settleWebhooks(this.options.relay, outcomes, Date.now());
+      // A retry due before the next poll is read on time ("about 1 s").
+      const soonest = Math.min(...outcomes.map((o) => o.retryAt ?? Infinity)) - Date.now();
+      if (soonest < POLL_MS) setTimeout(() => this.wake(), Math.max(0, soonest)).unref();
     } catch (error) {
       // Not recorded: the claims run out and the events are delivered again (at least once).
       this.options.log.warn({ err: error, count: outcomes.length }, 'webhook outcomes not recorded');
