@@ -17,6 +17,7 @@ import redis from './plugins/redis.js';
 import retention from './plugins/retention.js';
 import socket from './plugins/socket.js';
 import store from './plugins/store.js';
+import webhooks from './plugins/webhooks.js';
 import widget from './plugins/widget.js';
 
 export interface BuildOptions {
@@ -60,6 +61,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(metrics);
   await app.register(store);
   await app.register(retention);
+  await app.register(webhooks);
   await app.register(redis);
   await app.register(limits);
   await app.register(moderation);

@@ -40,6 +40,8 @@ export const VARIABLES: [name: string, fallback: string, meaning: string][] = [
   ['BLOCKED_WORDS_FILE', 'unset', 'a UTF-8 file, one word or phrase a line, blocked in every room'],
   ['LOG_LEVEL', defaults.logLevel, 'debug, info, warn, error or silent'],
   ['PING_INTERVAL_MS', String(defaults.pingIntervalMs), 'how often each connection is pinged'],
+  ['WEBHOOK_URL', 'unset', 'http(s) URL the relay POSTs events to (message.created, member.banned …)'],
+  ['WEBHOOK_SECRET', 'unset', 'whsec_ + base64 of 24–64 bytes, signs each webhook; required with WEBHOOK_URL'],
   ['PING_TIMEOUT_MS', String(defaults.pingTimeoutMs), 'a connection silent this long after a ping is closed'],
 ];
 

@@ -56,7 +56,33 @@ export interface Config {
   /** Where the demo page lives. */
   demoDir: string;
   logLevel: string;
+  /** Outgoing webhooks (WEBHOOK_URL, WEBHOOK_SECRET); undefined when off. */
+  webhook?: WebhookConfig;
 }
+
+/**
+ * Where and how events are POSTed. Only `url` and `secret` come from the
+ * environment; the rest are fixed (tests shorten them).
+ */
+export interface WebhookConfig {
+  url: string;
+  /** `whsec_` + base64, as Standard Webhooks write it. */
+  secret: string;
+  /** The waits before the 2nd, 3rd … attempt of an event; the last one repeats. */
+  retryDelaysMs: number[];
+  /** An attempt without a 2xx answer within this failed. */
+  timeoutMs: number;
+  /** An event still failing this long after it happened is dropped (and counted). */
+  giveUpAfterMs: number;
+}
+
+export const webhookDefaults = {
+  // About 1 s, 5 s, 30 s, 2 min, 10 min, then hourly (PROTOCOL.md).
+  retryDelaysMs: [1000, 5000, 30_000, 120_000, 600_000, 3_600_000],
+  timeoutMs: 10_000,
+  // 24 h: the first attempt after that is the last.
+  giveUpAfterMs: 24 * 3_600_000,
+} as const;
 
 export class ConfigError extends Error {
   constructor(
@@ -191,6 +217,35 @@ function reactions(env: Env): string[] {
   return list;
 }
 
+/** Standard Webhooks ask for a key of 24 to 64 bytes. */
+const WEBHOOK_KEY_BYTES = [24, 64] as const;
+
+/** WEBHOOK_URL and WEBHOOK_SECRET: both or neither. */
+function webhook(env: Env): WebhookConfig | undefined {
+  const url = env.WEBHOOK_URL?.trim();
+  const secret = env.WEBHOOK_SECRET?.trim();
+  if (!url) {
+    if (secret) throw new ConfigError('WEBHOOK_URL', 'required with WEBHOOK_SECRET');
+    return undefined;
+  }
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || !/^https?:$/.test(parsed.protocol)) {
+    throw new ConfigError('WEBHOOK_URL', `expected an http:// or https:// URL, got "${redact(url)}"`);
+  }
+  if (!secret) throw new ConfigError('WEBHOOK_SECRET', 'required with WEBHOOK_URL (whsec_ + base64 of 24–64 random bytes)');
+  const base64 = secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : undefined;
+  const bytes = base64 !== undefined && /^[A-Za-z0-9+/]+={0,2}$/.test(base64) && base64.length % 4 === 0 ? Buffer.from(base64, 'base64').length : 0;
+  if (bytes < WEBHOOK_KEY_BYTES[0] || bytes > WEBHOOK_KEY_BYTES[1]) {
+    throw new ConfigError('WEBHOOK_SECRET', `expected whsec_ + base64 of ${WEBHOOK_KEY_BYTES[0]}–${WEBHOOK_KEY_BYTES[1]} bytes (echo "whsec_$(openssl rand -base64 32)")`);
+  }
+  return { url: parsed.href, secret, ...webhookDefaults, retryDelaysMs: [...webhookDefaults.retryDelaysMs] };
+}
+
 function trustProxy(env: Env): Config['trustProxy'] {
   const raw = env.TRUST_PROXY?.trim();
   if (!raw || raw === 'false') return false;
@@ -238,5 +293,6 @@ export function loadConfig(env: Env, dirs: { widgetDir: string; demoDir: string 
     blockedWordsFile: env.BLOCKED_WORDS_FILE?.trim() || undefined,
     ...dirs,
     logLevel: env.LOG_LEVEL?.trim() || defaults.logLevel,
+    webhook: webhook(env),
   };
 }

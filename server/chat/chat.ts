@@ -10,6 +10,7 @@ import { moderates, Moderation, type Actor } from './moderation.js';
 import type { Roster } from './roster.js';
 import { checkReaction, mentionIds, messageText, pageSize } from './rules.js';
 import type { SlowModeClock } from './slow-mode.js';
+import type { Webhooks } from './webhooks.js';
 
 export interface ChatDeps {
   store: Store;
@@ -21,6 +22,8 @@ export interface ChatDeps {
   slowMode: SlowModeClock;
   /** BLOCKED_WORDS_FILE's words, blocked in every room. */
   blockedEverywhere: BlockedWords;
+  /** Outgoing webhooks: message changes queue theirs through the store's outbox, bans and reports through `enqueue`. */
+  webhooks: Webhooks;
 }
 
 export interface PostRequest {
@@ -121,7 +124,7 @@ export class Chat {
    * nobody, so a retry is never a duplicate, and is never refused.
    */
   async post(author: Member, { room, text: raw, clientMsgId, replyTo, mentions: ids }: PostRequest, { limited, rooms, address }: PostOptions) {
-    const { store, config, metrics, limits, broadcast } = this.deps;
+    const { store, config, metrics, limits, broadcast, webhooks } = this.deps;
     const mentionedIds = mentionIds(ids);
     let text: string;
     if (limited) {
@@ -156,7 +159,7 @@ export class Chat {
       ts: Date.now(),
       ...(replyTo !== undefined ? { replyTo } : {}),
       ...(mentions.length > 0 ? { mentions } : {}),
-    });
+    }, webhooks.outbox('message.created'));
     if (!result.duplicate) {
       broadcast.message(result.message);
       metrics.messagesSent.inc();
@@ -170,7 +173,7 @@ export class Chat {
    * goes into the audit log.
    */
   async remove(actor: Actor, room: string, seq: number): Promise<void> {
-    const { store, broadcast } = this.deps;
+    const { store, broadcast, webhooks } = this.deps;
     const message = await store.get(room, seq);
     if (!message) throw new ClientError('not_found', `${room} has no message ${seq}`);
     const own = message.author.id === actor.member.id;
@@ -178,7 +181,7 @@ export class Chat {
       throw new ClientError('forbidden', 'only the author or a moderator may delete a message');
     }
     // Undefined when it was deleted already (here or on another relay): told once.
-    const blanked = message.deleted ? undefined : await store.markDeleted(room, seq);
+    const blanked = message.deleted ? undefined : await store.markDeleted(room, seq, webhooks.outbox('message.deleted'));
     if (blanked) {
       broadcast.deleted(room, seq);
       broadcast.updated(blanked);
@@ -191,7 +194,7 @@ export class Chat {
    * sending and while it is not deleted; the room gets it whole (`updated`).
    */
   async edit(actor: Member, room: string, seq: number, raw: string): Promise<Message> {
-    const { store, config, broadcast } = this.deps;
+    const { store, config, broadcast, webhooks } = this.deps;
     const window = config.editWindowMinutes;
     if (window === 0) throw new ClientError('forbidden', 'editing is disabled on this relay');
     const message = await store.get(room, seq);
@@ -202,7 +205,7 @@ export class Chat {
     }
     const text = messageText(raw, config.maxMessageLength);
     await this.moderation.checkText(room, text);
-    const edited = await store.edit(room, seq, text, Date.now());
+    const edited = await store.edit(room, seq, text, Date.now(), webhooks.outbox('message.updated'));
     // Deleted since it was read.
     if (!edited) throw new ClientError('not_found', `${room} has no message ${seq}`);
     broadcast.updated(edited);
@@ -216,9 +219,9 @@ export class Chat {
    * counts changed; asking for what already is answers the message as it is.
    */
   async react(actor: Member, room: string, seq: number, emoji: string, on: boolean): Promise<Message> {
-    const { store, config, broadcast } = this.deps;
+    const { store, config, broadcast, webhooks } = this.deps;
     checkReaction(emoji, config.reactions);
-    const result = await store.react(room, seq, actor.id, emoji, on);
+    const result = await store.react(room, seq, actor.id, emoji, on, webhooks.outbox('message.updated'));
     if (!result) throw new ClientError('not_found', `${room} has no message ${seq}`);
     if (result.changed) broadcast.updated(result.message);
     return result.message;

@@ -3,6 +3,7 @@ import type { AuditAction, AuditEntry, ReportStatus, Store, StoredReport } from 
 import { BlockedWords, NO_BLOCKED_WORDS, words } from './blocked-words.js';
 import type { Broadcaster } from './broadcaster.js';
 import type { Roster } from './roster.js';
+import type { Webhooks } from './webhooks.js';
 import { ClientError } from './errors.js';
 import type { SlowModeClock } from './slow-mode.js';
 
@@ -46,6 +47,7 @@ export interface ModerationDeps {
   slowMode: SlowModeClock;
   /** BLOCKED_WORDS_FILE's words, blocked in every room. */
   blockedEverywhere: BlockedWords;
+  webhooks: Webhooks;
 }
 
 const minutesText = (minutes: number) => `${minutes} min`;
@@ -201,6 +203,7 @@ export class Moderation {
     if (reason) ban.reason = reason;
     await store.ban(room, ban, [...addresses]);
     await broadcast.banned(room, memberId, reason ? { room, until, reason } : { room, until }, [...addresses]);
+    await this.deps.webhooks.enqueue(room, 'member.banned', { room, ...ban });
     await this.audit(actor, room, 'ban', { memberId, detail: reason ? `${minutesText(minutes)}: ${reason}` : minutesText(minutes) });
     return ban;
   }
@@ -236,6 +239,8 @@ export class Moderation {
     const event: ReportEvent = { room, message, reporter: actor.member, count: report.count };
     if (reason) event.reason = reason;
     broadcast.report(event);
+    // A report as the admin API lists it (the message itself, the reporters and reasons).
+    await this.deps.webhooks.enqueue(room, 'report.created', { ...(await this.withMessage(report)) });
   }
 
   /** Reports, newest first, of one room or all, of one status or both, each with its message. */

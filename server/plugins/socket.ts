@@ -107,6 +107,7 @@ export default fp(
       limits: app.limits,
       broadcast: socketBroadcaster(io, presence),
       roster: socketRoster(io, presence),
+      webhooks: app.webhooks,
       ...app.moderationDeps,
     });
     app.decorate('sockets', { io, presence });
@@ -217,5 +218,5 @@ export default fp(
       presence.close();
     });
   },
-  { name: 'socket', dependencies: ['config', 'store', 'metrics', 'redis', 'limits', 'moderation', 'console-sessions'] },
+  { name: 'socket', dependencies: ['config', 'store', 'metrics', 'redis', 'limits', 'moderation', 'console-sessions', 'webhooks'] },
 );

@@ -3,7 +3,15 @@ import pg from 'pg';
 import type { Member, Message } from '../../protocol/index.js';
 import { attachReactions, replyPreview } from './shape.js';
 import { moderationStore, MODERATION_MIGRATION } from './postgres-moderation.js';
-import { StorageError, type AppendResult, type NewMessage, type Store } from './store.js';
+import {
+  StorageError,
+  type AppendResult,
+  type ClaimedWebhook,
+  type NewMessage,
+  type Outbox,
+  type QueuedWebhook,
+  type Store,
+} from './store.js';
 
 interface Row {
   id: string;
@@ -87,9 +95,84 @@ const MIGRATIONS = [
    CREATE INDEX rooms_activity ON rooms (last_message_at DESC NULLS LAST, room);`,
   // Retention (RETENTION_DAYS) finds the oldest messages by time.
   `CREATE INDEX messages_ts ON messages (ts);`,
+  // Outgoing webhooks: the queue of events (deleted once delivered or
+  // dropped; the id orders a room's events) and, per room, when its first
+  // event may be tried and which relay holds it.
+  `CREATE TABLE webhook_events (
+     id         BIGSERIAL PRIMARY KEY,
+     webhook_id TEXT   NOT NULL,
+     room       TEXT   NOT NULL,
+     type       TEXT   NOT NULL,
+     body       TEXT   NOT NULL,
+     ts         BIGINT NOT NULL,
+     attempts   INT    NOT NULL DEFAULT 0
+   );
+   CREATE INDEX webhook_events_room ON webhook_events (room, id);
+   CREATE TABLE webhook_rooms (
+     room          TEXT PRIMARY KEY,
+     next_at       BIGINT, -- NULL: no event waiting
+     claimed_by    TEXT,
+     claimed_until BIGINT
+   );
+   CREATE INDEX webhook_rooms_due ON webhook_rooms (next_at) WHERE next_at IS NOT NULL;`,
 ];
 
 const MIGRATION_LOCK = 7_231_994; // any constant shared by all relays
+
+interface WebhookRow {
+  id: string;
+  webhook_id: string;
+  room: string;
+  type: string;
+  body: string;
+  ts: string;
+  attempts: number;
+}
+
+const toWebhook = (row: WebhookRow): ClaimedWebhook => ({
+  id: Number(row.id),
+  webhookId: row.webhook_id,
+  room: row.room,
+  type: row.type,
+  body: row.body,
+  ts: Number(row.ts),
+  attempts: row.attempts,
+});
+
+/**
+ * Queues an event in the transaction under way. The room's row is upserted
+ * (and so locked until commit): a room that had nothing waiting is due now,
+ * one waiting keeps its time (a retry's backoff).
+ */
+async function queue(db: Queryable, event: QueuedWebhook): Promise<void> {
+  await db.query('INSERT INTO webhook_events (webhook_id, room, type, body, ts) VALUES ($1, $2, $3, $4, $5)', [
+    event.webhookId,
+    event.room,
+    event.type,
+    event.body,
+    event.ts,
+  ]);
+  await db.query(
+    `INSERT INTO webhook_rooms (room, next_at) VALUES ($1, $2)
+     ON CONFLICT (room) DO UPDATE SET next_at = COALESCE(webhook_rooms.next_at, excluded.next_at)`,
+    [event.room, event.ts],
+  );
+}
+
+/**
+ * Ends `relay`'s claim on a room whose row the transaction has locked: its
+ * next event is due at `next`, or nothing waits. Its own statement, after
+ * the lock: under READ COMMITTED it then sees an event another transaction
+ * committed while this one waited for the row.
+ */
+async function release(client: pg.PoolClient, relay: string, room: string, next: number): Promise<void> {
+  await client.query(
+    `UPDATE webhook_rooms SET claimed_by = NULL, claimed_until = NULL,
+       next_at = CASE WHEN EXISTS (SELECT 1 FROM webhook_events WHERE room = $1) THEN $3::bigint END
+     WHERE room = $1 AND claimed_by = $2`,
+    [room, relay, next],
+  );
+}
 
 function toMessage(row: Row): Message {
   const message: Message = {
@@ -215,7 +298,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
       clientMsgId,
     ]);
 
-  async function append(input: NewMessage): Promise<AppendResult> {
+  async function append(input: NewMessage, outbox?: Outbox): Promise<AppendResult> {
     let client: pg.PoolClient;
     try {
       client = await pool.connect();
@@ -256,6 +339,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
         ],
       );
       const message = (await loadOne(client, input.room, seq))!;
+      if (outbox) await queue(client, outbox(message));
       await client.query('COMMIT');
       return { message, duplicate: false };
     } catch (error) {
@@ -317,6 +401,20 @@ export async function openPostgresStore(url: string): Promise<Store> {
     return Number(rows[0]!.rev);
   };
 
+  /** The changed message, its event queued in the transaction when there is an outbox. */
+  const told = async (client: pg.PoolClient, room: string, seq: number, outbox?: Outbox) => {
+    const message = (await loadOne(client, room, seq))!;
+    if (outbox) await queue(client, outbox(message));
+    return message;
+  };
+
+  /** Locks the rooms' webhook rows, in one order (no deadlock between relays), and runs `then`. */
+  const withRooms = <T>(rooms: string[], then: (client: pg.PoolClient) => Promise<T>) =>
+    transaction(async (client) => {
+      await client.query('SELECT 1 FROM webhook_rooms WHERE room = ANY($1::text[]) ORDER BY room FOR UPDATE', [[...new Set(rooms)]]);
+      return then(client);
+    });
+
   return {
     append,
     async latest(room, limit) {
@@ -355,7 +453,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
         throw new StorageError(error);
       }
     },
-    markDeleted: (room, seq) =>
+    markDeleted: (room, seq, outbox) =>
       transaction(async (client) => {
         if (!(await lockLive(client, room, seq))) return undefined;
         const rev = await nextRev(client, room);
@@ -365,9 +463,9 @@ export async function openPostgresStore(url: string): Promise<Store> {
         );
         await client.query('DELETE FROM reactions WHERE room = $1 AND seq = $2', [room, seq]);
         await client.query('UPDATE rooms SET messages = GREATEST(messages - 1, 0) WHERE room = $1', [room]);
-        return loadOne(client, room, seq);
+        return told(client, room, seq, outbox);
       }),
-    edit: (room, seq, text, editedAt) =>
+    edit: (room, seq, text, editedAt, outbox) =>
       transaction(async (client) => {
         if (!(await lockLive(client, room, seq))) return undefined;
         const rev = await nextRev(client, room);
@@ -378,9 +476,9 @@ export async function openPostgresStore(url: string): Promise<Store> {
           editedAt,
           rev,
         ]);
-        return loadOne(client, room, seq);
+        return told(client, room, seq, outbox);
       }),
-    react: (room, seq, memberId, emoji, on) =>
+    react: (room, seq, memberId, emoji, on, outbox) =>
       transaction(async (client) => {
         // The message's row lock orders every reaction to it, on every relay.
         if (!(await lockLive(client, room, seq))) return undefined;
@@ -407,7 +505,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
           ]);
         }
         await client.query('UPDATE messages SET rev = $3 WHERE room = $1 AND seq = $2', [room, seq, rev]);
-        return { message: (await loadOne(client, room, seq))!, changed: true };
+        return { message: await told(client, room, seq, outbox), changed: true };
       }),
     async changed(room, sinceRev, belowSeq, limit) {
       const rows = await query<Row>(
@@ -475,6 +573,65 @@ export async function openPostgresStore(url: string): Promise<Store> {
     async lastSeq(room) {
       const [row] = await query<{ last_seq: string }>('SELECT last_seq FROM rooms WHERE room = $1', [room]);
       return row ? Number(row.last_seq) : 0;
+    },
+    enqueueWebhooks: (events) =>
+      transaction(async (client) => {
+        for (const event of events) await queue(client, event);
+      }),
+    async claimWebhooks(relay, now, leaseMs, limit) {
+      // SKIP LOCKED: a room another relay is claiming (or an event being
+      // queued into) right now is left to it; its row is checked again once
+      // locked, so a claim just taken elsewhere is never taken twice.
+      const claimed = await query<{ room: string }>(
+        `UPDATE webhook_rooms r SET claimed_by = $1, claimed_until = $2
+         FROM (SELECT room FROM webhook_rooms
+               WHERE next_at <= $3 AND (claimed_until IS NULL OR claimed_until <= $3)
+               ORDER BY next_at LIMIT $4 FOR UPDATE SKIP LOCKED) due
+         WHERE r.room = due.room
+         RETURNING r.room`,
+        [relay, now + leaseMs, now, limit],
+      );
+      if (claimed.length === 0) return [];
+      const rooms = claimed.map((r) => r.room);
+      const heads = await query<WebhookRow>(
+        'SELECT DISTINCT ON (room) * FROM webhook_events WHERE room = ANY($1::text[]) ORDER BY room, id',
+        [rooms],
+      );
+      const empty = rooms.filter((room) => !heads.some((h) => h.room === room));
+      // Claimed with nothing left to send (a stale row): nothing waits there now.
+      if (empty.length > 0) {
+        await withRooms(empty, async (client) => {
+          for (const room of empty) await release(client, relay, room, now);
+        });
+      }
+      return heads.map(toWebhook);
+    },
+    settleWebhooks: (relay, outcomes, now) =>
+      withRooms(
+        outcomes.map((o) => o.room),
+        async (client) => {
+          for (const { id, room, retryAt } of outcomes) {
+            if (retryAt === undefined) await client.query('DELETE FROM webhook_events WHERE id = $1', [id]);
+            else await client.query('UPDATE webhook_events SET attempts = attempts + 1 WHERE id = $1', [id]);
+            await release(client, relay, room, retryAt ?? now);
+          }
+        },
+      ),
+    async resumeWebhooks(now) {
+      // Other relays may be delivering: their live claims are left alone.
+      await query(
+        `INSERT INTO webhook_rooms (room, next_at) SELECT DISTINCT room, $1::bigint FROM webhook_events
+         ON CONFLICT (room) DO UPDATE SET next_at = excluded.next_at
+         WHERE webhook_rooms.claimed_until IS NULL OR webhook_rooms.claimed_until <= excluded.next_at`,
+        [now],
+      );
+    },
+    async webhookQueue() {
+      const [row] = await query<{ depth: string; oldest: string | null }>(
+        'SELECT COUNT(*) AS depth, MIN(ts) AS oldest FROM webhook_events',
+        [],
+      );
+      return { depth: Number(row!.depth), oldestTs: row!.oldest === null ? null : Number(row!.oldest) };
     },
     async ping() {
       await query('SELECT 1', []);

@@ -5,7 +5,16 @@ import Database from 'better-sqlite3';
 import type { Member, Message } from '../../protocol/index.js';
 import { attachReactions, replyPreview } from './shape.js';
 import { moderationStore } from './sqlite-moderation.js';
-import { StorageError, type AppendResult, type NewMessage, type Store } from './store.js';
+import {
+  StorageError,
+  type AppendResult,
+  type ClaimedWebhook,
+  type NewMessage,
+  type Outbox,
+  type QueuedWebhook,
+  type Store,
+  type WebhookOutcome,
+} from './store.js';
 
 interface Row {
   id: string;
@@ -23,6 +32,26 @@ interface Row {
   parent_author: string | null;
   parent_text: string | null;
 }
+
+interface WebhookRow {
+  id: number;
+  webhook_id: string;
+  room: string;
+  type: string;
+  body: string;
+  ts: number;
+  attempts: number;
+}
+
+const toWebhook = (row: WebhookRow): ClaimedWebhook => ({
+  id: row.id,
+  webhookId: row.webhook_id,
+  room: row.room,
+  type: row.type,
+  body: row.body,
+  ts: row.ts,
+  attempts: row.attempts,
+});
 
 /**
  * The schema, one step a version, applied in order at open (the version is
@@ -88,6 +117,26 @@ export const MIGRATIONS = [
   CREATE INDEX rooms_activity ON rooms (last_message_at DESC, room);`,
   // Retention (RETENTION_DAYS) finds the oldest messages by time.
   `CREATE INDEX messages_ts ON messages (ts);`,
+  // Outgoing webhooks: the queue of events (deleted once delivered or
+  // dropped; the rowid orders a room's events) and, per room, when its first
+  // event may be tried and which relay holds it.
+  `CREATE TABLE webhook_events (
+    id         INTEGER PRIMARY KEY,
+    webhook_id TEXT    NOT NULL,
+    room       TEXT    NOT NULL,
+    type       TEXT    NOT NULL,
+    body       TEXT    NOT NULL,
+    ts         INTEGER NOT NULL,
+    attempts   INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX webhook_events_room ON webhook_events (room, id);
+  CREATE TABLE webhook_rooms (
+    room          TEXT    NOT NULL PRIMARY KEY,
+    next_at       INTEGER, -- NULL: no event waiting
+    claimed_by    TEXT,
+    claimed_until INTEGER
+  ) WITHOUT ROWID;
+  CREATE INDEX webhook_rooms_due ON webhook_rooms (next_at) WHERE next_at IS NOT NULL;`,
 ];
 
 /** Brings a database to the newest version, all steps in one transaction (so a failed upgrade leaves it as it was). */
@@ -251,6 +300,61 @@ export function openSqliteStore(url: string): Store {
     }
     return doomed.length;
   });
+  const insertWebhook = db.prepare<[string, string, string, string, number]>(
+    'INSERT INTO webhook_events (webhook_id, room, type, body, ts) VALUES (?, ?, ?, ?, ?)',
+  );
+  // A room that had nothing waiting is due now; one waiting keeps its time (a retry's backoff).
+  const wakeRoom = db.prepare<[string, number]>(
+    `INSERT INTO webhook_rooms (room, next_at) VALUES (?, ?)
+     ON CONFLICT (room) DO UPDATE SET next_at = COALESCE(next_at, excluded.next_at)`,
+  );
+  const claimRooms = db.prepare<{ relay: string; until: number; now: number; limit: number }, { room: string }>(
+    `UPDATE webhook_rooms SET claimed_by = @relay, claimed_until = @until
+     WHERE room IN (
+       SELECT room FROM webhook_rooms
+       WHERE next_at <= @now AND (claimed_until IS NULL OR claimed_until <= @now)
+       ORDER BY next_at LIMIT @limit)
+     RETURNING room`,
+  );
+  const headOf = db.prepare<[string], WebhookRow>('SELECT * FROM webhook_events WHERE room = ? ORDER BY id LIMIT 1');
+  const removeWebhook = db.prepare<[number]>('DELETE FROM webhook_events WHERE id = ?');
+  const failedWebhook = db.prepare<[number]>('UPDATE webhook_events SET attempts = attempts + 1 WHERE id = ?');
+  // The relay's claim ends; the room's next event is due at `next` (now, or a retry's time), or nothing waits.
+  const releaseRoom = db.prepare<{ room: string; relay: string; next: number }>(
+    `UPDATE webhook_rooms SET claimed_by = NULL, claimed_until = NULL,
+       next_at = CASE WHEN EXISTS (SELECT 1 FROM webhook_events WHERE room = @room) THEN @next END
+     WHERE room = @room AND claimed_by = @relay`,
+  );
+  const resumeRooms = db.prepare<[number]>(
+    `INSERT INTO webhook_rooms (room, next_at) SELECT DISTINCT room, ? FROM webhook_events WHERE true
+     ON CONFLICT (room) DO UPDATE SET next_at = excluded.next_at, claimed_by = NULL, claimed_until = NULL`,
+  );
+  const queueState = db.prepare<[], { depth: number; oldest: number | null }>(
+    'SELECT COUNT(*) AS depth, MIN(ts) AS oldest FROM webhook_events',
+  );
+
+  /** Queues an event in the transaction under way. */
+  const queue = (event: QueuedWebhook) => {
+    insertWebhook.run(event.webhookId, event.room, event.type, event.body, event.ts);
+    wakeRoom.run(event.room, event.ts);
+  };
+  const enqueueWebhooks = db.transaction((events: QueuedWebhook[]) => events.forEach(queue));
+  const claimWebhooks = db.transaction((relay: string, now: number, leaseMs: number, limit: number) => {
+    const claimed: ClaimedWebhook[] = [];
+    for (const { room } of claimRooms.all({ relay, until: now + leaseMs, now, limit })) {
+      const row = headOf.get(room);
+      if (row) claimed.push(toWebhook(row));
+      else releaseRoom.run({ room, relay, next: now });
+    }
+    return claimed;
+  });
+  const settleWebhooks = db.transaction((relay: string, outcomes: WebhookOutcome[], now: number) => {
+    for (const { id, room, retryAt } of outcomes) {
+      if (retryAt === undefined) removeWebhook.run(id);
+      else failedWebhook.run(id);
+      releaseRoom.run({ room, relay, next: retryAt ?? now });
+    }
+  });
 
   /** Rows as messages, with their reaction counts. */
   const load = (rows: Row[]): Message[] => {
@@ -263,7 +367,7 @@ export function openSqliteStore(url: string): Store {
     return row && load([row])[0];
   };
 
-  const appendOne = (input: NewMessage): AppendResult => {
+  const appendOne = (input: NewMessage, outbox?: Outbox): AppendResult => {
     const existing = findByClientMsgId.get(input.room, input.author.id, input.clientMsgId);
     if (existing) return { message: load([existing])[0]!, duplicate: true };
     const { last_seq: seq, rev } = nextSeq.get({ room: input.room, ts: input.ts })!;
@@ -280,7 +384,9 @@ export function openSqliteStore(url: string): Store {
       replyTo: input.replyTo ?? null,
       mentions: input.mentions?.length ? JSON.stringify(input.mentions) : null,
     });
-    return { message: loadOne(input.room, seq)!, duplicate: false };
+    const message = loadOne(input.room, seq)!;
+    if (outbox) queue(outbox(message));
+    return { message, duplicate: false };
   };
 
   // Each change reads, takes the room's next rev and writes in one
@@ -289,19 +395,25 @@ export function openSqliteStore(url: string): Store {
     const row = state.get(room, seq);
     return row !== undefined && !row.deleted;
   };
-  const markDeleted = db.transaction((room: string, seq: number) => {
+  /** The changed message, its event queued when there is an outbox. */
+  const told = (room: string, seq: number, outbox?: Outbox) => {
+    const message = loadOne(room, seq)!;
+    if (outbox) queue(outbox(message));
+    return message;
+  };
+  const markDeleted = db.transaction((room: string, seq: number, outbox?: Outbox) => {
     if (!live(room, seq)) return undefined;
     blank.run(nextRev.get(room)!.rev, room, seq);
     uncount.run(room);
     removeReactions.run(room, seq);
-    return loadOne(room, seq);
+    return told(room, seq, outbox);
   });
-  const edit = db.transaction((room: string, seq: number, text: string, editedAt: number) => {
+  const edit = db.transaction((room: string, seq: number, text: string, editedAt: number, outbox?: Outbox) => {
     if (!live(room, seq)) return undefined;
     setText.run(text, editedAt, nextRev.get(room)!.rev, room, seq);
-    return loadOne(room, seq);
+    return told(room, seq, outbox);
   });
-  const react = db.transaction((room: string, seq: number, memberId: string, emoji: string, on: boolean) => {
+  const react = db.transaction((room: string, seq: number, memberId: string, emoji: string, on: boolean, outbox?: Outbox) => {
     if (!live(room, seq)) return undefined;
     const has = hasReaction.get(room, seq, memberId, emoji) !== undefined;
     if (has === on) return { message: loadOne(room, seq)!, changed: false };
@@ -309,7 +421,7 @@ export function openSqliteStore(url: string): Store {
     if (on) addReaction.run(room, seq, memberId, emoji, rev);
     else removeReaction.run(room, seq, memberId, emoji);
     setRev.run(rev, room, seq);
-    return { message: loadOne(room, seq)!, changed: true };
+    return { message: told(room, seq, outbox), changed: true };
   });
 
   const lastSeq = (room: string) => roomState.get(room)?.last_seq ?? 0;
@@ -322,15 +434,16 @@ export function openSqliteStore(url: string): Store {
    * One batch is written at a time, in order: while one waits out a lock,
    * the next gathers behind it, so one member's messages keep their order.
    */
-  const appendAll = db.transaction((inputs: NewMessage[]) => inputs.map(appendOne));
-  let waiting: { input: NewMessage; resolve: (result: AppendResult) => void; reject: (error: unknown) => void }[] = [];
+  type Waiting = { input: NewMessage; outbox?: Outbox; resolve: (result: AppendResult) => void; reject: (error: unknown) => void };
+  const appendAll = db.transaction((batch: Waiting[]) => batch.map((w) => appendOne(w.input, w.outbox)));
+  let waiting: Waiting[] = [];
   let draining = false;
   const drain = async () => {
     while (waiting.length > 0) {
       const batch = waiting;
       waiting = [];
       try {
-        const results = await guard(() => appendAll.immediate(batch.map((w) => w.input)));
+        const results = await guard(() => appendAll.immediate(batch));
         batch.forEach((w, i) => w.resolve(results[i]!));
       } catch (error) {
         batch.forEach((w) => w.reject(error));
@@ -338,9 +451,9 @@ export function openSqliteStore(url: string): Store {
     }
     draining = false;
   };
-  const append = (input: NewMessage) =>
+  const append = (input: NewMessage, outbox?: Outbox) =>
     new Promise<AppendResult>((resolve, reject) => {
-      waiting.push({ input, resolve, reject });
+      waiting.push({ input, outbox, resolve, reject });
       if (!draining) {
         draining = true;
         setImmediate(drain);
@@ -367,9 +480,9 @@ export function openSqliteStore(url: string): Store {
         return row && load([row])[0];
       }),
     get: (room, seq) => guard(() => loadOne(room, seq)),
-    markDeleted: (room, seq) => guard(() => markDeleted.immediate(room, seq)),
-    edit: (room, seq, text, editedAt) => guard(() => edit.immediate(room, seq, text, editedAt)),
-    react: (room, seq, memberId, emoji, on) => guard(() => react.immediate(room, seq, memberId, emoji, on)),
+    markDeleted: (room, seq, outbox) => guard(() => markDeleted.immediate(room, seq, outbox)),
+    edit: (room, seq, text, editedAt, outbox) => guard(() => edit.immediate(room, seq, text, editedAt, outbox)),
+    react: (room, seq, memberId, emoji, on, outbox) => guard(() => react.immediate(room, seq, memberId, emoji, on, outbox)),
     changed: (room, sinceRev, belowSeq, limit) =>
       guard(() => {
         const rows = changedSince.all(room, belowSeq, sinceRev, limit + 1);
@@ -394,6 +507,15 @@ export function openSqliteStore(url: string): Store {
     ...moderation,
     removeOlderThan: (before, limit) => guard(() => removeOlderThan.immediate(before, limit)),
     lastSeq: (room) => guard(() => lastSeq(room)),
+    enqueueWebhooks: (events) => guard(() => enqueueWebhooks.immediate(events)),
+    claimWebhooks: (relay, now, leaseMs, limit) => guard(() => claimWebhooks.immediate(relay, now, leaseMs, limit)),
+    settleWebhooks: (relay, outcomes, now) => guard(() => settleWebhooks.immediate(relay, outcomes, now)),
+    resumeWebhooks: (now) => guard(() => void resumeRooms.run(now)),
+    webhookQueue: () =>
+      guard(() => {
+        const { depth, oldest } = queueState.get()!;
+        return { depth, oldestTs: oldest };
+      }),
     ping: () => guard(() => void db.prepare('SELECT 1').get()),
     async close() {
       if (db.open) db.close();

@@ -25,12 +25,49 @@ export interface ReactionResult {
   changed: boolean;
 }
 
+/** One webhook event as queued (server/chat/webhooks.ts builds them). */
+export interface QueuedWebhook {
+  /** The `webhook-id` header, the same on every attempt: receivers dedupe by it. */
+  webhookId: string;
+  /** A room's events are delivered one at a time, in the order they were queued. */
+  room: string;
+  type: string;
+  /** The JSON body, sent byte for byte on every attempt. */
+  body: string;
+  /** When it happened (ms since epoch). */
+  ts: number;
+}
+
+/** An event handed to one relay to deliver: its room is claimed by that relay until the lease ends. */
+export interface ClaimedWebhook extends QueuedWebhook {
+  id: number;
+  /** Failed attempts so far. */
+  attempts: number;
+}
+
+/** How an attempt ended: `retryAt` undefined when the event is done with (delivered, or dropped). */
+export interface WebhookOutcome {
+  id: number;
+  room: string;
+  retryAt?: number;
+}
+
+/**
+ * Turns a message just changed into the webhook event told about it, which
+ * the store writes in the change's own transaction: the change and its event
+ * are stored together or not at all, and a room's events are queued in the
+ * order of its changes whichever relay made them.
+ */
+export type Outbox = (message: Message) => QueuedWebhook;
+
 export interface Store {
   /**
    * Stores a message with the room's next `seq`, atomically. A repeated
-   * (room, author id, clientMsgId) returns the original message instead.
+   * (room, author id, clientMsgId) returns the original message instead
+   * (and queues nothing). With an outbox, the new message's event is queued
+   * in the same transaction.
    */
-  append(input: NewMessage): Promise<AppendResult>;
+  append(input: NewMessage, outbox?: Outbox): Promise<AppendResult>;
   /** The newest `limit` messages of a room, ascending by seq. */
   latest(room: string, limit: number): Promise<Message[]>;
   /** Messages with seq > `since`, ascending, at most `limit`; `truncated` when more exist. */
@@ -46,18 +83,18 @@ export interface Store {
    * gone) with the room's next rev; it keeps its seq. The blanked message, or
    * undefined when there is no such message or it was deleted already.
    */
-  markDeleted(room: string, seq: number): Promise<Message | undefined>;
+  markDeleted(room: string, seq: number, outbox?: Outbox): Promise<Message | undefined>;
   /**
    * Replaces the text of a message that is not deleted, sets its editedAt,
    * with the room's next rev. Undefined when there is no such message or it is deleted.
    */
-  edit(room: string, seq: number, text: string, editedAt: number): Promise<Message | undefined>;
+  edit(room: string, seq: number, text: string, editedAt: number, outbox?: Outbox): Promise<Message | undefined>;
   /**
    * Adds (`on`) or removes a member's reaction to a message that is not
    * deleted, once per member and emoji, whichever relay asks: a change takes
    * the room's next rev. Undefined when there is no such message or it is deleted.
    */
-  react(room: string, seq: number, memberId: string, emoji: string, on: boolean): Promise<ReactionResult | undefined>;
+  react(room: string, seq: number, memberId: string, emoji: string, on: boolean, outbox?: Outbox): Promise<ReactionResult | undefined>;
   /**
    * Messages with seq < `belowSeq` whose rev > `sinceRev`, ascending by rev,
    * at most `limit`; `truncated` when more exist.
@@ -119,6 +156,36 @@ export interface Store {
   removeOlderThan(before: number, limit: number): Promise<number>;
   /** The highest seq a room has given, 0 when none (never reused, even if messages are removed). */
   lastSeq(room: string): Promise<number>;
+
+  // The webhook queue (PROTOCOL.md "v2 Webhooks"). Each room with events
+  // waiting has a row saying when its first event may be tried and which
+  // relay holds it (until its lease ends); a room's next event is tried only
+  // once the one before it is done with, so each room's order holds, and
+  // each event is delivered by one relay at a time.
+
+  /** Queues events about changes already stored (bans, reports), in order. */
+  enqueueWebhooks(events: QueuedWebhook[]): Promise<void>;
+  /**
+   * Claims for `relay`, until `now + leaseMs`, up to `limit` rooms whose
+   * first event is due and that no live claim holds, and answers that event
+   * of each (earliest due first).
+   */
+  claimWebhooks(relay: string, now: number, leaseMs: number, limit: number): Promise<ClaimedWebhook[]>;
+  /**
+   * Records how attempts ended, in one transaction: an event done with is
+   * removed and its room's next one is due at once; a failed one is tried
+   * again at `retryAt`. Either way the relay's claim on the room ends.
+   */
+  settleWebhooks(relay: string, outcomes: WebhookOutcome[], now: number): Promise<void>;
+  /**
+   * At start: every room waiting for a retry (and held by no live claim) is
+   * due now, so a restarted relay resumes its queue at once. SQLite, which
+   * one relay alone writes, also lets go of the claims of a previous run.
+   */
+  resumeWebhooks(now: number): Promise<void>;
+  /** How many events wait, and when the oldest of them happened (null when none). */
+  webhookQueue(): Promise<{ depth: number; oldestTs: number | null }>;
+
   /** Resolves when storage answers; rejects otherwise (for /readyz). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -64,6 +64,25 @@ test('a bad value names its variable', () => {
   }
 });
 
+test('WEBHOOK_URL and WEBHOOK_SECRET: both or neither, the secret whsec_ + base64 of 24–64 bytes', () => {
+  assert.equal(loadConfig({}, dirs).webhook, undefined);
+  const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+  const on = loadConfig({ WEBHOOK_URL: 'https://hooks.example.com/chat', WEBHOOK_SECRET: secret }, dirs).webhook!;
+  assert.deepEqual([on.url, on.secret, on.timeoutMs, on.giveUpAfterMs], ['https://hooks.example.com/chat', secret, 10_000, 86_400_000]);
+  assert.deepEqual(on.retryDelaysMs, [1000, 5000, 30_000, 120_000, 600_000, 3_600_000]);
+  for (const [env, pattern] of [
+    [{ WEBHOOK_URL: 'https://hooks.example.com' }, /^WEBHOOK_SECRET: required with WEBHOOK_URL/],
+    [{ WEBHOOK_SECRET: secret }, /^WEBHOOK_URL: required with WEBHOOK_SECRET$/],
+    [{ WEBHOOK_URL: 'ftp://hooks.example.com', WEBHOOK_SECRET: secret }, /^WEBHOOK_URL: expected an http:\/\/ or https:\/\/ URL/],
+    [{ WEBHOOK_URL: 'not a url', WEBHOOK_SECRET: secret }, /^WEBHOOK_URL: expected an http:\/\/ or https:\/\/ URL/],
+    [{ WEBHOOK_URL: 'https://h.example', WEBHOOK_SECRET: secret.slice('whsec_'.length) }, /^WEBHOOK_SECRET: expected whsec_ \+ base64 of 24–64 bytes/],
+    [{ WEBHOOK_URL: 'https://h.example', WEBHOOK_SECRET: 'whsec_c2hvcnQ=' }, /^WEBHOOK_SECRET: expected whsec_/],
+    [{ WEBHOOK_URL: 'https://h.example', WEBHOOK_SECRET: 'whsec_not base64 at all!!' }, /^WEBHOOK_SECRET: expected whsec_/],
+  ] as const) {
+    assert.throws(() => loadConfig(env, dirs), { name: 'ConfigError', message: pattern }, JSON.stringify(env));
+  }
+});
+
 /** Runs the built relay (dist/server/main.js) in an empty folder and returns its exit code and stderr. */
 async function runRelay(t: TestContext, env: Record<string, string>) {
   const child = spawn(process.execPath, [join(root, 'dist/server/main.js')], {

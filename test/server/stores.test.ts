@@ -10,6 +10,7 @@ import { loadConfig } from '../../server/config.js';
 import { demoDir, widgetDir } from '../../server/paths.js';
 import { openStore, StorageError, type Store } from '../../server/stores/index.js';
 import { MIGRATIONS } from '../../server/stores/sqlite.js';
+import type { QueuedWebhook } from '../../server/stores/store.js';
 import { tempDir } from './helpers.js';
 import { freshPostgres, skipWithoutPostgres } from './services.js';
 
@@ -383,6 +384,67 @@ for (const [kind, { url, skip }] of Object.entries(implementations)) {
     test('answers ping while open', async (t) => {
       const store = await open(t);
       await store.ping();
+    });
+
+    const event = (room: string, n: number, ts = 1000): QueuedWebhook => ({ webhookId: `msg_${room}_${n}`, room, type: 'message.created', body: `{"n":${n}}`, ts });
+    const ids = (claimed: { webhookId: string }[]) => claimed.map((c) => c.webhookId).sort();
+
+    test('webhook queue: one event per room at a time, in order, to one relay until its lease ends', async (t) => {
+      const store = await open(t);
+      await store.enqueueWebhooks([event('a', 1), event('a', 2), event('b', 1)]);
+      assert.deepEqual(await store.webhookQueue(), { depth: 3, oldestTs: 1000 });
+      // Each room's first event, to the first relay that asks; nothing for another until then.
+      const first = await store.claimWebhooks('relay-1', 2000, 1000, 10);
+      assert.deepEqual(ids(first), ['msg_a_1', 'msg_b_1']);
+      assert.deepEqual(first.map((c) => [c.body, c.attempts]), [['{"n":1}', 0], ['{"n":1}', 0]]);
+      assert.deepEqual(await store.claimWebhooks('relay-2', 2500, 1000, 10), []);
+      // a's first fails (tried again at 4000), b's is delivered: b has nothing left.
+      const a1 = first.find((c) => c.room === 'a')!;
+      const b1 = first.find((c) => c.room === 'b')!;
+      await store.settleWebhooks('relay-1', [{ id: a1.id, room: 'a', retryAt: 4000 }, { id: b1.id, room: 'b' }], 2600);
+      assert.deepEqual(await store.claimWebhooks('relay-2', 3000, 1000, 10), [], 'a waits for its retry');
+      const retried = await store.claimWebhooks('relay-2', 4000, 1000, 10);
+      assert.deepEqual(ids(retried), ['msg_a_1']);
+      assert.equal(retried[0]!.attempts, 1);
+      // relay-2 dies holding it: once its lease ends, relay-3 takes it over.
+      assert.deepEqual(await store.claimWebhooks('relay-3', 4999, 1000, 10), []);
+      const taken = await store.claimWebhooks('relay-3', 5000, 1000, 10);
+      assert.deepEqual(ids(taken), ['msg_a_1']);
+      // The dead relay's late outcome does not end relay-3's claim.
+      await store.settleWebhooks('relay-2', [{ id: taken[0]!.id, room: 'a', retryAt: 9000 }], 5100);
+      assert.deepEqual(await store.claimWebhooks('relay-1', 5200, 1000, 10), []);
+      await store.settleWebhooks('relay-3', [{ id: taken[0]!.id, room: 'a' }], 5300);
+      assert.deepEqual(ids(await store.claimWebhooks('relay-1', 5300, 1000, 10)), ['msg_a_2'], 'then the next of the room');
+      assert.equal((await store.webhookQueue()).depth, 1);
+    });
+
+    test('webhook queue: message changes queue their event in their transaction; a restart makes waiting rooms due', async (t) => {
+      const store = await open(t);
+      const outbox = (m: { room: string; seq: number; rev: number }) => event(m.room, m.rev, 10);
+      const { message } = await store.append({ room: 'r', text: 'hi', author: alice, clientMsgId: 'hook-0001', ts: 10 }, outbox);
+      assert.equal((await store.append({ room: 'r', text: 'hi', author: alice, clientMsgId: 'hook-0001', ts: 10 }, outbox)).duplicate, true);
+      await store.edit('r', message.seq, 'edited', 11, outbox);
+      await store.react('r', message.seq, bob.id, '👍', true, outbox);
+      await store.react('r', message.seq, bob.id, '👍', true, outbox); // unchanged: nothing queued
+      await store.markDeleted('r', message.seq, outbox);
+      await store.markDeleted('r', message.seq, outbox); // deleted already: nothing queued
+      assert.deepEqual(await store.webhookQueue(), { depth: 4, oldestTs: 10 });
+      const order: string[] = [];
+      for (let now = 100; ; now++) {
+        const [claimed] = await store.claimWebhooks('relay', now, 1000, 10);
+        if (!claimed) break;
+        order.push(claimed.webhookId);
+        // Failed once, far off: a restart makes it due at once.
+        if (order.length === 1) {
+          await store.settleWebhooks('relay', [{ id: claimed.id, room: 'r', retryAt: 1_000_000 }], now);
+          assert.deepEqual(await store.claimWebhooks('relay', now + 1, 1000, 10), []);
+          await store.resumeWebhooks(now + 1);
+          continue;
+        }
+        await store.settleWebhooks('relay', [{ id: claimed.id, room: 'r' }], now);
+      }
+      assert.deepEqual(order, ['msg_r_1', 'msg_r_1', 'msg_r_2', 'msg_r_3', 'msg_r_4']);
+      assert.deepEqual(await store.webhookQueue(), { depth: 0, oldestTs: null });
     });
   });
 }

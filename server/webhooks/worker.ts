@@ -1,0 +1,182 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Counter } from 'prom-client';
+import type { WebhookConfig } from '../config.js';
+import type { ClaimedWebhook, Store, WebhookOutcome } from '../stores/store.js';
+import { webhookHeaders } from './sign.js';
+
+export interface WebhookCounters {
+  delivered: Counter;
+  failed: Counter;
+  dropped: Counter;
+}
+
+export interface WorkerOptions {
+  store: Store;
+  config: WebhookConfig;
+  counters: WebhookCounters;
+  log: FastifyBaseLogger;
+  /** This relay's name in the claims it takes. */
+  relay: string;
+}
+
+/** Rooms whose events one relay delivers at a time: a dead receiver holds at most this many requests open. */
+export const CONCURRENCY = 16;
+/**
+ * How often the queue is read besides when this relay queues an event: it
+ * picks up retries coming due and events other relays queued (each relay
+ * reads it, whichever claims an event delivers it).
+ */
+export const POLL_MS = 500;
+/**
+ * A claim outlives the attempt's timeout by this much (the attempt is
+ * recorded after it ends): a relay that died holding one is taken over
+ * once it passes.
+ */
+export const LEASE_MARGIN_MS = 15_000;
+
+/**
+ * Delivers the queued webhooks in the background: claims due rooms in the
+ * database, POSTs each one's next event, and records how it went. Nothing
+ * here runs on the path of a send: a slow or dead receiver holds at most
+ * CONCURRENCY requests open, and the queue waits in the database.
+ */
+export class WebhookWorker {
+  private readonly leaseMs: number;
+  private readonly stopping = new AbortController();
+  private readonly inFlight = new Set<Promise<void>>();
+  /** Outcomes not yet written: written together, one transaction a turn. */
+  private outcomes: WebhookOutcome[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private pumping: Promise<void> | undefined;
+  private again = false;
+  private wakeQueued = false;
+
+  constructor(private readonly options: WorkerOptions) {
+    this.leaseMs = options.config.timeoutMs + LEASE_MARGIN_MS;
+  }
+
+  /** Makes every waiting room due (a restart resumes its queue at once), then delivers until stopped. */
+  async start(): Promise<void> {
+    try {
+      await this.options.store.resumeWebhooks(Date.now());
+    } catch (error) {
+      this.options.log.warn({ err: error }, 'webhook queue not resumed; polling goes on');
+    }
+    this.timer = setInterval(() => this.wake(), POLL_MS);
+    this.timer.unref();
+    this.wake();
+  }
+
+  /** Reads the queue soon (coalesced: many wakes in one turn read it once). */
+  wake(): void {
+    if (this.wakeQueued || this.stopping.signal.aborted) return;
+    this.wakeQueued = true;
+    setImmediate(() => {
+      this.wakeQueued = false;
+      void this.pump();
+    });
+  }
+
+  /** Stops claiming, cuts the attempts under way short (they are tried again), and records what ended. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.stopping.abort();
+    await Promise.allSettled([...this.inFlight]);
+    await this.pumping;
+    await this.flush();
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = (async () => {
+      do {
+        this.again = false;
+        await this.flush();
+        await this.claim();
+      } while (this.again && !this.stopping.signal.aborted);
+    })();
+    try {
+      await this.pumping;
+    } finally {
+      this.pumping = undefined;
+    }
+  }
+
+  private async flush(): Promise<void> {
+    if (this.outcomes.length === 0) return;
+    const outcomes = this.outcomes;
+    this.outcomes = [];
+    try {
+      await this.options.store.settleWebhooks(this.options.relay, outcomes, Date.now());
+      // A retry due before the next poll is read on time ("about 1 s").
+      const soonest = Math.min(...outcomes.map((o) => o.retryAt ?? Infinity)) - Date.now();
+      if (soonest < POLL_MS) setTimeout(() => this.wake(), Math.max(0, soonest)).unref();
+    } catch (error) {
+      // Not recorded: the claims run out and the events are delivered again (at least once).
+      this.options.log.warn({ err: error, count: outcomes.length }, 'webhook outcomes not recorded');
+    }
+  }
+
+  private async claim(): Promise<void> {
+    const free = CONCURRENCY - this.inFlight.size;
+    if (free <= 0 || this.stopping.signal.aborted) return;
+    let events: ClaimedWebhook[];
+    try {
+      events = await this.options.store.claimWebhooks(this.options.relay, Date.now(), this.leaseMs, free);
+    } catch (error) {
+      this.options.log.warn({ err: error }, 'webhook queue unreadable; trying again');
+      return;
+    }
+    for (const event of events) {
+      const attempt = this.attempt(event).then((outcome) => {
+        this.inFlight.delete(attempt);
+        this.outcomes.push(outcome);
+        this.wake();
+      });
+      this.inFlight.add(attempt);
+    }
+  }
+
+  /** One POST; what to record of it (never throws). */
+  private async attempt(event: ClaimedWebhook): Promise<WebhookOutcome> {
+    const { config, counters, log } = this.options;
+    const done = { id: event.id, room: event.room };
+    let failure: string;
+    try {
+      const response = await fetch(config.url, {
+        method: 'POST',
+        headers: { ...webhookHeaders(config.secret, event.webhookId, event.body), 'user-agent': 'live-chat-relay' },
+        body: event.body,
+        redirect: 'manual',
+        signal: AbortSignal.any([this.stopping.signal, AbortSignal.timeout(config.timeoutMs)]),
+      });
+      // The answer's body is not read: only its status counts.
+      await response.body?.cancel().catch(() => {});
+      if (response.status >= 200 && response.status < 300) {
+        counters.delivered.inc();
+        return done;
+      }
+      failure = `HTTP ${response.status}`;
+    } catch (error) {
+      // Cut short by stop(): not a failure of the receiver; tried again at once by whoever claims it next.
+      if (this.stopping.signal.aborted) return { ...done, retryAt: Date.now() };
+      const cause = (error as { cause?: { code?: string } }).cause;
+      failure = cause?.code ?? (error as Error).name ?? String(error);
+    }
+    counters.failed.inc();
+    const now = Date.now();
+    const attempts = event.attempts + 1;
+    if (now - event.ts >= config.giveUpAfterMs) {
+      counters.dropped.inc();
+      log.warn({ webhookId: event.webhookId, type: event.type, room: event.room, attempts, failure }, 'webhook dropped after failing for too long');
+      return done;
+    }
+    const delays = config.retryDelaysMs;
+    const delay = delays[Math.min(event.attempts, delays.length - 1)]!;
+    log.info({ webhookId: event.webhookId, room: event.room, attempts, failure, retryInMs: delay }, 'webhook attempt failed');
+    return { ...done, retryAt: now + delay };
+  }
+}
