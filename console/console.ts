@@ -548,7 +548,7 @@ export class LiveChatConsole extends LitElement {
               (r) => r.id,
               (r) => html`<li data-report=${r.id}>
                 <div><strong>${r.room}</strong> <span class="muted">${r.count} report${r.count === 1 ? '' : 's'} · <time>${time(r.ts)}</time></span></div>
-                <div class="context" aria-label="The message in context">
+                <div class="context" role="group" aria-label="The message in context">
                   ${(r.before ?? []).map((m) => html`<div class="text muted" dir="auto"><bdi>${m.author.name}</bdi>: ${m.deleted ? 'deleted' : m.text}</div>`)}
                   <div class="text reported" dir="auto"><bdi>${r.message.author.name}</bdi>: ${r.message.deleted ? 'deleted' : r.message.text}</div>
                 </div>
