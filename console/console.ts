@@ -375,6 +375,8 @@ export class LiveChatConsole extends LitElement {
   }
 
   // ---- rendering
+  // A nested html`` never starts or ends with a space: the build's minifier
+  // trims a template's edges, so a separator goes in a plain string.
 
   override render() {
     if (this.signedIn === undefined) return html`<p role="status">Loading…</p>`;
@@ -463,7 +465,7 @@ export class LiveChatConsole extends LitElement {
             : html`<ul>
                 ${this.bans.map(
                   (b) => html`<li>
-                    <bdi>${b.member.name}</bdi> <span class="muted">until <time>${b.until === null ? 'never' : time(b.until)}</time>${b.reason ? html` · <bdi>${b.reason}</bdi>` : nothing}</span>
+                    <bdi>${b.member.name}</bdi> <span class="muted">until <time>${b.until === null ? 'never' : time(b.until)}</time>${b.reason ? ' · ' : ''}${b.reason ? html`<bdi>${b.reason}</bdi>` : nothing}</span>
                     <div class="actions"><button type="button" class="quiet" @click=${() => this.#unban(room, b.member.id)}>Unban ${b.member.name}</button></div>
                   </li>`,
                 )}
@@ -476,7 +478,7 @@ export class LiveChatConsole extends LitElement {
             : html`<ul>
                 ${this.audit.map(
                   (e) => html`<li>
-                    <time>${time(e.ts)}</time> <bdi>${e.actor.name}</bdi>: ${e.action.replace('_', ' ')}${e.seq !== undefined ? ` #${e.seq}` : ''}${e.memberId ? html` <bdi>${e.memberId}</bdi>` : nothing}${e.detail ? html` <span class="muted">(${e.detail})</span>` : nothing}
+                    <time>${time(e.ts)}</time> <bdi>${e.actor.name}</bdi>: ${e.action.replace('_', ' ')}${e.seq !== undefined ? ` #${e.seq}` : ''}${e.memberId ? ' ' : ''}${e.memberId ? html`<bdi>${e.memberId}</bdi>` : nothing}${e.detail ? ' ' : ''}${e.detail ? html`<span class="muted">(${e.detail})</span>` : nothing}
                   </li>`,
                 )}
               </ul>`}
@@ -546,14 +548,14 @@ export class LiveChatConsole extends LitElement {
               (r) => r.id,
               (r) => html`<li data-report=${r.id}>
                 <div><strong>${r.room}</strong> <span class="muted">${r.count} report${r.count === 1 ? '' : 's'} · <time>${time(r.ts)}</time></span></div>
-                <div class="context" aria-label="The message in context">
+                <div class="context" role="group" aria-label="The message in context">
                   ${(r.before ?? []).map((m) => html`<div class="text muted" dir="auto"><bdi>${m.author.name}</bdi>: ${m.deleted ? 'deleted' : m.text}</div>`)}
                   <div class="text reported" dir="auto"><bdi>${r.message.author.name}</bdi>: ${r.message.deleted ? 'deleted' : r.message.text}</div>
                 </div>
                 <div class="muted">
-                  Reported by ${r.reporters.map((m, i) => html`${i ? ', ' : ''}<bdi>${m.name}</bdi>`)}${r.reasons.length
-                    ? html` · ${r.reasons.map((reason, i) => html`${i ? '; ' : ''}<bdi>${reason}</bdi>`)}`
-                    : nothing}
+                  Reported by ${r.reporters.map((m, i) => html`${i ? ', ' : ''}<bdi>${m.name}</bdi>`)}${r.reasons.length ? ' · ' : ''}${r.reasons.map(
+                    (reason, i) => html`${i ? '; ' : ''}<bdi>${reason}</bdi>`,
+                  )}
                 </div>
                 ${r.message.deleted ? nothing : this.#renderActions(r.room, r.message, undefined)}
                 <div class="actions"><button type="button" @click=${() => this.#resolve(r)}>Resolve</button></div>

@@ -2,10 +2,12 @@
 // and bob talk in its live chat (two tabs), and saves the docs' screenshots:
 // the first screen on a desktop (light), the same in the dark theme in
 // French, the article's launcher open, the first screen of a phone, and a
-// moderator's message menu.
-// Usage: JWT_SECRET=… node scripts/screenshot.mjs [url] [folder]
+// moderator's message menu; and the moderation console on that room, on a
+// desktop and on a phone.
+// Usage: JWT_SECRET=… ADMIN_API_KEY=… node scripts/screenshot.mjs [url] [folder]
 // (JWT_SECRET: the running relay's, to sign the moderator's token; without
-// it moderator.png is skipped.)
+// it moderator.png is skipped. ADMIN_API_KEY: the relay's, to sign in to the
+// console; without it console.png and console-phone.png are skipped.)
 import { SignJWT } from 'jose';
 import puppeteer from 'puppeteer-core';
 import { chromiumArgs, chromiumPath } from './chromium.mjs';
@@ -136,6 +138,35 @@ try {
     await mia.screenshot({ path: `${out}/moderator.png` });
   } else {
     console.log('JWT_SECRET is not set: no moderator.png');
+  }
+  // The moderation console (ADMIN_API_KEY: the running relay's) on the lobby
+  // where alice and bob talked, live: on a desktop, then on a phone.
+  if (process.env.ADMIN_API_KEY) {
+    const lobby = async (tab) => {
+      const consoleShows = (text) =>
+        tab.waitForFunction((t) => document.querySelector('live-chat-console').shadowRoot.textContent.includes(t), { timeout: 5000 }, text);
+      await consoleShows('lobby');
+      await tab.evaluate(() =>
+        [...document.querySelector('live-chat-console').shadowRoot.querySelectorAll('button.room')].find((b) => b.textContent.includes('lobby')).click(),
+      );
+      await consoleShows('· live');
+      await consoleShows('Reload the page: we are still here.');
+      await settle();
+    };
+    const admin = await open(desktop);
+    await admin.goto(new URL('/console', url).href, { waitUntil: 'networkidle0' });
+    await admin.type('pierce/#key', process.env.ADMIN_API_KEY);
+    await admin.type('pierce/#name', 'Rosa');
+    await admin.click('pierce/button[type=submit]');
+    await lobby(admin);
+    await admin.screenshot({ path: `${out}/console.png` });
+    // A phone's tab of the same browser: the session cookie signs it in.
+    const adminPhone = await open({ width: 390, height: 844, deviceScaleFactor: 1, isMobile: true, hasTouch: true });
+    await adminPhone.goto(new URL('/console', url).href, { waitUntil: 'networkidle0' });
+    await lobby(adminPhone);
+    await adminPhone.screenshot({ path: `${out}/console-phone.png` });
+  } else {
+    console.log('ADMIN_API_KEY is not set: no console.png');
   }
   console.log(`alice and bob talked; screenshots saved in ${out}/`);
 } finally {
