@@ -226,7 +226,10 @@ export function moderatorView({ html, nothing }: ModeratorHook, widget: Moderato
           <ul>
             ${(bans ?? []).map(
               (b) => html`<li>
-                <bdi>${b.member.name}</bdi>, ${b.until === null ? s.forever : s.until(time(b.until))}${b.reason ? html` (<bdi>${b.reason}</bdi>)` : nothing}
+                <bdi>${b.member.name}</bdi>, ${b.until === null ? s.forever : s.until(time(b.until))}${
+                  // Plain strings around the reason: the minifier trims a nested template's edge spaces.
+                  b.reason ? [' (', html`<bdi>${b.reason}</bdi>`, ')'] : nothing
+                }
                 <button
                   type="button"
                   @click=${async () => {
