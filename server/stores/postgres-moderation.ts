@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Ban, Member, RoomSettings } from '../../protocol/index.js';
-import { StorageError, type AuditEntry, type Store, type StoredReport } from './store.js';
+import { inTransaction } from './postgres-transaction.js';
+import { type AuditEntry, type Store, type StoredReport } from './store.js';
 
 /**
  * The migration that adds the moderation tables (settings, bans with who
@@ -154,29 +155,7 @@ const REPORTS_LISTED = 500;
 
 /** The moderation half of the PostgreSQL store. */
 export function moderationStore(pool: pg.Pool, query: Query): ModerationStore {
-  /** Runs `fn` in one transaction on one pooled client. */
-  async function transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
-    try {
-      client = await pool.connect();
-    } catch (error) {
-      throw new StorageError(error);
-    }
-    const ignore = () => {};
-    client.on('error', ignore);
-    try {
-      await client.query('BEGIN');
-      const result = await fn(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw new StorageError(error);
-    } finally {
-      client.off('error', ignore);
-      client.release();
-    }
-  }
+  const transaction = <T>(fn: (client: pg.PoolClient) => Promise<T>) => inTransaction(pool, fn);
 
   return {
     ban: (room, ban, addresses) =>

@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { Member, Message } from '../../protocol/index.js';
 import { attachReactions, replyPreview } from './shape.js';
 import { moderationStore, MODERATION_MIGRATION } from './postgres-moderation.js';
+import { inTransaction, isHealthy } from './postgres-transaction.js';
 import {
   StorageError,
   type AppendResult,
@@ -246,12 +247,6 @@ async function migrate(pool: pg.Pool): Promise<void> {
 
 const UNIQUE_VIOLATION = '23505';
 
-/** Whether a pooled client's connection is still usable. */
-function isHealthy(client: pg.PoolClient): boolean {
-  const connection = (client as unknown as { connection?: { stream?: { destroyed?: boolean } } }).connection;
-  return !connection?.stream?.destroyed;
-}
-
 /**
  * PostgreSQL through `pg`: shared by every relay of a cluster. A room's next
  * seq is taken from its `rooms` row in the same transaction as the insert, so
@@ -365,28 +360,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
    * which it holds until commit: so revs are committed in order on every
    * relay, and a reader that sees rev N has every change up to N.
    */
-  async function transaction<T>(change: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
-    try {
-      client = await pool.connect();
-    } catch (error) {
-      throw new StorageError(error);
-    }
-    const ignore = () => {};
-    client.on('error', ignore);
-    try {
-      await client.query('BEGIN');
-      const result = await change(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw new StorageError(error);
-    } finally {
-      client.off('error', ignore);
-      client.release(!isHealthy(client));
-    }
-  }
+  const transaction = <T>(change: (client: pg.PoolClient) => Promise<T>) => inTransaction(pool, change);
 
   /** Locks a message's row; true when it exists and is not deleted. */
   const lockLive = async (client: pg.PoolClient, room: string, seq: number) => {
