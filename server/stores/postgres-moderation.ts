@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Ban, Member, RoomSettings } from '../../protocol/index.js';
 import { inTransaction } from './postgres-transaction.js';
-import { type AuditEntry, type Store, type StoredReport } from './store.js';
+import type { AuditEntry, ModerationStore, StoredReport } from './store.js';
 
 /**
  * The migration that adds the moderation tables (settings, bans with who
@@ -74,23 +74,6 @@ export const MODERATION_MIGRATION = `
 `;
 
 type Query = <R extends pg.QueryResultRow>(sql: string, params: unknown[]) => Promise<R[]>;
-type ModerationStore = Pick<
-  Store,
-  | 'ban'
-  | 'unban'
-  | 'bans'
-  | 'bannedUntil'
-  | 'addressBannedUntil'
-  | 'seen'
-  | 'lastSeen'
-  | 'settings'
-  | 'saveSettings'
-  | 'report'
-  | 'reports'
-  | 'resolveReport'
-  | 'audit'
-  | 'auditLog'
->;
 
 interface BanRow {
   member: Member;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Ban, Member, RoomSettings } from '../../protocol/index.js';
-import type { AuditEntry, Store, StoredReport } from './store.js';
+import type { AuditEntry, ModerationStore, StoredReport } from './store.js';
 
 /**
  * The moderation tables of the SQLite store (settings, bans, reports, the
@@ -102,23 +102,6 @@ interface AuditRow {
 }
 
 type Guard = <T>(fn: () => T) => Promise<T>;
-type ModerationStore = Pick<
-  Store,
-  | 'ban'
-  | 'unban'
-  | 'bans'
-  | 'bannedUntil'
-  | 'addressBannedUntil'
-  | 'seen'
-  | 'lastSeen'
-  | 'settings'
-  | 'saveSettings'
-  | 'report'
-  | 'reports'
-  | 'resolveReport'
-  | 'audit'
-  | 'auditLog'
->;
 
 function toBan(row: BanRow): Ban {
   const ban: Ban = { member: JSON.parse(row.member) as Member, until: row.until, by: JSON.parse(row.by_member) as Member, ts: row.ts };

@@ -191,6 +191,25 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/** The moderation half of a store (bans, settings, reports, audit), which each implementation keeps in a file of its own. */
+export type ModerationStore = Pick<
+  Store,
+  | 'ban'
+  | 'unban'
+  | 'bans'
+  | 'bannedUntil'
+  | 'addressBannedUntil'
+  | 'seen'
+  | 'lastSeen'
+  | 'settings'
+  | 'saveSettings'
+  | 'report'
+  | 'reports'
+  | 'resolveReport'
+  | 'audit'
+  | 'auditLog'
+>;
+
 /**
  * Storage failed (down, locked, full): the client is told `unavailable` and
  * may retry, and nothing was half-written.
