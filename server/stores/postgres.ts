@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { Member, Message } from '../../protocol/index.js';
 import { attachReactions, replyPreview } from './shape.js';
 import { moderationStore, MODERATION_MIGRATION } from './postgres-moderation.js';
-import { inTransaction, isHealthy } from './postgres-transaction.js';
+import { inTransaction } from './postgres-transaction.js';
 import {
   StorageError,
   type AppendResult,
@@ -294,63 +294,48 @@ export async function openPostgresStore(url: string): Promise<Store> {
     ]);
 
   async function append(input: NewMessage, outbox?: Outbox): Promise<AppendResult> {
-    let client: pg.PoolClient;
     try {
-      client = await pool.connect();
+      return await inTransaction(pool, async (client) => {
+        const existing = await findOriginal(client, input.room, input.author.id, input.clientMsgId);
+        if (existing.rows[0]) return { message: (await load(client, existing.rows))[0]!, duplicate: true };
+        const { rows } = await client.query<{ last_seq: string; rev: string }>(
+          `INSERT INTO rooms (room, last_seq, rev, messages, last_message_at) VALUES ($1, 1, 1, 1, $2)
+           ON CONFLICT (room) DO UPDATE SET last_seq = rooms.last_seq + 1, rev = rooms.rev + 1, messages = rooms.messages + 1,
+             last_message_at = GREATEST(rooms.last_message_at, $2)
+           RETURNING last_seq, rev`,
+          [input.room, input.ts],
+        );
+        const seq = Number(rows[0]!.last_seq);
+        await client.query(
+          `INSERT INTO messages (room, seq, id, text, author_id, author, ts, client_msg_id, rev, reply_to, mentions)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+          [
+            input.room,
+            seq,
+            randomUUID(),
+            input.text,
+            input.author.id,
+            input.author,
+            input.ts,
+            input.clientMsgId,
+            rows[0]!.rev,
+            input.replyTo ?? null,
+            input.mentions?.length ? JSON.stringify(input.mentions) : null,
+          ],
+        );
+        const message = (await loadOne(client, input.room, seq))!;
+        if (outbox) await queue(client, outbox(message));
+        return { message, duplicate: false };
+      });
     } catch (error) {
-      throw new StorageError(error);
-    }
-    // A checked-out client whose connection drops emits 'error' besides
-    // failing its query; unheard, that event would end the process.
-    const ignore = () => {};
-    client.on('error', ignore);
-    try {
-      const existing = await findOriginal(client, input.room, input.author.id, input.clientMsgId);
-      if (existing.rows[0]) return { message: (await load(client, existing.rows))[0]!, duplicate: true };
-      await client.query('BEGIN');
-      const { rows } = await client.query<{ last_seq: string; rev: string }>(
-        `INSERT INTO rooms (room, last_seq, rev, messages, last_message_at) VALUES ($1, 1, 1, 1, $2)
-         ON CONFLICT (room) DO UPDATE SET last_seq = rooms.last_seq + 1, rev = rooms.rev + 1, messages = rooms.messages + 1,
-           last_message_at = GREATEST(rooms.last_message_at, $2)
-         RETURNING last_seq, rev`,
-        [input.room, input.ts],
-      );
-      const seq = Number(rows[0]!.last_seq);
-      await client.query(
-        `INSERT INTO messages (room, seq, id, text, author_id, author, ts, client_msg_id, rev, reply_to, mentions)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [
-          input.room,
-          seq,
-          randomUUID(),
-          input.text,
-          input.author.id,
-          input.author,
-          input.ts,
-          input.clientMsgId,
-          rows[0]!.rev,
-          input.replyTo ?? null,
-          input.mentions?.length ? JSON.stringify(input.mentions) : null,
-        ],
-      );
-      const message = (await loadOne(client, input.room, seq))!;
-      if (outbox) await queue(client, outbox(message));
-      await client.query('COMMIT');
-      return { message, duplicate: false };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
       // The same retry raced us on another relay and won: return its message.
-      if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
+      if (((error as Error).cause as { code?: string } | undefined)?.code === UNIQUE_VIOLATION) {
         const original = await findOriginal(pool, input.room, input.author.id, input.clientMsgId)
           .then(({ rows }) => load(pool, rows))
           .catch(() => []);
         if (original[0]) return { message: original[0], duplicate: true };
       }
-      throw new StorageError(error);
-    } finally {
-      client.off('error', ignore);
-      // A broken connection is dropped from the pool rather than reused.
-      client.release(!isHealthy(client));
+      throw error;
     }
   }
 
