@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { Server } from 'socket.io';
+import type { ClientToServerEvents } from '../../protocol/index.js';
 import { Chat } from '../chat/chat.js';
 import { addressKey } from '../chat/address.js';
 import { createIdentify, type IdentityResult } from '../chat/identity.js';
@@ -36,6 +37,23 @@ declare module 'fastify' {
     chat: Chat;
   }
 }
+
+/** One handler per client event of the contract: a Record, so an event without one does not compile. */
+const HANDLERS: Record<keyof ClientToServerEvents, (ctx: HandlerContext) => (...args: unknown[]) => void> = {
+  join: joinHandler,
+  leave: leaveHandler,
+  send: sendHandler,
+  history: historyHandler,
+  typing: typingHandler,
+  delete: deleteHandler,
+  ban: banHandler,
+  edit: editHandler,
+  react: reactHandler,
+  configure: configureHandler,
+  unban: unbanHandler,
+  bans: bansHandler,
+  report: reportHandler,
+};
 
 /** A chat message is small: 64 KB per packet is plenty and bounds what one client can make us parse. */
 const MAX_PACKET_BYTES = 64 * 1024;
@@ -169,19 +187,7 @@ export default fp(
       const connectionLog = log.child({ socket: socket.id, member: member.id });
       connectionLog.info({ address: socket.data.address }, 'connected');
       const ctx: HandlerContext = { io, presence, chat, metrics, socket, log: connectionLog, typing: new Map(), requests, pending: 0 };
-      socket.on('join', joinHandler(ctx));
-      socket.on('leave', leaveHandler(ctx));
-      socket.on('send', sendHandler(ctx));
-      socket.on('history', historyHandler(ctx));
-      socket.on('typing', typingHandler(ctx));
-      socket.on('delete', deleteHandler(ctx));
-      socket.on('ban', banHandler(ctx));
-      socket.on('edit', editHandler(ctx));
-      socket.on('react', reactHandler(ctx));
-      socket.on('configure', configureHandler(ctx));
-      socket.on('unban', unbanHandler(ctx));
-      socket.on('bans', bansHandler(ctx));
-      socket.on('report', reportHandler(ctx));
+      for (const [event, handler] of Object.entries(HANDLERS)) socket.on(event as keyof ClientToServerEvents, handler(ctx));
       socket.on('disconnecting', (reason) => {
         // Socket.IO takes the socket out of its rooms itself; here the others
         // only learn that it stopped typing and left.
