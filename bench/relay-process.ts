@@ -64,3 +64,14 @@ export async function start(kind: Kind, env: Record<string, string> = {}): Promi
 export function rssKb(pid: number): number {
   return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
 }
+
+/**
+ * CPU time a process has used so far (user + system), in ms, from
+ * /proc/<pid>/stat: the relay's own, not its clients'. Ticks are 10 ms
+ * (CLK_TCK 100 on Linux), fine over a run of seconds.
+ */
+export function cpuMs(pid: number): number {
+  // The command name (field 2) may hold spaces: count fields after its ')'.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
