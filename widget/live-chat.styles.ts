@@ -297,10 +297,10 @@ export const styles = css`
   [part='status'] {
     display: inline-flex;
     align-items: center;
-    /* Wide enough for "Connecting…" and "12 here" alike, so the box does not
-       move when one replaces the other (a layout shift on every page load). */
+    /* Wide enough for "Connecting…" and "12 here" alike, and its dot at the
+       same place in both: nothing moves when one replaces the other (it was
+       a layout shift on every page load). */
     min-width: 8.5em;
-    justify-content: flex-end;
     gap: 6px;
     padding: 2px 4px;
     border: 0;
