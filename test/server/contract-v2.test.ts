@@ -15,7 +15,7 @@ import { SignJWT } from 'jose';
 import { io } from 'socket.io-client';
 import WebSocket from 'ws';
 import { webhookDefaults } from '../../server/config.js';
-import { freshPostgres } from './services.js';
+import { freshPostgres, freshStreamName, redisUrl, skipWithoutBoth } from './services.js';
 import { collect, connect, type Client, joined, msgId, next, request, sleep, startRelay } from './helpers.js';
 
 const jwtSecret = 'contract-secret-that-is-at-least-32-characters';
@@ -399,7 +399,12 @@ test('acks: join, leave, send, typing, delete, edit, react, configure, ban, unba
   assert.ok(Math.abs(ban.until - (ban.ts + 10 * 60_000)) < 1000);
   assert.deepEqual(await request(mod.socket, 'unban', { room: 'acks', memberId: ann.ack.self.id }), { ok: true });
   assert.deepEqual((await request(mod.socket, 'bans', { room: 'acks' })).bans, []);
+  assert.ok((await request(ann.socket, 'join', { room: 'acks' })).ok, 'unbanned, back in');
+  const presences = collect(ann.socket, 'presence');
   assert.deepEqual(await request(mod.socket, 'leave', { room: 'acks' }), { ok: true });
+  const deadline = Date.now() + 3000;
+  while (!presences.some((p) => p.left.length > 0) && Date.now() < deadline) await sleep(20);
+  assert.deepEqual(presences.find((p) => p.left.length > 0), { room: 'acks', count: 1, joined: [], left: [mod.ack.self] });
   failed(await send(mod.socket, 'acks', 'gone'), 'not_joined');
 });
 
@@ -878,4 +883,72 @@ test('webhooks: { type, timestamp, data } for each of the five events, signed as
   assert.equal(ban.reason, 'bye');
   assert.equal(typeof ban.until, 'number');
   assert.equal(typeof ban.ts, 'number');
+
+  // The admin API's actions are events too.
+  const posted = await (await api(relay.url, 'POST', '/api/rooms/wh/messages', { text: 'from a bot', author: { id: 'bot', name: 'Bot' } })).json();
+  assert.equal((await api(relay.url, 'DELETE', `/api/rooms/wh/messages/${posted.seq}`)).status, 204);
+  assert.equal((await api(relay.url, 'POST', '/api/rooms/wh/bans', { memberId: 'someone', minutes: 1 })).status, 201);
+  while (hits.length < 9 && Date.now() < deadline + 5000) await sleep(25);
+  assert.deepEqual(hits.slice(6).map((h) => JSON.parse(h.body).type), ['message.created', 'message.deleted', 'member.banned']);
+});
+
+test('webhooks: a failed delivery is retried with the same webhook-id', async (t) => {
+  const ids: string[] = [];
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      ids.push(String(req.headers['webhook-id']));
+      res.writeHead(ids.length === 1 ? 500 : 200).end();
+    });
+  }).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.after(() => new Promise((resolve) => (server.closeAllConnections(), server.close(resolve))));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  const secret = `whsec_${randomBytes(24).toString('base64')}`;
+  const relay = await relayWith(t, { webhook: { url, secret, ...webhookDefaults, retryDelaysMs: [50] } });
+  const ann = await joined(t, relay.url, 'retry', { name: 'Ann' });
+  await send(ann.socket, 'retry', 'once');
+  const deadline = Date.now() + 5000;
+  while (ids.length < 2 && Date.now() < deadline) await sleep(25);
+  await sleep(100);
+  assert.equal(ids.length, 2, 'one retry, then success');
+  assert.equal(ids[0], ids[1]);
+});
+
+// ---------------------------------------------------------------- several relays
+
+test('REDIS_URL: two relays share rooms; what one tells, the other\'s members get, one argument each', { skip: skipWithoutBoth }, async (t) => {
+  const shared = { databaseUrl: await freshPostgres(t), redisUrl, redisPrefix: freshStreamName() };
+  const a = await startRelay(t, { jwtSecret, adminApiKey, ...shared });
+  const b = await startRelay(t, { jwtSecret, adminApiKey, ...shared });
+  const raw = await rawClient(t, b.url, { name: 'raw', clientId: 'raw-client-1' });
+  const joinAck = (await raw.emit('join', { room: 'pair' }))[0] as any;
+  const modOnB = await rawClient(t, b.url, { token: await modToken('mod-b') });
+  const mod = await joined(t, a.url, 'pair', { token: await modToken() });
+  const ann = await joined(t, a.url, 'pair', { token: await userToken('ann') });
+  assert.ok((await request(mod.socket, 'configure', { room: 'pair', settings: { slowModeSeconds: 30 } })).ok);
+  assert.ok((await send(ann.socket, 'pair', 'hello')).ok);
+  await request(ann.socket, 'typing', { room: 'pair', typing: true });
+  await request(ann.socket, 'react', { room: 'pair', seq: 1, emoji: '👍', on: true });
+  await request(ann.socket, 'delete', { room: 'pair', seq: 1 });
+  await raw.emit('report', { room: 'pair', seq: 1 }).catch(() => {});
+  // Slow mode holds across relays: the same member on B waits too.
+  const annOnB = await joined(t, b.url, 'pair', { token: await userToken('ann') });
+  failed(await send(annOnB.socket, 'pair', 'again'), 'slow_mode');
+  assert.ok((await request(mod.socket, 'configure', { room: 'pair', settings: { slowModeSeconds: 0 } })).ok);
+  assert.ok((await send(annOnB.socket, 'pair', 'report me')).ok);
+  assert.ok((await request(mod.socket, 'report', { room: 'pair', seq: 2 })).ok);
+  assert.deepEqual(await (raw.emit('report', { room: 'pair', seq: 2 })).then((x) => x[0]), { ok: true });
+  const second = JSON.parse((await modOnB.wait((f) => f.startsWith('42["report"') && f.includes('"count":2'))).slice(2));
+  assert.equal(second[1].count, 2);
+  const banned = raw.wait((f) => f.startsWith('42["banned"'));
+  assert.ok((await request(mod.socket, 'ban', { room: 'pair', memberId: joinAck.self.id, minutes: 1 })).ok);
+  await banned;
+  const names = new Set<string>();
+  for (const event of [...raw.events(), ...modOnB.events()]) {
+    names.add(event[0] as string);
+    assert.equal(event.length, 2, JSON.stringify(event));
+  }
+  for (const name of ['message', 'presence', 'typing', 'updated', 'deleted', 'room', 'report', 'banned']) assert.ok(names.has(name), name);
+  failed((await raw.emit('join', { room: 'pair' }))[0], 'banned');
 });
