@@ -15,6 +15,7 @@ import { SignJWT } from 'jose';
 import { io } from 'socket.io-client';
 import WebSocket from 'ws';
 import { webhookDefaults } from '../../server/config.js';
+import { spawnRelay } from './cluster-helpers.js';
 import { freshPostgres, freshStreamName, redisUrl, skipWithoutBoth } from './services.js';
 import { collect, connect, type Client, joined, msgId, next, request, sleep, startRelay } from './helpers.js';
 
@@ -918,9 +919,9 @@ test('webhooks: a failed delivery is retried with the same webhook-id', async (t
 // ---------------------------------------------------------------- several relays
 
 test('REDIS_URL: two relays share rooms; what one tells, the other\'s members get, one argument each', { skip: skipWithoutBoth }, async (t) => {
-  const shared = { databaseUrl: await freshPostgres(t), redisUrl, redisPrefix: freshStreamName() };
-  const a = await startRelay(t, { jwtSecret, adminApiKey, ...shared });
-  const b = await startRelay(t, { jwtSecret, adminApiKey, ...shared });
+  // As processes (npm run build first), as they are deployed.
+  const env = { DATABASE_URL: await freshPostgres(t), REDIS_URL: redisUrl!, REDIS_PREFIX: freshStreamName(), JWT_SECRET: jwtSecret, ADMIN_API_KEY: adminApiKey };
+  const [a, b] = (await Promise.all([spawnRelay(t, env), spawnRelay(t, env)])) as [{ url: string }, { url: string }];
   const raw = await rawClient(t, b.url, { name: 'raw', clientId: 'raw-client-1' });
   const joinAck = (await raw.emit('join', { room: 'pair' }))[0] as any;
   const modOnB = await rawClient(t, b.url, { token: await modToken('mod-b') });
