@@ -153,28 +153,28 @@ export class Moderation {
    * from where, so that a member can be banned after they left.
    */
   async admit(actor: Actor, room: string): Promise<void> {
-    const { store } = this.deps;
     const now = Date.now();
-    let until = await store.bannedUntil(room, actor.member.id, now);
-    // Verified members are never refused by address: their id is their own.
-    if (!until && !actor.member.verified && actor.address) until = await store.addressBannedUntil(room, actor.address, now);
+    const until = await this.banEnds(actor, room, now);
     if (until > 0) throw new ClientError('banned', `you are banned from ${room}`, until - now);
     // Not waited for: a join must not wait on a write (a locked SQLite file
     // holds writes for seconds), and a member still online is found by their
     // connections anyway. A lost record only means a ban by id after they
     // left covers no address.
-    store.seen(room, actor.member, actor.address, now).catch(() => {});
+    this.deps.store.seen(room, actor.member, actor.address, now).catch(() => {});
   }
 
-  /** Whether the actor is refused in the room now (their ban, or their address's for a guest). */
+  /** Whether the actor is refused in the room now (their ban, or their address's for a guest); records nothing. */
   async refused(actor: Actor, room: string): Promise<boolean> {
-    return this.admit(actor, room).then(
-      () => false,
-      (error: unknown) => {
-        if (error instanceof ClientError) return true;
-        throw error;
-      },
-    );
+    return (await this.banEnds(actor, room, Date.now())) > 0;
+  }
+
+  /** When the ban that refuses the actor in the room ends, 0 when none does. */
+  private async banEnds(actor: Actor, room: string, now: number): Promise<number> {
+    const { store } = this.deps;
+    const until = await store.bannedUntil(room, actor.member.id, now);
+    // Verified members are never refused by address: their id is their own.
+    if (until || actor.member.verified || !actor.address) return until;
+    return store.addressBannedUntil(room, actor.address, now);
   }
 
   // ---- bans
