@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test, type TestContext } from 'node:test';
 import { SignJWT } from 'jose';
-import { io } from 'socket.io-client';
 import type { HandshakeAuth } from '../../protocol/index.js';
+import { client } from './attack-helpers.js';
 import { spawnRelay } from './cluster-helpers.js';
 import { collect, connect, msgId, next, request, sleep, type Client } from './helpers.js';
 import { freshPostgres, redisUrl, skipWithoutBoth } from './services.js';
@@ -27,14 +27,7 @@ async function pair(t: TestContext) {
 }
 
 /** Connected through a trusted proxy that says the client is at `address`. */
-function from(t: TestContext, url: string, address: string, auth: HandshakeAuth): Promise<Client> {
-  const socket: Client = io(url, { auth, transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { 'x-forwarded-for': address } });
-  t.after(() => void socket.disconnect());
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
-}
+const from = (t: TestContext, url: string, address: string, auth: HandshakeAuth) => client(t, url, { auth, forwardedFor: address });
 
 const send = (socket: Client, text: string) => request(socket, 'send', { room: 'r', text, clientMsgId: msgId() });
 const code = async (reply: Promise<any>) => (await reply).error?.code ?? 'ok';

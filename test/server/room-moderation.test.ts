@@ -3,11 +3,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import { SignJWT } from 'jose';
-import { io } from 'socket.io-client';
 import type { HandshakeAuth } from '../../protocol/index.js';
 import { buildApp } from '../../server/app.js';
 import { ADMIN } from '../../server/chat/moderation.js';
 import type { Config } from '../../server/config.js';
+import { client } from './attack-helpers.js';
 import { collect, connect, joined, msgId, next, request, sleep, startRelay, tempDir, type Client } from './helpers.js';
 import { freshPostgres, skipWithoutPostgres } from './services.js';
 
@@ -24,15 +24,8 @@ const DEFAULTS = { topic: '', slowModeSeconds: 0, membersOnly: false, paused: fa
 const send = (socket: Client, room: string, text: string, clientMsgId = msgId()) => request(socket, 'send', { room, text, clientMsgId });
 const code = async (reply: Promise<any>) => (await reply).error?.code ?? 'ok';
 
-/** A socket.io client connecting from `address`, as a trusted proxy's X-Forwarded-For says. */
-function from(t: TestContext, url: string, address: string, auth: HandshakeAuth): Promise<Client> {
-  const socket: Client = io(url, { auth, transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { 'x-forwarded-for': address } });
-  t.after(() => void socket.disconnect());
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
-}
+/** Connected through a trusted proxy that says the client is at `address`. */
+const from = (t: TestContext, url: string, address: string, auth: HandshakeAuth) => client(t, url, { auth, forwardedFor: address });
 
 const stores: Record<string, { skip: string | false; databaseUrl?: (t: TestContext) => Promise<string> }> = {
   sqlite: { skip: false },
