@@ -33,3 +33,6 @@ http.listen(0, '127.0.0.1', () => {
   const address = http.address();
   process.stdout.write(`listening ${typeof address === 'object' && address ? address.port : 0}\n`);
 });
+
+// Exits normally, so that `node --cpu-prof` writes its profile (BENCH_PROFILE).
+process.once('SIGTERM', () => process.exit(0));

@@ -1,7 +1,8 @@
 /**
  * Starts a relay for the benchmarks as its own process: live-chat's built
  * relay (SQLite in a temporary folder, no rate limit) or the bare Socket.IO
- * floor of bare-relay.ts.
+ * floor of bare-relay.ts. With BENCH_PROFILE set to a folder, each relay runs
+ * under `node --cpu-prof` and writes its profile there when stopped.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -19,8 +20,11 @@ export interface Relay {
 
 export async function start(kind: Kind, env: Record<string, string> = {}): Promise<Relay> {
   const dir = mkdtempSync(join(tmpdir(), 'live-chat-bench-'));
-  const args =
-    kind === 'bare' ? ['--import', 'tsx', join(root, 'bench/bare-relay.ts')] : [join(root, 'dist/server/main.js')];
+  const profile = process.env.BENCH_PROFILE;
+  const args = [
+    ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${join(profile, kind)}`] : []),
+    ...(kind === 'bare' ? ['--import', 'tsx', join(root, 'bench/bare-relay.ts')] : [join(root, 'dist/server/main.js')]),
+  ];
   const child: ChildProcess = spawn(process.execPath, args, {
     env: {
       ...process.env,
@@ -53,7 +57,9 @@ export async function start(kind: Kind, env: Record<string, string> = {}): Promi
     pid: child.pid!,
     async stop() {
       const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
+      // A profiled relay must exit by itself to write its profile; it is
+      // stopped for good otherwise (its clients may still be closing).
+      child.kill(profile ? 'SIGTERM' : 'SIGKILL');
       await exited;
       rmSync(dir, { recursive: true, force: true });
     },

@@ -12,8 +12,8 @@ import { banHandler } from '../socket/ban.js';
 import { bansHandler } from '../socket/bans.js';
 import { socketBroadcaster, socketRoster } from '../socket/broadcaster.js';
 import { configureHandler } from '../socket/configure.js';
-import type { HandlerContext, SocketLayer } from '../socket/context.js';
-import { requestsPerConnection } from '../socket/define-handler.js';
+import { HandlerContext, type SharedContext, type SocketLayer } from '../socket/context.js';
+import { type Handler, requestsPerConnection } from '../socket/define-handler.js';
 import { deleteHandler } from '../socket/delete.js';
 import { editHandler } from '../socket/edit.js';
 import { addressResolver, ConnectionCounter, originAllowed } from '../socket/handshake.js';
@@ -39,7 +39,7 @@ declare module 'fastify' {
 }
 
 /** One handler per client event of the contract: a Record, so an event without one does not compile. */
-const HANDLERS: Record<keyof ClientToServerEvents, (ctx: HandlerContext) => (...args: unknown[]) => void> = {
+const HANDLERS: Record<keyof ClientToServerEvents, Handler> = {
   join: joinHandler,
   leave: leaveHandler,
   send: sendHandler,
@@ -130,6 +130,8 @@ export default fp(
     });
     app.decorate('sockets', { io, presence });
     app.decorate('chat', chat);
+    const shared: SharedContext = { io, presence, chat, metrics, log, requests: requests || undefined };
+    const handlers = new Map(Object.entries(HANDLERS));
 
     io.engine.on('connection', (conn: { request: IncomingMessage; close(): void; once(event: 'close', listener: () => void): void }) => {
       const address = addressOf(conn.request);
@@ -184,10 +186,12 @@ export default fp(
 
     io.on('connection', async (socket: ChatSocket) => {
       const member = socket.data.member;
-      const connectionLog = log.child({ socket: socket.id, member: member.id });
-      connectionLog.info({ address: socket.data.address }, 'connected');
-      const ctx: HandlerContext = { io, presence, chat, metrics, socket, log: connectionLog, typing: new Map(), requests, pending: 0 };
-      for (const [event, handler] of Object.entries(HANDLERS)) socket.on(event as keyof ClientToServerEvents, handler(ctx));
+      // Logged through the relay's logger with the fields a child logger would
+      // add: a child per connection costs memory the whole connection long.
+      log.info({ socket: socket.id, member: member.id, address: socket.data.address }, 'connected');
+      const ctx = new HandlerContext(shared, socket);
+      // One listener for every event, not one closure per event per connection.
+      socket.onAny((event: string, ...args: unknown[]) => handlers.get(event)?.(ctx, args));
       socket.on('disconnecting', (reason) => {
         // Socket.IO takes the socket out of its rooms itself; here the others
         // only learn that it stopped typing and left.
@@ -195,13 +199,13 @@ export default fp(
           stopTyping(ctx, room);
           void presence.departed(room, member, socket.id);
         }
-        connectionLog.info({ reason }, 'disconnected');
+        log.info({ socket: socket.id, member: member.id, reason }, 'disconnected');
       });
 
       // A connection that joins no room holds resources and does nothing: close it.
       const timer = setTimeout(() => {
         if (chatRooms(socket).length === 0) {
-          connectionLog.info('closed: joined no room in time');
+          log.info({ socket: socket.id, member: member.id }, 'closed: joined no room in time');
           socket.disconnect(true);
         }
       }, config.joinTimeoutMs);

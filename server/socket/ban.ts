@@ -1,4 +1,3 @@
-import type { HandlerContext } from './context.js';
 import { defineHandler } from './define-handler.js';
 import { banSchema } from './schemas.js';
 import { actorOf } from './types.js';
@@ -8,10 +7,8 @@ import { actorOf } from './types.js';
  * rules); every tab of the member, and every guest from their address, is
  * told with `banned`.
  */
-export function banHandler(ctx: HandlerContext) {
-  return defineHandler(ctx, 'ban', banSchema, async ({ room, memberId, minutes, reason }) => {
-    await ctx.chat.moderation.ban(actorOf(ctx.socket), room, memberId, minutes, reason || undefined);
-    ctx.log.info({ room, memberId, minutes, by: ctx.socket.data.member.id }, 'member banned');
-    return {};
-  });
-}
+export const banHandler = defineHandler('ban', banSchema, async (ctx, { room, memberId, minutes, reason }) => {
+  await ctx.chat.moderation.ban(actorOf(ctx.socket), room, memberId, minutes, reason || undefined);
+  ctx.log.info({ room, memberId, minutes, by: ctx.socket.data.member.id }, 'member banned');
+  return {};
+});

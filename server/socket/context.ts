@@ -11,18 +11,52 @@ export interface SocketLayer {
   presence: Presence;
 }
 
-/** What every socket handler is built from: the chat, one socket, and that socket's state. */
-export interface HandlerContext extends SocketLayer {
+/** What every connection's handlers share. */
+export interface SharedContext extends SocketLayer {
   chat: Chat;
   metrics: Metrics;
-  socket: ChatSocket;
   log: FastifyBaseLogger;
-  /** Rooms where this socket's typing:true was relayed, with when (for the throttle). */
-  typing: Map<string, number>;
   /**
-   * Requests per connection (any event), keyed by socket id, and how many of
-   * this connection's are unanswered; undefined with RATE_LIMIT=off.
+   * Requests per connection (any event), keyed by socket id; undefined with
+   * RATE_LIMIT=off.
    */
   requests?: RateLimiterAbstract;
-  pending: number;
+}
+
+/**
+ * What every socket handler is given: the shared parts, one socket, and that
+ * socket's state. One small object per connection, its parts made on first
+ * use: a relay holds tens of thousands of connections that mostly only listen.
+ */
+export class HandlerContext {
+  /** Rooms where this socket's typing:true was relayed, with when (for the throttle). */
+  typing?: Map<string, number>;
+  /** This connection's requests not yet answered. */
+  pending = 0;
+  #log?: FastifyBaseLogger;
+
+  constructor(
+    private readonly shared: SharedContext,
+    readonly socket: ChatSocket,
+  ) {}
+
+  get io() {
+    return this.shared.io;
+  }
+  get presence() {
+    return this.shared.presence;
+  }
+  get chat() {
+    return this.shared.chat;
+  }
+  get metrics() {
+    return this.shared.metrics;
+  }
+  get requests() {
+    return this.shared.requests;
+  }
+  /** A logger naming the socket and its member. */
+  get log(): FastifyBaseLogger {
+    return (this.#log ??= this.shared.log.child({ socket: this.socket.id, member: this.socket.data.member.id }));
+  }
 }

@@ -48,30 +48,24 @@ function describe(error: z.ZodError): string {
 
 type AckFn = (ack: Ack<object>) => void;
 
+/** One event's handler, shared by every connection: it is given the connection's context and the event's arguments. */
+export type Handler = (ctx: HandlerContext, args: unknown[]) => void;
+
 /**
  * Defines one event's handler: takes the ack callback if there is one (a
  * missing callback is no error), validates the payload against the event's
  * schema (unknown fields refused), checks the room name, runs the action and
  * acks with the protocol's one shape. Nothing a client sends escapes as a throw.
+ * Defined once per event, not per connection: a relay holding tens of
+ * thousands of idle connections keeps no closures for each.
  */
 export function defineHandler<S extends z.ZodType<{ room: string }>, R extends object>(
-  ctx: HandlerContext,
   event: string,
   schema: S,
-  act: (request: z.infer<S>) => Promise<R>,
+  act: (ctx: HandlerContext, request: z.infer<S>) => Promise<R>,
   { heavy = false }: HandlerOptions = {},
-): (...args: unknown[]) => void {
-  return (...args) => {
-    const last = args.at(-1);
-    const ack: AckFn = typeof last === 'function' ? (last as AckFn) : () => {};
-    const payload = typeof last === 'function' ? args.slice(0, -1) : args;
-    void run(payload).then((result) => {
-      if (!result.ok) ctx.metrics.errors.inc({ code: result.error.code });
-      ack(result);
-    });
-  };
-
-  async function run(payload: unknown[]): Promise<Ack<R>> {
+): Handler {
+  async function run(ctx: HandlerContext, payload: unknown[]): Promise<Ack<R>> {
     // Counted before anything is awaited: requests that arrive together
     // (one read of a pipelined burst) all see each other.
     if (ctx.requests && ctx.pending >= MAX_PENDING_REQUESTS) {
@@ -88,11 +82,21 @@ export function defineHandler<S extends z.ZodType<{ room: string }>, R extends o
       const parsed = schema.safeParse(payload[0]);
       if (!parsed.success) throw new ClientError('invalid_payload', describe(parsed.error));
       checkRoom(parsed.data.room);
-      return { ok: true, ...(await act(parsed.data)) };
+      return { ok: true, ...(await act(ctx, parsed.data)) };
     } catch (error) {
       return { ok: false, error: errorBody(error, ctx.log, { event }) };
     } finally {
       ctx.pending--;
     }
   }
+
+  return (ctx, args) => {
+    const last = args.at(-1);
+    const ack: AckFn = typeof last === 'function' ? (last as AckFn) : () => {};
+    const payload = typeof last === 'function' ? args.slice(0, -1) : args;
+    void run(ctx, payload).then((result) => {
+      if (!result.ok) ctx.metrics.errors.inc({ code: result.error.code });
+      ack(result);
+    });
+  };
 }

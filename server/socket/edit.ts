@@ -1,13 +1,10 @@
 import type { EditResult } from '../../protocol/index.js';
-import type { HandlerContext } from './context.js';
 import { defineHandler, requireJoined } from './define-handler.js';
 import { editSchema } from './schemas.js';
 
 /** `edit`: the author changes a message's text (the chat core's rules); everyone in the room gets `updated`. */
-export function editHandler(ctx: HandlerContext) {
-  return defineHandler(ctx, 'edit', editSchema, async ({ room, seq, text }): Promise<EditResult> => {
-    // Members only, as for send: a ban also ends editing.
-    requireJoined(ctx, room);
-    return { message: await ctx.chat.edit(ctx.socket.data.member, room, seq, text) };
-  });
-}
+export const editHandler = defineHandler('edit', editSchema, async (ctx, { room, seq, text }): Promise<EditResult> => {
+  // Members only, as for send: a ban also ends editing.
+  requireJoined(ctx, room);
+  return { message: await ctx.chat.edit(ctx.socket.data.member, room, seq, text) };
+});

@@ -1,12 +1,9 @@
 import type { HistoryResult } from '../../protocol/index.js';
-import type { HandlerContext } from './context.js';
 import { defineHandler, requireJoined } from './define-handler.js';
 import { historySchema } from './schemas.js';
 
 /** `history`: older messages, for scrolling up (members only, so a ban also ends reading). */
-export function historyHandler(ctx: HandlerContext) {
-  return defineHandler(ctx, 'history', historySchema, async ({ room, before, limit }): Promise<HistoryResult> => {
-    requireJoined(ctx, room);
-    return ctx.chat.history(ctx.socket.data.member, room, before, limit);
-  }, { heavy: true });
-}
+export const historyHandler = defineHandler('history', historySchema, async (ctx, { room, before, limit }): Promise<HistoryResult> => {
+  requireJoined(ctx, room);
+  return ctx.chat.history(ctx.socket.data.member, room, before, limit);
+}, { heavy: true });

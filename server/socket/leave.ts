@@ -11,9 +11,7 @@ export async function leaveRoom(ctx: HandlerContext, room: string): Promise<void
 }
 
 /** `leave`: leaving a room one never joined is harmless, so it is not an error. */
-export function leaveHandler(ctx: HandlerContext) {
-  return defineHandler(ctx, 'leave', leaveSchema, async ({ room }) => {
-    if (ctx.socket.rooms.has(room)) await leaveRoom(ctx, room);
-    return {};
-  });
-}
+export const leaveHandler = defineHandler('leave', leaveSchema, async (ctx, { room }) => {
+  if (ctx.socket.rooms.has(room)) await leaveRoom(ctx, room);
+  return {};
+});

@@ -12,23 +12,21 @@ function tellOthers(ctx: HandlerContext, room: string, typing: boolean): void {
 
 /** Tells the room this socket stopped typing, if it had said it was (on send, leave, disconnect). */
 export function stopTyping(ctx: HandlerContext, room: string): void {
-  if (ctx.typing.delete(room)) tellOthers(ctx, room, false);
+  if (ctx.typing?.delete(room)) tellOthers(ctx, room, false);
 }
 
 /** `typing`: relayed to the others in the room, throttled. */
-export function typingHandler(ctx: HandlerContext) {
-  return defineHandler(ctx, 'typing', typingSchema, async ({ room, typing }) => {
-    requireJoined(ctx, room);
-    if (!typing) {
-      stopTyping(ctx, room);
-      return {};
-    }
-    const now = Date.now();
-    const last = ctx.typing.get(room);
-    if (last === undefined || now - last >= TYPING_THROTTLE_MS) {
-      ctx.typing.set(room, now);
-      tellOthers(ctx, room, true);
-    }
+export const typingHandler = defineHandler('typing', typingSchema, async (ctx, { room, typing }) => {
+  requireJoined(ctx, room);
+  if (!typing) {
+    stopTyping(ctx, room);
     return {};
-  });
-}
+  }
+  const now = Date.now();
+  const last = ctx.typing?.get(room);
+  if (last === undefined || now - last >= TYPING_THROTTLE_MS) {
+    (ctx.typing ??= new Map()).set(room, now);
+    tellOthers(ctx, room, true);
+  }
+  return {};
+});

@@ -1,13 +1,10 @@
-import type { HandlerContext } from './context.js';
 import { defineHandler } from './define-handler.js';
 import { unbanSchema } from './schemas.js';
 import { actorOf } from './types.js';
 
 /** `unban`: a moderator of the room lifts a member's ban there (and the address bans that came with it). */
-export function unbanHandler(ctx: HandlerContext) {
-  return defineHandler(ctx, 'unban', unbanSchema, async ({ room, memberId }) => {
-    await ctx.chat.moderation.unban(actorOf(ctx.socket), room, memberId);
-    ctx.log.info({ room, memberId, by: ctx.socket.data.member.id }, 'member unbanned');
-    return {};
-  });
-}
+export const unbanHandler = defineHandler('unban', unbanSchema, async (ctx, { room, memberId }) => {
+  await ctx.chat.moderation.unban(actorOf(ctx.socket), room, memberId);
+  ctx.log.info({ room, memberId, by: ctx.socket.data.member.id }, 'member unbanned');
+  return {};
+});
