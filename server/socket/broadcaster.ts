@@ -1,5 +1,6 @@
 import type { Broadcaster } from '../chat/broadcaster.js';
 import type { Roster } from '../chat/roster.js';
+import { coalesceWrites } from './coalesce.js';
 import type { Presence } from './presence.js';
 import { memberRoom, moderatorsRoom, type ChatServer } from './types.js';
 
@@ -8,10 +9,20 @@ const CLUSTER_TIMEOUT_MS = 1000;
 
 /** The chat core's news as Socket.IO broadcasts, which reach every relay through the adapter. */
 export function socketBroadcaster(io: ChatServer, presence: Presence): Broadcaster {
+  const together = coalesceWrites(io);
   return {
-    message: (message) => io.to(message.room).emit('message', message),
-    deleted: (room, seq) => io.to(room).emit('deleted', { room, seq }),
-    updated: (message) => io.to(message.room).emit('updated', message),
+    message: (message) => {
+      together(message.room);
+      io.to(message.room).emit('message', message);
+    },
+    deleted: (room, seq) => {
+      together(room);
+      io.to(room).emit('deleted', { room, seq });
+    },
+    updated: (message) => {
+      together(message.room);
+      io.to(message.room).emit('updated', message);
+    },
     async banned(room, memberId, event, addresses) {
       // Every tab of the member, on whichever relay it is connected to, through
       // broadcasts that need no answer (a relay that just died cannot stall a ban).

@@ -21,7 +21,7 @@ export interface Internals {
     socket?: {
       bufferedAmount?: number;
       terminate?: () => void;
-      _socket?: { _bytesDispatched?: number; _handle?: { writeQueueSize?: number } | null };
+      _socket?: { _bytesDispatched?: number; _handle?: { writeQueueSize?: number } | null; cork(): void; uncork(): void };
     };
   };
 }

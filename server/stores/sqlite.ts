@@ -371,20 +371,29 @@ export function openSqliteStore(url: string): Store {
     const existing = findByClientMsgId.get(input.room, input.author.id, input.clientMsgId);
     if (existing) return { message: load([existing])[0]!, duplicate: true };
     const { last_seq: seq, rev } = nextSeq.get({ room: input.room, ts: input.ts })!;
+    const id = randomUUID();
+    const author = JSON.stringify(input.author);
+    const mentions = input.mentions?.length ? JSON.stringify(input.mentions) : null;
     insert.run({
       room: input.room,
       seq,
-      id: randomUUID(),
+      id,
       text: input.text,
       authorId: input.author.id,
-      author: JSON.stringify(input.author),
+      author,
       ts: input.ts,
       clientMsgId: input.clientMsgId,
       rev,
       replyTo: input.replyTo ?? null,
-      mentions: input.mentions?.length ? JSON.stringify(input.mentions) : null,
+      mentions,
     });
-    const message = loadOne(input.room, seq)!;
+    // A new message is the row just written (no reactions yet): made as
+    // toMessage reads it back, without reading it; a reply is read, for its
+    // parent's preview.
+    const message =
+      input.replyTo !== undefined
+        ? loadOne(input.room, seq)!
+        : toMessage({ room: input.room, seq, id, text: input.text, author, ts: input.ts, client_msg_id: input.clientMsgId, rev, reply_to: null, mentions, deleted: 0, edited_at: null, parent_author: null, parent_text: null });
     if (outbox) queue(outbox(message));
     return { message, duplicate: false };
   };
