@@ -4,21 +4,31 @@
  * alternating, several rounds. Prints a table of medians and ratios, and
  * writes bench/results/latest.json and latest.svg. Never a pass/fail on time.
  *
+ * live-chat runs with every v2 feature on: revisions and reactions (always),
+ * a 500-entry BLOCKED_WORDS_FILE that every message is checked against, and
+ * webhooks to a receiver that answers (so every message also queues and
+ * delivers a `message.created` event).
+ *
  * BENCH_ROUNDS (default 3), BENCH_POSTGRES_URL and BENCH_REDIS_URL (default:
  * this machine's, for the cross-relay figures; "off" skips them), BENCH_ONLY
- * (a comma list of fanout, paced, storm, memory, cross; default all).
+ * (a comma list of fanout, paced, storm, memory, cross, webhook, words;
+ * default all), BENCH_PROFILE (a folder: CPU profiles of the relays).
  */
 import { fork } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import pg from 'pg';
 import type { Socket } from 'socket.io-client';
 import { root, widgetDir } from '../server/paths.js';
+import { BLOCKED_ENTRIES, blockedWordCost } from './blocked-words.js';
 import { type Row, svg } from './chart.js';
 import { connected, joined } from './clients.js';
 import { cpuMs, type Kind, type Relay, rssKb, start } from './relay-process.js';
+import { type Receiver, webhookReceiver } from './webhook-receiver.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const POSTGRES = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -49,6 +59,13 @@ async function joinedClients(url: string, count: number, room: (i: number) => st
 }
 
 const closeAll = (sockets: Socket[]) => sockets.forEach((s) => s.disconnect());
+
+/** The environment that turns live-chat's v2 features on: the blocked-word file, and webhooks to `receiver`. */
+function v2Env(folder: string, receiver: Receiver): Record<string, string> {
+  const words = join(folder, 'blocked-words.txt');
+  writeFileSync(words, BLOCKED_ENTRIES.join('\n'));
+  return { BLOCKED_WORDS_FILE: words, WEBHOOK_URL: receiver.url, WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}` };
+}
 let ids = 0;
 const clientMsgId = () => `bench-${process.pid}-${++ids}`;
 
@@ -180,6 +197,14 @@ interface Latency {
   delivered: number;
 }
 
+/** The median of each figure over rounds; the least delivered. */
+const summarize = (runs: Latency[]): Latency => ({
+  p50: median(runs.map((r) => r.p50)),
+  p99: median(runs.map((r) => r.p99)),
+  max: median(runs.map((r) => r.max)),
+  delivered: Math.min(...runs.map((r) => r.delivered)),
+});
+
 async function crossRelay(): Promise<{ one: Latency; two: Latency } | undefined> {
   if (!(await servicesReachable())) return undefined;
   const schema = `bench_${process.pid}`;
@@ -198,12 +223,6 @@ async function crossRelay(): Promise<{ one: Latency; two: Latency } | undefined>
       ones.push(await paced(a.url, 100, 20, 3, [a.url]));
       twos.push(await paced(a.url, 100, 20, 3, [a.url, b.url]));
     }
-    const summarize = (runs: Latency[]): Latency => ({
-      p50: median(runs.map((r) => r.p50)),
-      p99: median(runs.map((r) => r.p99)),
-      max: median(runs.map((r) => r.max)),
-      delivered: Math.min(...runs.map((r) => r.delivered)),
-    });
     return { one: summarize(ones), two: summarize(twos) };
   } finally {
     await a.stop();
@@ -211,6 +230,28 @@ async function crossRelay(): Promise<{ one: Latency; two: Latency } | undefined>
     await admin.query(`DROP SCHEMA ${schema} CASCADE`);
     await admin.end();
   }
+}
+
+/**
+ * What a webhook receiver that stops answering does to the chat: paced
+ * latency at 100 receivers with the receiver answering, then hanging (the
+ * relay's worker waits out its timeout and retries), each on a fresh relay.
+ */
+async function deadWebhook(folder: string): Promise<{ live: Latency; dead: Latency }> {
+  const runs: Record<'live' | 'dead', Latency[]> = { live: [], dead: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const mode of round % 2 ? (['dead', 'live'] as const) : (['live', 'dead'] as const)) {
+      const receiver = await webhookReceiver(mode);
+      const relay = await start('live-chat', v2Env(folder, receiver));
+      try {
+        runs[mode].push(await paced(relay.url, 100));
+      } finally {
+        await relay.stop();
+        await receiver.close();
+      }
+    }
+  }
+  return { live: summarize(runs.live), dead: summarize(runs.dead) };
 }
 
 function widgetSize() {
@@ -226,10 +267,14 @@ async function main(): Promise<void> {
     samples[metric]![kind].push(value);
   };
 
+  const folder = mkdtempSync(join(tmpdir(), 'live-chat-bench-'));
+  const receiver = await webhookReceiver('live');
+  const env = (kind: Kind) => (kind === 'live-chat' ? v2Env(folder, receiver) : {});
+
   for (let round = 0; round < ROUNDS; round++) {
     // Alternate who goes first, so neither always runs on a warmer machine.
     for (const kind of round % 2 ? [...kinds].reverse() : kinds) {
-      const relay = await start(kind);
+      const relay = await start(kind, env(kind));
       try {
         if (runs('fanout')) {
           const { rate, cpuPerThousand } = await fanOut(relay);
@@ -250,7 +295,7 @@ async function main(): Promise<void> {
     }
   }
   for (const kind of runs('memory') ? kinds : []) {
-    const relay = await start(kind);
+    const relay = await start(kind, env(kind));
     try {
       record('idle memory KB per joined connection (5,000, rooms of 50)', kind, await idleMemory(relay));
     } finally {
@@ -259,6 +304,11 @@ async function main(): Promise<void> {
   }
   if (runs('cross')) process.stderr.write('cross-relay latency…\n');
   const cross = runs('cross') ? await crossRelay() : undefined;
+  if (runs('webhook')) process.stderr.write('a dead webhook receiver…\n');
+  const webhook = runs('webhook') ? await deadWebhook(folder) : undefined;
+  const words = runs('words') ? blockedWordCost() : undefined;
+  await receiver.close();
+  rmSync(folder, { recursive: true, force: true });
 
   // The issue's targets: the text shown, and the test of (bare, ours).
   const targets: Record<string, [string, (bare: number, ours: number) => boolean]> = {
@@ -267,6 +317,7 @@ async function main(): Promise<void> {
     'paced p99 ms (100 receivers)': ['≤ bare + 3 ms', (bare, ours) => ours <= bare + 3],
     'paced p99 ms (1000 receivers)': ['≤ 50 ms', (_, ours) => ours <= 50],
     'idle memory KB per joined connection (5,000, rooms of 50)': ['≤ 0.7× bare', (bare, ours) => ours <= 0.7 * bare],
+    'join storm ms (1,000 clients, 50 messages history)': ['≤ 1.2× bare', (bare, ours) => ours <= 1.2 * bare],
   };
   const rows: Row[] = Object.entries(samples).map(([metric, byKind]) => {
     const bare = median(byKind.bare);
@@ -293,6 +344,21 @@ async function main(): Promise<void> {
     ),
     `| widget /live-chat.js | | ${size.raw} B raw, ${size.gzip} B gzip, ${size.brotli} B brotli | | ≤ 25 KB gzip | ${size.gzip <= 25_000 ? 'yes' : size.gzip <= 25_600 ? 'under 25 KiB, not 25,000 B' : 'no'} |`,
   ];
+  if (words) {
+    const met = words.microseconds <= 5;
+    lines.push(`| blocked words: check of one message, ${words.entries} entries | | ${words.microseconds.toFixed(2)} µs | | ≤ 5 µs | ${met ? 'yes' : 'no'} |`);
+  }
+  if (webhook) {
+    const delta = webhook.dead.p99 - webhook.live.p99;
+    lines.push(
+      '',
+      '| webhook receiver (100 receivers, 20 msg/s) | p50 ms | p99 ms | max ms | delivered |',
+      '|---|---:|---:|---:|---:|',
+      `| answering | ${fmt(webhook.live.p50)} | ${fmt(webhook.live.p99)} | ${fmt(webhook.live.max)} | ${(webhook.live.delivered * 100).toFixed(1)}% |`,
+      `| hanging (never answers) | ${fmt(webhook.dead.p50)} | ${fmt(webhook.dead.p99)} | ${fmt(webhook.dead.max)} | ${(webhook.dead.delivered * 100).toFixed(1)}% |`,
+      `| p99 change (target < 1 ms) | | ${delta >= 0 ? '+' : ''}${delta.toFixed(2)} ms | | ${delta < 1 ? 'met' : 'not met'} |`,
+    );
+  }
   if (cross) {
     lines.push(
       '',
@@ -306,7 +372,7 @@ async function main(): Promise<void> {
   console.log(`\nlive-chat benchmark on ${machine}\n\n${lines.join('\n')}\n`);
   const out = join(root, 'bench/results');
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'latest.json'), JSON.stringify({ machine, rounds: ROUNDS, rows, widget: size, crossRelay: cross, samples }, null, 2));
+  writeFileSync(join(out, 'latest.json'), JSON.stringify({ machine, rounds: ROUNDS, rows, widget: size, blockedWords: words, crossRelay: cross, deadWebhook: webhook, samples }, null, 2));
   writeFileSync(join(out, 'latest.svg'), svg(rows.filter((r) => !r.metric.startsWith('paced max'))));
   console.log(`wrote bench/results/latest.json and latest.svg`);
   process.exit(0);
