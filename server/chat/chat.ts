@@ -4,6 +4,7 @@ import type { Store } from '../stores/store.js';
 import type { Broadcaster } from './broadcaster.js';
 import type { BlockedWords } from './blocked-words.js';
 import { ClientError } from './errors.js';
+import { LatestPages } from './latest-pages.js';
 import type { Limits } from './limits.js';
 import type { Metrics } from './metrics.js';
 import { moderates, Moderation, type Actor } from './moderation.js';
@@ -57,6 +58,7 @@ export interface PostOptions {
 export class Chat {
   /** Room settings, bans, reports and the audit log. */
   readonly moderation: Moderation;
+  private readonly latestPages = new LatestPages();
 
   constructor(private readonly deps: ChatDeps) {
     this.moderation = new Moderation(deps);
@@ -78,8 +80,12 @@ export class Chat {
     const limit = pageSize(asked);
     let messages: Message[];
     let truncated = false;
-    if (since === undefined) messages = await store.latest(room, limit);
-    else ({ messages, truncated } = await store.after(room, since, limit));
+    if (since === undefined) {
+      // Shared by every joiner while the room does not change (joiners do not change the messages).
+      const kept = this.latestPages.get(room, rev, limit);
+      messages = kept ?? (await store.latest(room, limit));
+      if (!kept) this.latestPages.set(room, rev, limit, messages);
+    } else ({ messages, truncated } = await store.after(room, since, limit));
     let changed: Message[] | undefined;
     let changedTruncated = false;
     if (sinceRev !== undefined) {
