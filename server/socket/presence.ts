@@ -2,8 +2,17 @@ import type { Member } from '../../protocol/index.js';
 import { isChatRoom, memberRoom, type ChatServer } from './types.js';
 
 const MEMBERS_IN_JOIN_ACK = 100;
-/** Joins and leaves within this window go out as one `presence` event per room. */
+/**
+ * Joins and leaves within a window go out as one `presence` event per room:
+ * 50 ms, or half a millisecond per member the room has on this relay, up to
+ * 5 s. Each event goes to every member, so a crowd filling a big room with
+ * a fixed window cost a write per member every 50 ms (10,000 members: the
+ * relay's whole CPU); growing with the room, it costs about the same each
+ * second whatever the room's size.
+ */
 const BATCH_MS = 50;
+const BATCH_MS_PER_MEMBER = 0.5;
+const MAX_BATCH_MS = 5000;
 /** How long to wait for the other relays' answer before counting this relay's sockets only. */
 const CLUSTER_TIMEOUT_MS = 1000;
 
@@ -94,10 +103,12 @@ export class Presence {
       // Closing: announcements would go to sockets already gone.
       if (this.closed) return { joined: new Map(), left: new Map() };
       this.batches.set(room, (batch = { joined: new Map(), left: new Map() }));
+      const members = this.io.of('/').adapter.rooms.get(room)?.size ?? 0;
+      const window = Math.min(MAX_BATCH_MS, Math.max(BATCH_MS, members * BATCH_MS_PER_MEMBER));
       const timer = setTimeout(() => {
         this.timers.delete(timer);
         void this.flush(room);
-      }, BATCH_MS);
+      }, window);
       this.timers.add(timer);
     }
     return batch;

@@ -163,6 +163,26 @@ test('presence is batched: many joining at once make one event with the true cou
   assert.equal(presence.flatMap((p) => [...p.joined, ...p.left]).filter((m) => m.name === 'blip').length, 0);
 });
 
+test('presence in a big room waits longer between events: half a millisecond per member, so a crowd cannot make it a write to everyone every 50 ms', async (t) => {
+  const relay = await startRelay(t, { maxConnectionsPerIp: 0 });
+  const watcher = await joined(t, relay.url, 'stadium', { name: 'watcher' });
+  for (let i = 0; i < 300; i += 50) {
+    const crowd = await Promise.all(Array.from({ length: 50 }, (_, j) => connect(t, relay.url, { name: `fan${i + j}` })));
+    await Promise.all(crowd.map((s) => request(s, 'join', { room: 'stadium' })));
+  }
+  await sleep(2000); // the crowd's own announcements are out
+  const presence = collect(watcher.socket, 'presence');
+  const late = await connect(t, relay.url, { name: 'late' });
+  const joinedAt = Date.now();
+  await request(late, 'join', { room: 'stadium' });
+  while (presence.length === 0) await sleep(5);
+  // 301 members here: a window of about 150 ms (50 ms in a small room).
+  const waited = Date.now() - joinedAt;
+  assert.ok(waited >= 140, `told after ${waited} ms`);
+  assert.deepEqual(presence[0].joined.map((m: { name: string }) => m.name), ['late']);
+  assert.equal(presence[0].count, 302);
+});
+
 test('after leave, sends to the room are refused and its messages no longer arrive', async (t) => {
   const relay = await startRelay(t);
   const alice = await joined(t, relay.url, 'lobby', { name: 'alice' });
