@@ -112,6 +112,9 @@ export interface Latency {
   /** CPU time over the window's wall time, in cores (1 = one core busy). */
   relayCores: number;
   clientCores: number;
+  /** The sender's acks: median and slowest, ms (the relay's send path, storage included). */
+  ackP50: number;
+  ackMax: number;
 }
 
 /**
@@ -126,9 +129,11 @@ async function window(sender: Socket, room: string, groups: Group[], relayPids: 
   const cpuBefore = relayCpu();
   const started = performance.now();
   const total = rate * seconds;
+  const acks: number[] = [];
   for (let i = 0; i < total; i++) {
     const sentAt = performance.timeOrigin + performance.now();
-    sender.emit('send', { room, text: String(sentAt), clientMsgId: `scale-${process.pid}-${Math.round(sentAt * 1000)}-${i}` }, () => {});
+    const emitted = performance.now();
+    sender.emit('send', { room, text: String(sentAt), clientMsgId: `scale-${process.pid}-${Math.round(sentAt * 1000)}-${i}` }, () => acks.push(performance.now() - emitted));
     // On schedule, not 1000/rate after each send: a late timer does not slow the rate.
     await sleep(Math.max(0, started + ((i + 1) * 1000) / rate - performance.now()));
   }
@@ -152,7 +157,27 @@ async function window(sender: Socket, room: string, groups: Group[], relayPids: 
     dropped: stopped.reduce((sum, s) => sum + s.dropped, 0),
     relayCores,
     clientCores: stopped.reduce((sum, s) => sum + s.cpuMs, 0) / elapsed,
+    ackP50: median(acks),
+    ackMax: Math.max(...acks),
   };
+}
+
+/**
+ * Waits until the relays use under 0.1 of a core for a whole second, at most
+ * `maxMs`; returns how long that took. After a join storm live-chat is still
+ * writing the storm's `presence` announcements to every member for a while
+ * (each batch goes to the whole room); a window started then would time that
+ * backlog, not the messages.
+ */
+async function settled(pids: number[], maxMs = 180_000): Promise<number> {
+  const started = performance.now();
+  const cpu = () => pids.reduce((sum, pid) => sum + cpuMs(pid), 0);
+  while (performance.now() - started < maxMs) {
+    const before = cpu();
+    await sleep(1000);
+    if (cpu() - before < 100) break;
+  }
+  return performance.now() - started;
 }
 
 const SCALE_RECEIVERS = Number(process.env.BENCH_SCALE_RECEIVERS ?? 10_000);
@@ -166,6 +191,8 @@ export interface ScaleRun {
   receivers: number;
   /** Wall time to connect and join them all, ms. */
   joinMs: number;
+  /** Then until the relay was quiet (see settled()), ms. */
+  settleMs: number;
   rounds: Latency[];
 }
 
@@ -180,15 +207,16 @@ export async function scale10k(kind: Kind, rounds: number): Promise<ScaleRun> {
     const joinMs = performance.now() - joinStarted;
     progress(`  scale10k ${kind}: ${connectedOf(groups)} joined in ${(joinMs / 1000).toFixed(1)} s`);
     const sender = await joined(relay.url, room, 'scale-sender');
-    await sleep(1000);
+    const settleMs = await settled([relay.pid]);
+    progress(`  scale10k ${kind}: quiet ${(settleMs / 1000).toFixed(1)} s later`);
     const windows: Latency[] = [];
     for (let round = 0; round < rounds; round++) {
       const w = await window(sender, room, groups, [relay.pid], SCALE_RATE, SCALE_SECONDS);
-      progress(`  scale10k ${kind} round ${round + 1}: p50 ${w.p50.toFixed(1)} ms, p99 ${w.p99.toFixed(1)} ms, delivered ${(w.delivered * 100).toFixed(2)} %, relay ${w.relayCores.toFixed(2)} cores, clients ${w.clientCores.toFixed(2)}`);
+      progress(`  scale10k ${kind} round ${round + 1}: p50 ${w.p50.toFixed(1)} ms, p99 ${w.p99.toFixed(1)} ms, delivered ${(w.delivered * 100).toFixed(2)} %, acks p50 ${w.ackP50.toFixed(1)} ms max ${w.ackMax.toFixed(0)} ms, relay ${w.relayCores.toFixed(2)} cores, clients ${w.clientCores.toFixed(2)}`);
       windows.push(w);
     }
     sender.disconnect();
-    return { kind, receivers: connectedOf(groups), joinMs, rounds: windows };
+    return { kind, receivers: connectedOf(groups), joinMs, settleMs, rounds: windows };
   } finally {
     await closeGroups(groups);
     await relay.stop();
@@ -308,12 +336,13 @@ async function threeRelays(env: Record<string, string>, rounds: number): Promise
     threeGroups = await receivers(urls, THREE_RECEIVERS, 'three', 3);
     const senderOne = await joined(urls[0]!, 'one', 'one-sender');
     const senderThree = await joined(urls[0]!, 'three', 'three-sender');
-    await sleep(1000);
+    const settleMs = await settled(pids);
+    progress(`  three: ${connectedOf(oneGroups)} + ${connectedOf(threeGroups)} joined, quiet ${(settleMs / 1000).toFixed(1)} s later`);
     const run: ThreeRun = { receivers: THREE_RECEIVERS, one: [], three: [] };
     for (let round = 0; round < rounds; round++) {
       const one = await window(senderOne, 'one', oneGroups, pids, THREE_RATE, THREE_SECONDS);
       const spread = await window(senderThree, 'three', threeGroups, pids, THREE_RATE, THREE_SECONDS);
-      progress(`  three round ${round + 1}: p99 one relay ${one.p99.toFixed(1)} ms, three ${spread.p99.toFixed(1)} ms; delivered ${(one.delivered * 100).toFixed(2)} %, ${(spread.delivered * 100).toFixed(2)} %`);
+      progress(`  three round ${round + 1}: p99 one relay ${one.p99.toFixed(1)} ms, three ${spread.p99.toFixed(1)} ms; delivered ${(one.delivered * 100).toFixed(2)} %, ${(spread.delivered * 100).toFixed(2)} %; acks p50 ${one.ackP50.toFixed(1)}, ${spread.ackP50.toFixed(1)} ms, max ${one.ackMax.toFixed(0)}, ${spread.ackMax.toFixed(0)} ms; relays ${one.relayCores.toFixed(2)}, ${spread.relayCores.toFixed(2)} cores`);
       run.one.push(one);
       run.three.push(spread);
     }
