@@ -2,14 +2,15 @@
  * The scale sections of `npm run bench` (Performance II), on lean clients
  * (lean-client.ts) held by helper processes (lean-receivers.ts):
  *
- * - scale10k: one room of 10,000 receivers on one relay, one sender at
- *   5 msg/s; latency from send to each receiver, and how much arrived.
+ * - scale10k: one room of 10,000 receivers (BENCH_SCALE_RECEIVERS) on one
+ *   relay, one sender at 5 msg/s; latency from send to each receiver, and how much arrived.
  *   The receivers join once per relay; each round is a 10 s window on them.
  * - idle20k: as many idle joined connections (rooms of 50) as one relay
  *   process can hold under its open-file limit, up to 20,000; its resident
  *   memory, per connection, and extrapolated to 20,000. Once per relay.
  * - three: three live-chat relays on PostgreSQL + Redis; 1,000 receivers
- *   all on the sender's relay against the same spread over the three.
+ *   (BENCH_THREE_RECEIVERS) all on the sender's relay against the same
+ *   spread over the three.
  *
  * Never a pass/fail: each figure is printed against its target.
  */
@@ -300,7 +301,7 @@ export async function idle20k(kind: Kind): Promise<IdleRun> {
   }
 }
 
-const THREE_RECEIVERS = 1000;
+const THREE_RECEIVERS = Number(process.env.BENCH_THREE_RECEIVERS ?? 1000);
 const THREE_RATE = 20;
 const THREE_SECONDS = 5;
 
