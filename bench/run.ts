@@ -12,7 +12,9 @@
  * BENCH_ROUNDS (default 3), BENCH_POSTGRES_URL and BENCH_REDIS_URL (default:
  * this machine's, for the cross-relay figures; "off" skips them), BENCH_ONLY
  * (a comma list of fanout, paced, storm, memory, cross, webhook, words;
- * default all), BENCH_PROFILE (a folder: CPU profiles of the relays).
+ * default all; and the scale sections of scale.ts, run only when named:
+ * scale10k, idle20k, three), BENCH_PROFILE (a folder: CPU profiles of the
+ * relays).
  */
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -28,6 +30,7 @@ import { BLOCKED_ENTRIES, blockedWordCost } from './blocked-words.js';
 import { type Row, svg } from './chart.js';
 import { connected, joined } from './clients.js';
 import { cpuMs, type Kind, type Relay, rssKb, start } from './relay-process.js';
+import { idle20k, type IdleRun, scale10k, type ScaleRun, scaleRows, three, threeLines, type ThreeRun } from './scale.js';
 import { type Receiver, webhookReceiver } from './webhook-receiver.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -35,6 +38,8 @@ const POSTGRES = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.
 const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ONLY = process.env.BENCH_ONLY?.split(',');
 const runs = (section: string) => !ONLY || ONLY.includes(section);
+/** The scale sections take minutes each: only when BENCH_ONLY names them. */
+const named = (section: string) => !!ONLY?.includes(section);
 
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -310,6 +315,12 @@ async function main(): Promise<void> {
   await receiver.close();
   rmSync(folder, { recursive: true, force: true });
 
+  // The scale sections (scale.ts): each relay once, the rounds within it.
+  const scale: { scale10k?: Record<Kind, ScaleRun>; idle20k?: Record<Kind, IdleRun>; three?: ThreeRun } = {};
+  if (named('scale10k')) scale.scale10k = { bare: await scale10k('bare', ROUNDS), 'live-chat': await scale10k('live-chat', ROUNDS) };
+  if (named('idle20k')) scale.idle20k = { bare: await idle20k('bare'), 'live-chat': await idle20k('live-chat') };
+  if (named('three') && (await servicesReachable())) scale.three = await three(POSTGRES, REDIS, ROUNDS);
+
   // The issue's targets: the text shown, and the test of (bare, ours).
   const targets: Record<string, [string, (bare: number, ours: number) => boolean]> = {
     'fan-out deliveries/s (100 receivers, 5 senders)': ['≥ 1.0× bare', (bare, ours) => ours >= bare],
@@ -333,6 +344,7 @@ async function main(): Promise<void> {
       met: meets?.(bare, ours),
     };
   });
+  rows.push(...scaleRows(scale.scale10k, scale.idle20k));
   const size = widgetSize();
   const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(2));
   const lines = [
@@ -368,11 +380,12 @@ async function main(): Promise<void> {
       `| two relays (half the receivers on the other) | ${fmt(cross.two.p50)} | ${fmt(cross.two.p99)} | ${fmt(cross.two.max)} | ${(cross.two.delivered * 100).toFixed(1)}% |`,
     );
   }
+  if (scale.three) lines.push('', ...threeLines(scale.three, ROUNDS));
   const machine = `${(await import('node:os')).cpus().length} × ${(await import('node:os')).cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
   console.log(`\nlive-chat benchmark on ${machine}\n\n${lines.join('\n')}\n`);
   const out = join(root, 'bench/results');
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'latest.json'), JSON.stringify({ machine, rounds: ROUNDS, rows, widget: size, blockedWords: words, crossRelay: cross, deadWebhook: webhook, samples }, null, 2));
+  writeFileSync(join(out, 'latest.json'), JSON.stringify({ machine, rounds: ROUNDS, rows, widget: size, blockedWords: words, crossRelay: cross, deadWebhook: webhook, scale, samples }, null, 2));
   writeFileSync(join(out, 'latest.svg'), svg(rows.filter((r) => !r.metric.startsWith('paced max'))));
   console.log(`wrote bench/results/latest.json and latest.svg`);
   process.exit(0);
