@@ -260,7 +260,17 @@ export class LiveChat extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (this.#stickToBottom) this.chat.dropOldest(MAX_RENDERED);
+    // 50 at a time: dropping the oldest moves every row held, which the
+    // browser then paints again; one at a time, that was every frame.
+    const messages = this.chat.messages;
+    if (this.#stickToBottom && messages.length > MAX_RENDERED) {
+      const list = this.#list;
+      const row = list?.querySelector<HTMLElement>(`[data-seq="${messages.at(50 - MAX_RENDERED)!.seq}"]`);
+      // Scrolled up first by as much as goes, so nothing in view moves (else
+      // Chromium counts the rows in view as shifted by all that went).
+      if (row) list!.scrollTop -= row.offsetTop - list!.querySelector<HTMLElement>('article')!.offsetTop;
+      this.chat.dropOldest(MAX_RENDERED - 50);
+    }
     if (changed.has('room')) this.opened = recall(`open:${this.room}`) === '1';
     this.#language = pickLanguage(this);
     this.#t = strings[this.#language]!;

@@ -61,6 +61,27 @@ describe('<live-chat> in a busy room', () => {
     expect(time()).to.equal('5 minutes ago');
   });
 
+  it('drops the oldest messages without moving the ones in view (no layout shift)', async function () {
+    this.timeout(30_000);
+    const room = uniqueRoom();
+    const el = await fixture<LiveChat>(html`<live-chat room=${room} name="reader" style="display: block; height: 480px"></live-chat>`);
+    await online(el);
+    await burst(room, 450);
+    await waitUntil(() => (el as any).chat.lastSeq === 450, 'not all arrived', { timeout: 20_000 });
+    await el.updateComplete;
+    let shifted = 0;
+    const observer = new PerformanceObserver((list) => list.getEntries().forEach((e: any) => (shifted += e.value)));
+    observer.observe({ type: 'layout-shift' });
+    // One at a time, as a busy room sends them, past the 500 kept.
+    for (let i = 451; i <= 560; i++) await post(room, `m${i}`);
+    await waitUntil(() => (el as any).chat.lastSeq === 560, 'not all arrived', { timeout: 20_000 });
+    await el.updateComplete;
+    await new Promise(requestAnimationFrame);
+    observer.disconnect();
+    expect(el.shadowRoot!.querySelectorAll('article').length).to.be.at.most(500);
+    expect(shifted).to.equal(0);
+  });
+
   it('keeps at most 500 messages while the reader is at the bottom, and fetches older ones back on scrolling up', async function () {
     this.timeout(30_000);
     const room = uniqueRoom();
