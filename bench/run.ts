@@ -388,6 +388,9 @@ async function main(): Promise<void> {
   writeFileSync(join(out, 'latest.json'), JSON.stringify({ machine, rounds: ROUNDS, rows, widget: size, blockedWords: words, crossRelay: cross, deadWebhook: webhook, scale, samples }, null, 2));
   writeFileSync(join(out, 'latest.svg'), svg(rows.filter((r) => !r.metric.startsWith('paced max'))));
   console.log(`wrote bench/results/latest.json and latest.svg`);
+  // The widget in a browser (bench/widget.ts, about 3 minutes; BENCH_ONLY=widget
+  // for it alone): its rows join latest.json as widgetRows, its chart is widget.svg.
+  if (runs('widget')) await (await import('./widget.js')).benchWidget();
   process.exit(0);
 }
 

@@ -6,26 +6,31 @@
  *
  * - start: script evaluation and first render (a Chromium trace), CLS;
  *   the median of BENCH_WIDGET_ROUNDS (default 3) fresh visits;
- * - steady: 50 messages/s for BENCH_WIDGET_SECONDS (default 20; the targets
- *   are stated for 120) after a BENCH_WIDGET_WARMUP (default 10 s, by when
+ * - steady: 50 messages/s for BENCH_WIDGET_SECONDS (default 120, as the
+ *   targets are stated) after a BENCH_WIDGET_WARMUP (default 10 s, by when
  *   the widget holds as many messages as it ever keeps): long tasks, frame
  *   time p95, JS heap growth (after a forced GC), the shadow root's DOM nodes;
  * - burst: 1,000 messages in 3 s: input delay meanwhile, and time from the
  *   last send until the last message is in the widget's DOM.
  *
- * Prints a table, writes bench/results/widget.json, and adds its rows to
- * bench/results/latest.json when that exists. Never a pass/fail on time:
- * on a busy machine these figures are noisy.
+ * Prints a table of each figure with its target, writes
+ * bench/results/widget.json and widget.svg, and adds its rows to
+ * bench/results/latest.json when that exists (`npm run bench` runs this
+ * too, through benchWidget). Never a pass/fail on time: on a busy machine
+ * these figures are noisy.
  */
 import { createServer, type Server } from 'node:http';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import puppeteer, { type Browser, type CDPSession, type Page } from 'puppeteer-core';
 import type { Socket } from 'socket.io-client';
-import { root } from '../server/paths.js';
+import { root, widgetDir } from '../server/paths.js';
+import { type WidgetRow, widgetSvg } from './chart.js';
 import { joined } from './clients.js';
 import { start } from './relay-process.js';
 
@@ -35,7 +40,7 @@ const { chromiumArgs, chromiumPath } = (await import('../scripts/chromium.mjs' a
 };
 
 const ROUNDS = Number(process.env.BENCH_WIDGET_ROUNDS ?? 3);
-const SECONDS = Number(process.env.BENCH_WIDGET_SECONDS ?? 20);
+const SECONDS = Number(process.env.BENCH_WIDGET_SECONDS ?? 120);
 const WARMUP = Number(process.env.BENCH_WIDGET_WARMUP ?? 10);
 const RATE = 50;
 const BURST = 1000;
@@ -155,7 +160,8 @@ const heapMb = async (cdp: CDPSession) => {
 };
 const domNodes = (page: Page) => page.evaluate(() => (window as any).bench.root.querySelectorAll('*').length as number);
 
-async function main(): Promise<void> {
+/** Runs the widget bench: prints its table, writes its files, and resolves with its rows. */
+export async function benchWidget(): Promise<WidgetRow[]> {
   const relay = await start('live-chat');
   const page0 = await pageServer(relay.url);
   const browser = await puppeteer.launch({
@@ -302,20 +308,26 @@ async function main(): Promise<void> {
       shifts: burst.shifts,
     };
 
-    const rows: { metric: string; value: number; unit: string; target: string; met?: boolean }[] = [
-      { metric: 'script evaluation (median of visits)', value: figures.start.evaluateMs, unit: 'ms', target: '≤ 20 ms', met: figures.start.evaluateMs <= 20 },
+    const gzip = gzipSync(readFileSync(join(widgetDir, 'live-chat.js')), { level: 9 }).length;
+    // `limit`: the target as a number, for the chart.
+    const rows: WidgetRow[] = [
+      { metric: 'visitor script /live-chat.js, gzip -9', value: gzip, unit: 'B', target: '≤ 25,000 B', limit: 25_000, met: gzip <= 25_000 },
+      { metric: 'script evaluation (median of visits)', value: figures.start.evaluateMs, unit: 'ms', target: '≤ 20 ms', limit: 20, met: figures.start.evaluateMs <= 20 },
       { metric: 'first render after the script starts evaluating', value: figures.start.firstRenderAfterStartMs, unit: 'ms', target: '', met: undefined },
-      { metric: 'first render after the script evaluated', value: figures.start.firstRenderAfterEndMs, unit: 'ms', target: '≤ 50 ms', met: figures.start.firstRenderAfterEndMs <= 50 },
-      { metric: 'CLS, box with reserved height (visits, and the whole steady + burst page)', value: Math.max(figures.start.cls, figures.cls), unit: '', target: '0', met: Math.max(figures.start.cls, figures.cls) === 0 },
-      { metric: `50 msg/s: long tasks > 50 ms in ${SECONDS} s`, value: figures.steady.longTasks, unit: '', target: '', met: undefined },
+      { metric: 'first render after the script evaluated', value: figures.start.firstRenderAfterEndMs, unit: 'ms', target: '≤ 50 ms', limit: 50, met: figures.start.firstRenderAfterEndMs <= 50 },
+      { metric: 'CLS, box with reserved height (visits, and the whole steady + burst page)', value: Math.max(figures.start.cls, figures.cls), unit: '', target: '0', limit: 0, met: Math.max(figures.start.cls, figures.cls) === 0 },
+      // The page runs nothing but the widget: its long tasks are the widget's (or the browser's).
+      { metric: `50 msg/s: long tasks > 50 ms in ${SECONDS} s`, value: figures.steady.longTasks, unit: '', target: '0', limit: 0, met: figures.steady.longTasks === 0 },
       { metric: `50 msg/s: longest task`, value: figures.steady.longestTaskMs, unit: 'ms', target: '', met: undefined },
       { metric: 'no messages (the page idle, 3 s): frame time p95', value: figures.steady.idleFrameP95Ms, unit: 'ms', target: '', met: undefined },
-      { metric: `50 msg/s: frame time p95`, value: figures.steady.frameP95Ms, unit: 'ms', target: '≤ 16.7 ms', met: figures.steady.frameP95Ms <= 16.7 },
-      { metric: `50 msg/s: JS heap growth in ${SECONDS} s after warm-up`, value: figures.steady.heapGrowthMb, unit: 'MB', target: '≤ 10 MB (in 2 min)', met: figures.steady.heapGrowthMb <= 10 },
+      // requestAnimationFrame deltas scatter around one 60 Hz frame (16.6–16.8 ms) even on the idle
+      // page: its p95, above, is the floor this one is read against.
+      { metric: `50 msg/s: frame time p95`, value: figures.steady.frameP95Ms, unit: 'ms', target: '≤ 16.7 ms', limit: 16.7, met: figures.steady.frameP95Ms <= 16.7 },
+      { metric: `50 msg/s: JS heap growth in ${SECONDS} s after warm-up`, value: figures.steady.heapGrowthMb, unit: 'MB', target: '≤ 10 MB (in 2 min)', limit: 10, met: figures.steady.heapGrowthMb <= 10 },
       { metric: '50 msg/s: shadow root DOM nodes, max', value: figures.steady.domNodesMax, unit: '', target: 'bounded', met: undefined },
-      { metric: `burst ${BURST} in ${BURST_SECONDS} s: input delay, main-thread probe p95`, value: figures.burst.probeP95Ms, unit: 'ms', target: '≤ 100 ms', met: figures.burst.probeP95Ms <= 100 },
+      { metric: `burst ${BURST} in ${BURST_SECONDS} s: input delay, main-thread probe p95`, value: figures.burst.probeP95Ms, unit: 'ms', target: '≤ 100 ms', limit: 100, met: figures.burst.probeP95Ms <= 100 },
       { metric: `burst: input delay, worst (probe or key event)`, value: Math.max(figures.burst.probeMaxMs, figures.burst.inputDelayMaxMs), unit: 'ms', target: '', met: undefined },
-      { metric: 'burst: last message in the DOM after the last send', value: figures.burst.lastMessageAfterLastSendMs, unit: 'ms', target: '≤ 1,000 ms', met: figures.burst.lastMessageAfterLastSendMs <= 1000 },
+      { metric: 'burst: last message in the DOM after the last send', value: figures.burst.lastMessageAfterLastSendMs, unit: 'ms', target: '≤ 1,000 ms', limit: 1000, met: figures.burst.lastMessageAfterLastSendMs <= 1000 },
     ];
     const dom = figures.steady.domNodes;
     const bounded = dom.length > 2 && dom.at(-1)!.nodes <= Math.max(...dom.filter((n) => n.t >= WARMUP).map((n) => n.nodes));
@@ -336,6 +348,7 @@ async function main(): Promise<void> {
     const out = join(root, 'bench/results');
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, 'widget.json'), JSON.stringify({ machine, loadAverage: loadavg(), rows, ...figures }, null, 2));
+    writeFileSync(join(out, 'widget.svg'), widgetSvg(rows, machine));
     // Alongside the relay's figures, when `npm run bench` has written them.
     const latest = join(out, 'latest.json');
     if (existsSync(latest)) {
@@ -344,17 +357,23 @@ async function main(): Promise<void> {
       writeFileSync(latest, JSON.stringify(results, null, 2));
     }
     if (profile) writeFileSync(join(out, 'widget.cpuprofile'), JSON.stringify(profile));
-    console.log(`wrote bench/results/widget.json${profile ? ', widget.cpuprofile' : ''}${existsSync(latest) ? ' and its rows into latest.json' : ''}`);
+    console.log(`wrote bench/results/widget.json, widget.svg${profile ? ', widget.cpuprofile' : ''}${existsSync(latest) ? ' and its rows into latest.json' : ''}`);
+    return rows;
   } finally {
     bots.forEach((b) => b.disconnect());
     await browser.close();
     page0.close();
     await relay.stop();
   }
-  process.exit(0);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+// npm run bench:widget (bench/run.ts imports benchWidget instead).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  benchWidget().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

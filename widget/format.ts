@@ -20,6 +20,9 @@ export function relativeTime(ts: number, lang: string, now = Date.now()): string
   return once(`${lang}c`, () => new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit' })).format(ts);
 }
 
+/** What `relativeTime` depends on: it reads differently only when this changes (once a minute, for the first hour). */
+export const timeKey = (ts: number, now: number): number => Math.min(60, Math.floor((now - ts) / MINUTE));
+
 export function fullTime(ts: number, lang: string): string {
   return once(`${lang}f`, () => new Intl.DateTimeFormat(lang, { dateStyle: 'full', timeStyle: 'short' })).format(ts);
 }

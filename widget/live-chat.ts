@@ -1,4 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { MAX_MENTIONS, MAX_NAME_LENGTH, type ErrorBody, type Member, type Message } from '../protocol/index.js';
 import { ChatController, type Outgoing } from './chat-controller.js';
@@ -11,7 +12,7 @@ import {
   LiveChatSigninEvent,
   LiveChatUnreadEvent,
 } from './events.js';
-import { dayLabel, fullTime, linkify, relativeTime, sameDay } from './format.js';
+import { dayLabel, fullTime, linkify, relativeTime, sameDay, timeKey } from './format.js';
 import { pickLanguage, strings, type Strings } from './i18n.js';
 import { scriptRelay } from './relay-url.js';
 import { loadModerator, type ModeratorView } from './moderator-hook.js';
@@ -200,6 +201,8 @@ export class LiveChat extends LitElement {
   /** The message at the top when older ones were asked for, and its distance from the top, to keep the view still. */
   #anchor?: { el: HTMLElement; top: number };
   #clock?: ReturnType<typeof setInterval>;
+  /** The message that is the list's one Tab stop. */
+  #stop?: HTMLElement;
 
   /** The language and its strings, settled once per update (not once per message). */
   #language = 'en';
@@ -257,7 +260,17 @@ export class LiveChat extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (this.#stickToBottom) this.chat.dropOldest(MAX_RENDERED);
+    // 50 at a time: dropping the oldest moves every row held, which the
+    // browser then paints again; one at a time, that was every frame.
+    const messages = this.chat.messages;
+    if (this.#stickToBottom && messages.length > MAX_RENDERED) {
+      const list = this.#list;
+      const row = list?.querySelector<HTMLElement>(`[data-seq="${messages.at(50 - MAX_RENDERED)!.seq}"]`);
+      // Scrolled up first by as much as goes, so nothing in view moves (else
+      // Chromium counts the rows in view as shifted by all that went).
+      if (row) list!.scrollTop -= row.offsetTop - list!.querySelector<HTMLElement>('article')!.offsetTop;
+      this.chat.dropOldest(MAX_RENDERED - 50);
+    }
     if (changed.has('room')) this.opened = recall(`open:${this.room}`) === '1';
     this.#language = pickLanguage(this);
     this.#t = strings[this.#language]!;
@@ -295,14 +308,22 @@ export class LiveChat extends LitElement {
     const list = this.#list;
     if (!list) return;
     // One message is the list's Tab stop: the newest, until the visitor moves with the arrows.
-    const items = list.querySelectorAll<HTMLElement>('article');
-    if (![...items].some((item) => item.tabIndex === 0) && items.length) items[items.length - 1]!.tabIndex = 0;
+    // Kept rather than looked for: a busy room updates every frame, with up to 500 messages.
+    if (!this.#stop?.isConnected) {
+      const last = list.querySelector<HTMLElement>('article:last-of-type');
+      if (last) this.#moveStop(last);
+    }
     if (this.#anchor && !this.chat.loadingOlder) {
       list.scrollTop = this.#anchor.el.offsetTop - this.#anchor.top;
       this.#anchor = undefined;
     } else if (this.#stickToBottom) {
       list.scrollTop = list.scrollHeight;
     }
+  }
+
+  #moveStop(item: HTMLElement): void {
+    if (this.#stop) this.#stop.tabIndex = -1;
+    (this.#stop = item).tabIndex = 0;
   }
 
   #setOpen(open: boolean): void {
@@ -441,8 +462,7 @@ export class LiveChat extends LitElement {
     await this.updateComplete;
     const item = this.renderRoot.querySelector<HTMLElement>(`article[data-seq="${seq}"]`);
     if (!item) return;
-    for (const other of this.#list!.querySelectorAll<HTMLElement>('article')) other.tabIndex = -1;
-    item.tabIndex = 0;
+    this.#moveStop(item);
     item.scrollIntoView({ block: 'center' });
     item.focus();
   }
@@ -535,8 +555,7 @@ export class LiveChat extends LitElement {
     const item = next === undefined ? undefined : items[next];
     if (!item) return;
     event.preventDefault();
-    target.tabIndex = -1;
-    item.tabIndex = 0;
+    this.#moveStop(item);
     item.focus();
   }
 
@@ -617,6 +636,7 @@ export class LiveChat extends LitElement {
         : status === 'online'
           ? t.online(count)
           : t[status];
+    const today = new Date(this.now).toDateString();
     return html`<section
       part="panel"
       class="box"
@@ -659,7 +679,20 @@ export class LiveChat extends LitElement {
         ${messages.length === 0 && outgoing.length === 0
           ? html`<p class="note">${status === 'online' ? t.empty : t.loading}</p>`
           : nothing}
-        ${repeat(messages, (m) => m.seq, (m, i) => this.#renderMessage(m, messages[i - 1]))}
+        ${repeat(
+          messages,
+          (m) => m.seq,
+          (m, i) => {
+            // A row renders again only when what it shows changed, not for every
+            // message arriving (up to 500 held): its message and the one before
+            // (day separator, grouping), the visitor, the language, the day and
+            // its relative time; an open menu follows every change.
+            const previous = messages[i - 1];
+            return guard([m, previous, self, this.#language, today, timeKey(m.ts, this.now), this.menu === m.seq && {}], () =>
+              this.#renderMessage(m, previous),
+            );
+          },
+        )}
         ${repeat(outgoing, (o) => o.clientMsgId, (o) => this.#renderOutgoing(o))}
       </div>
       ${this.missed

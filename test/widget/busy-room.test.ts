@@ -27,6 +27,61 @@ describe('<live-chat> in a busy room', () => {
     expect(renders).to.be.below(50);
   });
 
+  it('shows a new message without rendering again the messages already shown', async function () {
+    this.timeout(20_000);
+    const room = uniqueRoom();
+    const el = await fixture<LiveChat>(html`<live-chat room=${room} name="reader"></live-chat>`);
+    await online(el);
+    await burst(room, 200);
+    await waitUntil(() => texts(el).length === 200, 'not all arrived', { timeout: 10_000 });
+    await el.updateComplete;
+    // Rendering a message's row reads its text; nothing else does. Count the
+    // reads of the 200 held (the same objects, so nothing else changes).
+    let reads = 0;
+    for (const message of (el as any).chat.messages) {
+      const text = message.text;
+      Object.defineProperty(message, 'text', { get: () => (reads++, text), enumerable: true, configurable: true });
+    }
+    await post(room, 'one more');
+    await waitUntil(() => texts(el).at(-1) === 'one more', 'the new message was not shown', { timeout: 5000 });
+    await el.updateComplete;
+    expect(reads, 'rows rendered again for one new message').to.equal(0);
+  });
+
+  it('still moves relative times on as the clock does', async () => {
+    const room = uniqueRoom();
+    const el = await fixture<LiveChat>(html`<live-chat room=${room} name="reader"></live-chat>`);
+    await online(el);
+    await post(room, 'hello');
+    await waitUntil(() => texts(el).length === 1, 'the message never arrived');
+    const time = () => part(el, 'time')!.textContent!.trim();
+    expect(time()).to.equal('now');
+    (el as any).now = Date.now() + 5 * 60_000;
+    await el.updateComplete;
+    expect(time()).to.equal('5 minutes ago');
+  });
+
+  it('drops the oldest messages without moving the ones in view (no layout shift)', async function () {
+    this.timeout(30_000);
+    const room = uniqueRoom();
+    const el = await fixture<LiveChat>(html`<live-chat room=${room} name="reader" style="display: block; height: 480px"></live-chat>`);
+    await online(el);
+    await burst(room, 450);
+    await waitUntil(() => (el as any).chat.lastSeq === 450, 'not all arrived', { timeout: 20_000 });
+    await el.updateComplete;
+    let shifted = 0;
+    const observer = new PerformanceObserver((list) => list.getEntries().forEach((e: any) => (shifted += e.value)));
+    observer.observe({ type: 'layout-shift' });
+    // One at a time, as a busy room sends them, past the 500 kept.
+    for (let i = 451; i <= 560; i++) await post(room, `m${i}`);
+    await waitUntil(() => (el as any).chat.lastSeq === 560, 'not all arrived', { timeout: 20_000 });
+    await el.updateComplete;
+    await new Promise(requestAnimationFrame);
+    observer.disconnect();
+    expect(el.shadowRoot!.querySelectorAll('article').length).to.be.at.most(500);
+    expect(shifted).to.equal(0);
+  });
+
   it('keeps at most 500 messages while the reader is at the bottom, and fetches older ones back on scrolling up', async function () {
     this.timeout(30_000);
     const room = uniqueRoom();
