@@ -11,7 +11,7 @@
  *
  * BENCH_ROUNDS (default 3), BENCH_POSTGRES_URL and BENCH_REDIS_URL (default:
  * this machine's, for the cross-relay figures; "off" skips them), BENCH_ONLY
- * (a comma list of fanout, paced, storm, memory, cross, webhook, words;
+ * (a comma list of fanout, paced, storm, memory, cross, webhook, words, widget;
  * default all; and the scale sections of scale.ts, run only when named:
  * scale10k, idle20k, three), BENCH_PROFILE (a folder: CPU profiles of the
  * relays).
