@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import { createClient } from 'redis';
+import type { createClient } from 'redis';
 import { ConfigError, redact } from '../config.js';
 
 export type Redis = ReturnType<typeof createClient>;
@@ -31,6 +31,9 @@ export default fp(
   async (app) => {
     const url = app.config.redisUrl;
     if (!url) return;
+    // Loaded only with REDIS_URL: the client is about 40 MB of a relay's
+    // memory, which one relay on its own never uses.
+    const { createClient } = await import('redis');
     let reported = false;
     const open = (disableOfflineQueue: boolean): Redis => {
       const client: Redis = createClient({

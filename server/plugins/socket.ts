@@ -1,6 +1,5 @@
 import type { IncomingMessage } from 'node:http';
 import fp from 'fastify-plugin';
-import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { Server } from 'socket.io';
 import type { ClientToServerEvents } from '../../protocol/index.js';
@@ -77,10 +76,12 @@ export default fp(
     // at most `connectTimeout`, the cap again in connections without one.
     const unopened = new ConnectionCounter(config.maxConnectionsPerIp);
     const unopenedAddress = new WeakMap<object, string>();
+    // Loaded with Redis only, as the client is (plugins/redis.ts).
+    const createAdapter = redis && (await import('@socket.io/redis-streams-adapter')).createAdapter;
     const io: ChatServer = new Server(app.server, {
       // Several relays: every broadcast and room query goes through a Redis
       // stream, which survives short Redis outages.
-      ...(redis
+      ...(redis && createAdapter
         ? {
             adapter: createAdapter(redis.adapter, {
               streamName: config.redisPrefix,

@@ -1,3 +1,5 @@
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Counter } from 'prom-client';
 import type { WebhookConfig } from '../config.js';
@@ -35,6 +37,24 @@ export const POLL_MS = 500;
 export const LEASE_MARGIN_MS = 15_000;
 
 /**
+ * One POST through Node's own HTTP client, its connections kept alive; the
+ * answer's status (its body is not read). fetch() cost about three times the
+ * CPU per request (measured: 390–690 µs against 130–250 µs for both ends on
+ * one machine), and every message sent is one request.
+ */
+function post(url: URL, agent: HttpAgent, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const request = send(url, { method: 'POST', agent, signal, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+/**
  * Delivers the queued webhooks in the background: claims due rooms in the
  * database, POSTs each one's next event, and records how it went. Nothing
  * here runs on the path of a send: a slow or dead receiver holds at most
@@ -50,9 +70,15 @@ export class WebhookWorker {
   private pumping: Promise<void> | undefined;
   private again = false;
   private wakeQueued = false;
+  private readonly url: URL;
+  /** At most CONCURRENCY requests are in flight, so as many connections are kept. */
+  private readonly agent: HttpAgent;
 
   constructor(private readonly options: WorkerOptions) {
     this.leaseMs = options.config.timeoutMs + LEASE_MARGIN_MS;
+    this.url = new URL(options.config.url);
+    const Agent = this.url.protocol === 'https:' ? HttpsAgent : HttpAgent;
+    this.agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   }
 
   /** Makes every waiting room due (a restart resumes its queue at once), then delivers until stopped. */
@@ -84,6 +110,7 @@ export class WebhookWorker {
     await Promise.allSettled([...this.inFlight]);
     await this.pumping;
     await this.flush();
+    this.agent.destroy();
   }
 
   private async pump(): Promise<void> {
@@ -146,25 +173,25 @@ export class WebhookWorker {
     const done = { id: event.id, room: event.room };
     let failure: string;
     try {
-      const response = await fetch(config.url, {
-        method: 'POST',
-        headers: { ...webhookHeaders(config.secret, event.webhookId, event.body), 'user-agent': 'live-chat-relay' },
-        body: event.body,
-        redirect: 'manual',
-        signal: AbortSignal.any([this.stopping.signal, AbortSignal.timeout(config.timeoutMs)]),
-      });
-      // The answer's body is not read: only its status counts.
-      await response.body?.cancel().catch(() => {});
-      if (response.status >= 200 && response.status < 300) {
+      // Redirects are not followed: a 3xx is a failure like any other non-2xx.
+      const status = await post(
+        this.url,
+        this.agent,
+        { ...webhookHeaders(config.secret, event.webhookId, event.body), 'user-agent': 'live-chat-relay' },
+        event.body,
+        AbortSignal.any([this.stopping.signal, AbortSignal.timeout(config.timeoutMs)]),
+      );
+      if (status >= 200 && status < 300) {
         counters.delivered.inc();
         return done;
       }
-      failure = `HTTP ${response.status}`;
+      failure = `HTTP ${status}`;
     } catch (error) {
       // Cut short by stop(): not a failure of the receiver; tried again at once by whoever claims it next.
       if (this.stopping.signal.aborted) return { ...done, retryAt: Date.now() };
-      const cause = (error as { cause?: { code?: string } }).cause;
-      failure = cause?.code ?? (error as Error).name ?? String(error);
+      const { code, cause, name } = error as { code?: string; cause?: { name?: string }; name?: string };
+      // A timeout aborts the request with the timeout's reason as the cause.
+      failure = (code === 'ABORT_ERR' ? cause?.name : code) ?? name ?? String(error);
     }
     counters.failed.inc();
     const now = Date.now();
