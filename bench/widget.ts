@@ -322,7 +322,9 @@ export async function benchWidget(): Promise<WidgetRow[]> {
       { metric: 'no messages (the page idle, 3 s): frame time p95', value: figures.steady.idleFrameP95Ms, unit: 'ms', target: '', met: undefined },
       // requestAnimationFrame deltas scatter around one 60 Hz frame (16.6–16.8 ms) even on the idle
       // page: its p95, above, is the floor this one is read against.
-      { metric: `50 msg/s: frame time p95`, value: figures.steady.frameP95Ms, unit: 'ms', target: '≤ 16.7 ms', limit: 16.7, met: figures.steady.frameP95Ms <= 16.7 },
+      // Compared at 0.1 ms: Chromium coarsens the page's clock to 100 µs, so a
+      // 60 Hz frame reads 16.7 give or take a float's last digits.
+      { metric: `50 msg/s: frame time p95`, value: figures.steady.frameP95Ms, unit: 'ms', target: '≤ 16.7 ms', limit: 16.7, met: Math.round(figures.steady.frameP95Ms * 10) <= 167 },
       { metric: `50 msg/s: JS heap growth in ${SECONDS} s after warm-up`, value: figures.steady.heapGrowthMb, unit: 'MB', target: '≤ 10 MB (in 2 min)', limit: 10, met: figures.steady.heapGrowthMb <= 10 },
       { metric: '50 msg/s: shadow root DOM nodes, max', value: figures.steady.domNodesMax, unit: '', target: 'bounded', met: undefined },
       { metric: `burst ${BURST} in ${BURST_SECONDS} s: input delay, main-thread probe p95`, value: figures.burst.probeP95Ms, unit: 'ms', target: '≤ 100 ms', limit: 100, met: figures.burst.probeP95Ms <= 100 },

@@ -227,6 +227,17 @@ export function moderationStore(db: Database.Database, guard: Guard): Moderation
     return { report: withEntries(reportById.get(row.id)!), added };
   });
 
+  // Each send reads its room's settings. A SQLite file has one relay (this
+  // process) writing it, so the settings it last read or wrote are the
+  // settings: kept for the busiest rooms, not read again.
+  type KeptSettings = { settings: RoomSettings; version: number } | undefined;
+  const settingsKept = new Map<string, KeptSettings>();
+  const keepSettings = (room: string, kept: KeptSettings) => {
+    if (settingsKept.size >= 1000) settingsKept.delete(settingsKept.keys().next().value!);
+    settingsKept.set(room, kept);
+    return kept;
+  };
+
   // Every join records who joined from where. Those of one turn of the event
   // loop are written in one transaction: a commit each was, after reading
   // history, the largest part of a join storm's time in a profile.
@@ -265,10 +276,15 @@ export function moderationStore(db: Database.Database, guard: Guard): Moderation
     },
     settings: (room) =>
       guard(() => {
+        if (settingsKept.has(room)) return settingsKept.get(room);
         const row = getSettings.get(room);
-        return row && { settings: JSON.parse(row.settings) as RoomSettings, version: row.version };
+        return keepSettings(room, row && { settings: JSON.parse(row.settings) as RoomSettings, version: row.version });
       }),
-    saveSettings: (room, settings) => guard(() => void putSettings.run(room, JSON.stringify(settings))),
+    saveSettings: (room, settings) =>
+      guard(() => {
+        putSettings.run(room, JSON.stringify(settings));
+        settingsKept.delete(room);
+      }),
     report: (input) => guard(() => reportOne.immediate(input)),
     reports: ({ room, status }) => guard(() => listReports.all({ room: room ?? null, status: status ?? null, limit: REPORTS_LISTED }).map(withEntries)),
     resolveReport: (id) =>
