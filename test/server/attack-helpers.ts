@@ -156,12 +156,14 @@ export class RawSocket {
   /** The next frame that matches, or undefined when the socket closes or `ms` pass first. */
   async next(match: (frame: string | Buffer) => boolean = () => true, ms = 3000): Promise<string | Buffer | undefined> {
     const deadline = Date.now() + ms;
-    let seen = 0;
     for (;;) {
-      for (; seen < this.received.length; seen++) {
-        const frame = this.received[seen]!;
+      // From the start each time: other waiters take frames out meanwhile,
+      // which moves the rest (a kept index skipped a frame, and its waiter
+      // timed out with its answer in the list: seen in the pipelining test).
+      for (let i = 0; i < this.received.length; i++) {
+        const frame = this.received[i]!;
         if (match(frame)) {
-          this.received.splice(seen, 1);
+          this.received.splice(i, 1);
           return frame;
         }
       }
