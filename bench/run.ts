@@ -29,8 +29,10 @@ import { root, widgetDir } from '../server/paths.js';
 import { BLOCKED_ENTRIES, blockedWordCost } from './blocked-words.js';
 import { type Row, svg } from './chart.js';
 import { connected, joined } from './clients.js';
+import { clusterEnv } from './cluster-env.js';
 import { cpuMs, type Kind, type Relay, rssKb, start } from './relay-process.js';
 import { idle20k, type IdleRun, scale10k, type ScaleRun, scaleRows, three, threeLines, type ThreeRun } from './scale.js';
+import { median, quantileOfSorted, sleep } from './stats.js';
 import { type Receiver, webhookReceiver } from './webhook-receiver.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -42,12 +44,6 @@ const runs = (section: string) => !ONLY || ONLY.includes(section);
 const named = (section: string) => !!ONLY?.includes(section);
 
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 
 let names = 0;
 const client = (url: string) => connected(url, `b${++names}`);
@@ -65,10 +61,15 @@ async function joinedClients(url: string, count: number, room: (i: number) => st
 
 const closeAll = (sockets: Socket[]) => sockets.forEach((s) => s.disconnect());
 
+/** The bench relays' BLOCKED_WORDS_FILE: the 500 entries of blocked-words.ts, written once into `folder`. */
+function blockedWordsFile(folder: string): string {
+  const file = join(folder, 'blocked-words.txt');
+  writeFileSync(file, BLOCKED_ENTRIES.join('\n'));
+  return file;
+}
+
 /** The environment that turns live-chat's v2 features on: the blocked-word file, and webhooks to `receiver`. */
-function v2Env(folder: string, receiver: Receiver): Record<string, string> {
-  const words = join(folder, 'blocked-words.txt');
-  writeFileSync(words, BLOCKED_ENTRIES.join('\n'));
+function v2Env(words: string, receiver: Receiver): Record<string, string> {
   return { BLOCKED_WORDS_FILE: words, WEBHOOK_URL: receiver.url, WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}` };
 }
 let ids = 0;
@@ -150,7 +151,7 @@ async function paced(url: string, receiverCount: number, rate = 20, seconds = 3,
   const latencies = (await Promise.all(groups.map((g) => g.stop()))).flatMap((g) => g.latencies);
   closeAll([sender!]);
   const sorted = latencies.sort((a, b) => a - b);
-  return { p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: sorted.at(-1)!, delivered: sorted.length / (total * receiverCount) };
+  return { p50: quantileOfSorted(sorted, 0.5), p99: quantileOfSorted(sorted, 0.99), max: sorted.at(-1)!, delivered: sorted.length / (total * receiverCount) };
 }
 
 /** 5,000 joined connections in rooms of 50: the relay's memory per connection. */
@@ -212,13 +213,7 @@ const summarize = (runs: Latency[]): Latency => ({
 
 async function crossRelay(): Promise<{ one: Latency; two: Latency } | undefined> {
   if (!(await servicesReachable())) return undefined;
-  const schema = `bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: POSTGRES });
-  await admin.connect();
-  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
-  const database = new URL(POSTGRES);
-  database.searchParams.set('options', `-c search_path=${schema}`);
-  const env = { DATABASE_URL: database.toString(), REDIS_URL: REDIS, REDIS_PREFIX: `bench-${process.pid}` };
+  const { env, drop } = await clusterEnv(POSTGRES, REDIS, 'cross');
   const a = await start('live-chat', env);
   const b = await start('live-chat', env);
   try {
@@ -232,8 +227,7 @@ async function crossRelay(): Promise<{ one: Latency; two: Latency } | undefined>
   } finally {
     await a.stop();
     await b.stop();
-    await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-    await admin.end();
+    await drop();
   }
 }
 
@@ -242,12 +236,12 @@ async function crossRelay(): Promise<{ one: Latency; two: Latency } | undefined>
  * latency at 100 receivers with the receiver answering, then hanging (the
  * relay's worker waits out its timeout and retries), each on a fresh relay.
  */
-async function deadWebhook(folder: string): Promise<{ live: Latency; dead: Latency }> {
+async function deadWebhook(words: string): Promise<{ live: Latency; dead: Latency }> {
   const runs: Record<'live' | 'dead', Latency[]> = { live: [], dead: [] };
   for (let round = 0; round < ROUNDS; round++) {
     for (const mode of round % 2 ? (['dead', 'live'] as const) : (['live', 'dead'] as const)) {
       const receiver = await webhookReceiver(mode);
-      const relay = await start('live-chat', v2Env(folder, receiver));
+      const relay = await start('live-chat', v2Env(words, receiver));
       try {
         runs[mode].push(await paced(relay.url, 100));
       } finally {
@@ -273,8 +267,9 @@ async function main(): Promise<void> {
   };
 
   const folder = mkdtempSync(join(tmpdir(), 'live-chat-bench-'));
+  const wordsFile = blockedWordsFile(folder);
   const receiver = await webhookReceiver('live');
-  const env = (kind: Kind) => (kind === 'live-chat' ? v2Env(folder, receiver) : {});
+  const env = (kind: Kind) => (kind === 'live-chat' ? v2Env(wordsFile, receiver) : {});
 
   for (let round = 0; round < ROUNDS; round++) {
     // Alternate who goes first, so neither always runs on a warmer machine.
@@ -310,7 +305,7 @@ async function main(): Promise<void> {
   if (runs('cross')) process.stderr.write('cross-relay latency…\n');
   const cross = runs('cross') ? await crossRelay() : undefined;
   if (runs('webhook')) process.stderr.write('a dead webhook receiver…\n');
-  const webhook = runs('webhook') ? await deadWebhook(folder) : undefined;
+  const webhook = runs('webhook') ? await deadWebhook(wordsFile) : undefined;
   const words = runs('words') ? blockedWordCost() : undefined;
   await receiver.close();
   rmSync(folder, { recursive: true, force: true });

@@ -18,19 +18,14 @@ import { fork } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import type { Socket } from 'socket.io-client';
 import { root } from '../server/paths.js';
 import type { Row } from './chart.js';
 import { joined } from './clients.js';
+import { clusterEnv } from './cluster-env.js';
 import { cpuMs, type Kind, type Relay, rssKb, start } from './relay-process.js';
+import { median, quantileOfSorted, sleep } from './stats.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-const quantile = (sorted: Float64Array, q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 const progress = (line: string) => process.stderr.write(`${line}\n`);
 
 interface Stopped {
@@ -153,8 +148,8 @@ async function window(sender: Socket, room: string, groups: Group[], relayPids: 
   all.sort();
   const deliveries = stopped.reduce((sum, s) => sum + s.deliveries, 0);
   return {
-    p50: quantile(all, 0.5),
-    p99: quantile(all, 0.99),
+    p50: quantileOfSorted(all, 0.5),
+    p99: quantileOfSorted(all, 0.99),
     max: all.at(-1) ?? NaN,
     delivered: deliveries / (total * connectedOf(groups)),
     dropped: stopped.reduce((sum, s) => sum + s.dropped, 0),
@@ -189,9 +184,9 @@ const SCALE_SECONDS = 10;
 /** Helper processes holding the receivers: 2,500 connections each. */
 const SCALE_PROCESSES = 4;
 /**
- * Joins in flight per helper. live-chat announces arrivals to the whole room
- * every 50 ms while they last, so the longer the storm, the more of those
- * it writes (at 4,000 joiners, half its CPU): more at once makes it shorter.
+ * Joins in flight per helper: more at once makes the storm shorter, and
+ * with it the time live-chat spends announcing arrivals to the room (it
+ * batches them by the room's size, server/socket/presence.ts).
  */
 const SCALE_CONCURRENCY = 100;
 
@@ -319,18 +314,11 @@ export interface ThreeRun {
  * alternate between them.
  */
 export async function three(postgres: string, redis: string, rounds: number): Promise<ThreeRun> {
-  const schema = `bench_three_${process.pid}`;
-  const admin = new pg.Client({ connectionString: postgres });
-  await admin.connect();
-  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
-  const database = new URL(postgres);
-  database.searchParams.set('options', `-c search_path=${schema}`);
-  const env = { DATABASE_URL: database.toString(), REDIS_URL: redis, REDIS_PREFIX: `bench-three-${process.pid}` };
+  const { env, drop } = await clusterEnv(postgres, redis, 'three');
   try {
     return await threeRelays(env, rounds);
   } finally {
-    await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-    await admin.end();
+    await drop();
   }
 }
 

@@ -33,6 +33,7 @@ import { root, widgetDir } from '../server/paths.js';
 import { type WidgetRow, widgetSvg } from './chart.js';
 import { joined } from './clients.js';
 import { start } from './relay-process.js';
+import { median, quantile, sleep } from './stats.js';
 
 const { chromiumArgs, chromiumPath } = (await import('../scripts/chromium.mjs' as string)) as {
   chromiumArgs: string[];
@@ -49,15 +50,6 @@ const BOTS = 5;
 /** BENCH_WIDGET_PROFILE=1: a CPU profile of the page over the steady window, to bench/results/widget.cpuprofile. */
 const PROFILE = process.env.BENCH_WIDGET_PROFILE === '1';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
-};
 const epoch = () => performance.timeOrigin + performance.now();
 
 /** The page, with its relay and room filled in, from a server of its own (another origin, as on a real site). */
