@@ -246,16 +246,19 @@ export function moderationStore(db: Database.Database, guard: Guard): Moderation
     for (const { room, member, address, ts } of rows) upsertSeen.run(room, member.id, JSON.stringify(member), address ?? null, ts);
   });
   let pendingSeen: Seen[] = [];
-  let seenWritten: Promise<void> | undefined;
+  /** The write gathering this turn's records, until it starts. */
+  let gathering: Promise<void> | undefined;
+  /** The latest write, gathering or under way (it may wait out a lock): what lastSeen waits for. */
+  let lastWrite: Promise<void> = Promise.resolve();
   const seen = (room: string, member: Member, address: string | undefined, ts: number) => {
     pendingSeen.push(address === undefined ? { room, member, ts } : { room, member, address, ts });
-    seenWritten ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+    gathering ??= lastWrite = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
       const rows = pendingSeen;
       pendingSeen = [];
-      seenWritten = undefined;
+      gathering = undefined;
       return guard(() => writeSeen.immediate(rows));
     });
-    return seenWritten;
+    return gathering;
   };
 
   return {
@@ -266,7 +269,7 @@ export function moderationStore(db: Database.Database, guard: Guard): Moderation
     addressBannedUntil: (room, address, now) => guard(() => findAddressBan.get(room, address, now)?.until ?? 0),
     seen,
     lastSeen: async (room, memberId) => {
-      await seenWritten?.catch(() => {});
+      await lastWrite.catch(() => {});
       return guard(() => {
         const row = findSeen.get(room, memberId);
         if (!row) return undefined;
