@@ -6,6 +6,7 @@ import { moderationStore, MODERATION_MIGRATION } from './postgres-moderation.js'
 import { inTransaction } from './postgres-transaction.js';
 import {
   StorageError,
+  settlement,
   type AppendResult,
   type ClaimedWebhook,
   type NewMessage,
@@ -537,7 +538,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
       transaction(async (client) => {
         for (const event of events) await queue(client, event);
       }),
-    async claimWebhooks(relay, now, leaseMs, limit) {
+    async claimWebhooks(relay, now, leaseMs, limit, perRoom = 1) {
       // SKIP LOCKED: a room another relay is claiming (or an event being
       // queued into) right now is left to it; its row is checked again once
       // locked, so a claim just taken elsewhere is never taken twice.
@@ -552,9 +553,12 @@ export async function openPostgresStore(url: string): Promise<Store> {
       );
       if (claimed.length === 0) return [];
       const rooms = claimed.map((r) => r.room);
+      // Each room's first events through its (room, id) index, however many wait.
       const heads = await query<WebhookRow>(
-        'SELECT DISTINCT ON (room) * FROM webhook_events WHERE room = ANY($1::text[]) ORDER BY room, id',
-        [rooms],
+        `SELECT e.* FROM unnest($1::text[]) AS claimed(room)
+         CROSS JOIN LATERAL (SELECT * FROM webhook_events WHERE room = claimed.room ORDER BY id LIMIT $2) e
+         ORDER BY e.room, e.id`,
+        [rooms, perRoom],
       );
       const empty = rooms.filter((room) => !heads.some((h) => h.room === room));
       // Claimed with nothing left to send (a stale row): nothing waits there now.
@@ -569,10 +573,10 @@ export async function openPostgresStore(url: string): Promise<Store> {
       withRooms(
         outcomes.map((o) => o.room),
         async (client) => {
-          for (const { id, room, retryAt } of outcomes) {
-            if (retryAt === undefined) await client.query('DELETE FROM webhook_events WHERE id = $1', [id]);
-            else await client.query('UPDATE webhook_events SET attempts = attempts + 1 WHERE id = $1', [id]);
-            await release(client, relay, room, retryAt ?? now);
+          for (const [room, { done, failed, next }] of settlement(outcomes, now)) {
+            if (done.length > 0) await client.query('DELETE FROM webhook_events WHERE id = ANY($1::bigint[])', [done]);
+            if (failed.length > 0) await client.query('UPDATE webhook_events SET attempts = attempts + 1 WHERE id = ANY($1::bigint[])', [failed]);
+            await release(client, relay, room, next);
           }
         },
       ),

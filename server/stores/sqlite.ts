@@ -7,6 +7,7 @@ import { attachReactions, replyPreview } from './shape.js';
 import { moderationStore } from './sqlite-moderation.js';
 import {
   StorageError,
+  settlement,
   type AppendResult,
   type ClaimedWebhook,
   type NewMessage,
@@ -316,7 +317,7 @@ export function openSqliteStore(url: string): Store {
        ORDER BY next_at LIMIT @limit)
      RETURNING room`,
   );
-  const headOf = db.prepare<[string], WebhookRow>('SELECT * FROM webhook_events WHERE room = ? ORDER BY id LIMIT 1');
+  const headOf = db.prepare<[string, number], WebhookRow>('SELECT * FROM webhook_events WHERE room = ? ORDER BY id LIMIT ?');
   const removeWebhook = db.prepare<[number]>('DELETE FROM webhook_events WHERE id = ?');
   const failedWebhook = db.prepare<[number]>('UPDATE webhook_events SET attempts = attempts + 1 WHERE id = ?');
   // The relay's claim ends; the room's next event is due at `next` (now, or a retry's time), or nothing waits.
@@ -339,20 +340,20 @@ export function openSqliteStore(url: string): Store {
     wakeRoom.run(event.room, event.ts);
   };
   const enqueueWebhooks = db.transaction((events: QueuedWebhook[]) => events.forEach(queue));
-  const claimWebhooks = db.transaction((relay: string, now: number, leaseMs: number, limit: number) => {
+  const claimWebhooks = db.transaction((relay: string, now: number, leaseMs: number, limit: number, perRoom: number) => {
     const claimed: ClaimedWebhook[] = [];
     for (const { room } of claimRooms.all({ relay, until: now + leaseMs, now, limit })) {
-      const row = headOf.get(room);
-      if (row) claimed.push(toWebhook(row));
+      const rows = headOf.all(room, perRoom);
+      if (rows.length > 0) claimed.push(...rows.map(toWebhook));
       else releaseRoom.run({ room, relay, next: now });
     }
     return claimed;
   });
   const settleWebhooks = db.transaction((relay: string, outcomes: WebhookOutcome[], now: number) => {
-    for (const { id, room, retryAt } of outcomes) {
-      if (retryAt === undefined) removeWebhook.run(id);
-      else failedWebhook.run(id);
-      releaseRoom.run({ room, relay, next: retryAt ?? now });
+    for (const [room, { done, failed, next }] of settlement(outcomes, now)) {
+      for (const id of done) removeWebhook.run(id);
+      for (const id of failed) failedWebhook.run(id);
+      releaseRoom.run({ room, relay, next });
     }
   });
 
@@ -517,7 +518,7 @@ export function openSqliteStore(url: string): Store {
     removeOlderThan: (before, limit) => guard(() => removeOlderThan.immediate(before, limit)),
     lastSeq: (room) => guard(() => lastSeq(room)),
     enqueueWebhooks: (events) => guard(() => enqueueWebhooks.immediate(events)),
-    claimWebhooks: (relay, now, leaseMs, limit) => guard(() => claimWebhooks.immediate(relay, now, leaseMs, limit)),
+    claimWebhooks: (relay, now, leaseMs, limit, perRoom = 1) => guard(() => claimWebhooks.immediate(relay, now, leaseMs, limit, perRoom)),
     settleWebhooks: (relay, outcomes, now) => guard(() => settleWebhooks.immediate(relay, outcomes, now)),
     resumeWebhooks: (now) => guard(() => void resumeRooms.run(now)),
     webhookQueue: () =>

@@ -167,14 +167,16 @@ export interface Store {
   enqueueWebhooks(events: QueuedWebhook[]): Promise<void>;
   /**
    * Claims for `relay`, until `now + leaseMs`, up to `limit` rooms whose
-   * first event is due and that no live claim holds, and answers that event
-   * of each (earliest due first).
+   * first event is due and that no live claim holds, and answers up to
+   * `perRoom` of each one's first events (rooms earliest due first, each
+   * room's events in order, together).
    */
-  claimWebhooks(relay: string, now: number, leaseMs: number, limit: number): Promise<ClaimedWebhook[]>;
+  claimWebhooks(relay: string, now: number, leaseMs: number, limit: number, perRoom?: number): Promise<ClaimedWebhook[]>;
   /**
    * Records how attempts ended, in one transaction: an event done with is
-   * removed and its room's next one is due at once; a failed one is tried
-   * again at `retryAt`. Either way the relay's claim on the room ends.
+   * removed, a failed one counts an attempt. The relay's claim on each room
+   * ends, its next event due when the room's last outcome says: its
+   * `retryAt`, or at once (see settlement()).
    */
   settleWebhooks(relay: string, outcomes: WebhookOutcome[], now: number): Promise<void>;
   /**
@@ -260,4 +262,21 @@ export interface NewAuditEntry {
 
 export interface AuditEntry extends Omit<NewAuditEntry, 'room'> {
   id: number;
+}
+
+/**
+ * What settling some outcomes does, one entry per room (a claim may have
+ * handed out several of a room's events): the events to remove, those that
+ * failed, and when the room's next event is due (the last outcome's retry
+ * time, or `now`), since the room's claim ends once, after all of them.
+ */
+export function settlement(outcomes: WebhookOutcome[], now: number): Map<string, { done: number[]; failed: number[]; next: number }> {
+  const rooms = new Map<string, { done: number[]; failed: number[]; next: number }>();
+  for (const { id, room, retryAt } of outcomes) {
+    let entry = rooms.get(room);
+    if (!entry) rooms.set(room, (entry = { done: [], failed: [], next: now }));
+    (retryAt === undefined ? entry.done : entry.failed).push(id);
+    entry.next = retryAt ?? now;
+  }
+  return rooms;
 }

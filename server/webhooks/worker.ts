@@ -24,6 +24,12 @@ export interface WorkerOptions {
 /** Rooms whose events one relay delivers at a time: a dead receiver holds at most this many requests open. */
 export const CONCURRENCY = 16;
 /**
+ * A room's events one claim takes, delivered one after another: a busy
+ * room costs two queue transactions (claim, settle) per this many events
+ * rather than per event.
+ */
+export const PER_CLAIM = 32;
+/**
  * How often the queue is read besides when this relay queues an event: it
  * picks up retries coming due and events other relays queued (each relay
  * reads it, whichever claims an event delivers it).
@@ -151,20 +157,44 @@ export class WebhookWorker {
     const free = CONCURRENCY - this.inFlight.size;
     if (free <= 0 || this.stopping.signal.aborted) return;
     let events: ClaimedWebhook[];
+    const claimedAt = Date.now();
     try {
-      events = await this.options.store.claimWebhooks(this.options.relay, Date.now(), this.leaseMs, free);
+      events = await this.options.store.claimWebhooks(this.options.relay, claimedAt, this.leaseMs, free, PER_CLAIM);
     } catch (error) {
       this.options.log.warn({ err: error }, 'webhook queue unreadable; trying again');
       return;
     }
+    const rooms = new Map<string, ClaimedWebhook[]>();
     for (const event of events) {
-      const attempt = this.attempt(event).then((outcome) => {
-        this.inFlight.delete(attempt);
-        this.outcomes.push(outcome);
+      const list = rooms.get(event.room);
+      if (list) list.push(event);
+      else rooms.set(event.room, [event]);
+    }
+    for (const roomEvents of rooms.values()) {
+      const delivery = this.deliver(roomEvents, claimedAt + this.leaseMs).then((outcomes) => {
+        this.inFlight.delete(delivery);
+        this.outcomes.push(...outcomes);
         this.wake();
       });
-      this.inFlight.add(attempt);
+      this.inFlight.add(delivery);
     }
+  }
+
+  /**
+   * A room's claimed events, one after another, until one fails (the rest
+   * wait for it: order holds), the relay stops, or too little of the claim
+   * is left for another attempt to end inside it (another relay could take
+   * the room over meanwhile). Those not tried are due again once settled.
+   */
+  private async deliver(events: ClaimedWebhook[], claimedUntil: number): Promise<WebhookOutcome[]> {
+    const outcomes: WebhookOutcome[] = [];
+    for (const event of events) {
+      if (outcomes.length > 0 && (this.stopping.signal.aborted || Date.now() + this.options.config.timeoutMs >= claimedUntil - LEASE_MARGIN_MS / 2)) break;
+      const outcome = await this.attempt(event);
+      outcomes.push(outcome);
+      if (outcome.retryAt !== undefined) break;
+    }
+    return outcomes;
   }
 
   /** One POST; what to record of it (never throws). */

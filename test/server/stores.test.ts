@@ -418,6 +418,32 @@ for (const [kind, { url, skip }] of Object.entries(implementations)) {
       assert.equal((await store.webhookQueue()).depth, 1);
     });
 
+    test('webhook queue: a claim can take several of a room\'s first events, in order; settling them releases the room once', async (t) => {
+      const store = await open(t);
+      await store.enqueueWebhooks([1, 2, 3, 4, 5].map((n) => event('a', n)).concat([event('b', 1)]));
+      const claimed = await store.claimWebhooks('relay-1', 2000, 1000, 10, 3);
+      assert.deepEqual(
+        claimed.map((c) => c.webhookId),
+        ['msg_a_1', 'msg_a_2', 'msg_a_3', 'msg_b_1'],
+        'three of a, in order, and b\'s one',
+      );
+      assert.deepEqual(await store.claimWebhooks('relay-2', 2001, 1000, 10, 3), [], 'both rooms are held');
+      // a: two delivered, the third failed (tried again at 4000); b delivered.
+      const [a1, a2, a3, b1] = claimed;
+      await store.settleWebhooks(
+        'relay-1',
+        [{ id: a1!.id, room: 'a' }, { id: a2!.id, room: 'a' }, { id: a3!.id, room: 'a', retryAt: 4000 }, { id: b1!.id, room: 'b' }],
+        2100,
+      );
+      assert.deepEqual(await store.webhookQueue(), { depth: 3, oldestTs: 1000 });
+      assert.deepEqual(await store.claimWebhooks('relay-2', 3999, 1000, 10, 3), [], 'a waits for the retry of its third');
+      const retried = await store.claimWebhooks('relay-2', 4000, 1000, 10, 3);
+      assert.deepEqual(retried.map((c) => [c.webhookId, c.attempts]), [['msg_a_3', 1], ['msg_a_4', 0], ['msg_a_5', 0]]);
+      // Only the first of the batch was tried before the relay stopped: the rest are due at once.
+      await store.settleWebhooks('relay-2', [{ id: retried[0]!.id, room: 'a' }], 4100);
+      assert.deepEqual(ids(await store.claimWebhooks('relay-3', 4100, 1000, 10, 3)), ['msg_a_4', 'msg_a_5']);
+    });
+
     test('webhook queue: message changes queue their event in their transaction; a restart makes waiting rooms due', async (t) => {
       const store = await open(t);
       const outbox = (m: { room: string; seq: number; rev: number }) => event(m.room, m.rev, 10);
