@@ -30,7 +30,7 @@ import { BLOCKED_ENTRIES, blockedWordCost } from './blocked-words.js';
 import { type Row, svg } from './chart.js';
 import { connected, joined } from './clients.js';
 import { clusterEnv } from './cluster-env.js';
-import { cpuMs, type Kind, type Relay, rssKb, start } from './relay-process.js';
+import { cpuMs, writeCalls, type Kind, type Relay, rssKb, start } from './relay-process.js';
 import { idle20k, type IdleRun, scale10k, type ScaleRun, scaleRows, three, threeLines, type ThreeRun } from './scale.js';
 import { median, quantileOfSorted, sleep } from './stats.js';
 import { type Receiver, webhookReceiver } from './webhook-receiver.js';
@@ -117,6 +117,7 @@ async function fanOut(relay: Relay, seconds = 5): Promise<{ rate: number; cpuPer
   const until = performance.now() + seconds * 1000;
   const started = performance.now();
   const cpuBefore = cpuMs(relay.pid);
+  const writesBefore = writeCalls(relay.pid);
   await Promise.all(
     senders.map(async (s) => {
       while (performance.now() < until) {
@@ -126,7 +127,9 @@ async function fanOut(relay: Relay, seconds = 5): Promise<{ rate: number; cpuPer
   );
   const elapsed = (performance.now() - started) / 1000;
   const cpu = cpuMs(relay.pid) - cpuBefore;
+  const writes = writeCalls(relay.pid) - writesBefore;
   const deliveries = (await Promise.all(groups.map((g) => g.stop()))).reduce((sum, g) => sum + g.deliveries, 0);
+  process.stderr.write(`  fan-out ${relay.url}: ${(deliveries / writes).toFixed(2)} deliveries per write system call\n`);
   closeAll(senders);
   return { rate: deliveries / elapsed, cpuPerThousand: (cpu / deliveries) * 1000 };
 }

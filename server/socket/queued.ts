@@ -18,6 +18,8 @@ export interface Internals {
   writeBuffer?: { data?: string | ArrayBufferLike | ArrayBufferView }[];
   transport: {
     name: string;
+    /** False while a write is under way: Engine.IO queues packets in `writeBuffer` meanwhile. */
+    writable?: boolean;
     socket?: {
       bufferedAmount?: number;
       terminate?: () => void;

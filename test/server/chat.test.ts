@@ -219,3 +219,38 @@ test('messages work over HTTP long-polling as over WebSocket', async (t) => {
   const ack = await request(polling, 'send', { room: 'lobby', text: 'over polling', clientMsgId: msgId() });
   assert.deepEqual(await arrived, ack.message);
 });
+
+test('messages stored together reach each member over WebSocket in one write, in order', async (t) => {
+  const relay = await startRelay(t);
+  const sender = await joined(t, relay.url, 'burst', { name: 'sender' });
+  const reader = await joined(t, relay.url, 'burst', { name: 'reader' });
+  // The join's presence news, batched, goes out first.
+  await next(reader.socket, 'presence');
+  const received = collect(reader.socket, 'message');
+
+  // The relay's side of the reader's TCP connection: its write calls into libuv, counted.
+  type Handle = Record<string, unknown>;
+  const conn = relay.app.sockets.io.of('/').sockets.get(reader.socket.id!)!.conn as unknown as {
+    transport: { socket: { _socket: { _handle: Handle } } };
+  };
+  const handle = conn.transport.socket._socket._handle;
+  let writes = 0;
+  for (const name of ['writev', 'writeBuffer', 'writeUtf8String', 'writeLatin1String', 'writeAsciiString', 'writeUcs2String']) {
+    const write = handle[name] as (...args: unknown[]) => unknown;
+    handle[name] = function (this: unknown, ...args: unknown[]) {
+      writes++;
+      return write.apply(this, args);
+    };
+  }
+
+  // Five sends the relay reads at once (one TCP segment): stored in one transaction.
+  const tcp = (sender.socket.io.engine.transport as unknown as { ws: { _socket: { cork(): void; uncork(): void } } }).ws._socket;
+  tcp.cork();
+  const acks = [1, 2, 3, 4, 5].map((i) => request(sender.socket, 'send', { room: 'burst', text: `burst ${i}`, clientMsgId: msgId() }));
+  await new Promise((resolve) => setImmediate(resolve));
+  tcp.uncork();
+  assert.ok((await Promise.all(acks)).every((ack) => ack.ok));
+  await sleep(50);
+  assert.deepEqual(received.map((m) => m.text), ['burst 1', 'burst 2', 'burst 3', 'burst 4', 'burst 5']);
+  assert.equal(writes, 1, 'one write for the five messages');
+});
