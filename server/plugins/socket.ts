@@ -196,6 +196,7 @@ export default fp(
       socket.on('disconnecting', (reason) => {
         // Socket.IO takes the socket out of its rooms itself; here the others
         // only learn that it stopped typing and left.
+        clearTimeout(ctx.joinTimer);
         for (const room of chatRooms(socket)) {
           stopTyping(ctx, room);
           void presence.departed(room, member, socket.id);
@@ -203,14 +204,14 @@ export default fp(
         log.info({ socket: socket.id, member: member.id, reason }, 'disconnected');
       });
 
-      // A connection that joins no room holds resources and does nothing: close it.
-      const timer = setTimeout(() => {
+      // A connection that joins no room holds resources and does nothing:
+      // close it. The join handler clears this at the first join.
+      ctx.joinTimer = setTimeout(() => {
         if (chatRooms(socket).length === 0) {
           log.info({ socket: socket.id, member: member.id }, 'closed: joined no room in time');
           socket.disconnect(true);
         }
       }, config.joinTimeoutMs);
-      socket.once('disconnect', () => clearTimeout(timer));
 
       await socket.join(memberRoom(member.id));
       // Signing out of the console closes its connections, on every relay.

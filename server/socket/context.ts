@@ -33,6 +33,8 @@ export class HandlerContext {
   typing?: Map<string, number>;
   /** This connection's requests not yet answered. */
   pending = 0;
+  /** Closes the connection if it joins no room in time (plugins/socket.ts); cleared at the first join. */
+  joinTimer?: NodeJS.Timeout;
   #log?: FastifyBaseLogger;
 
   constructor(

@@ -30,6 +30,8 @@ export const joinHandler = defineHandler('join', joinSchema, async (ctx, { room,
       throw new ClientError('forbidden', `a connection may be in at most ${MAX_ROOMS_PER_CONNECTION} rooms; leave one first`);
     }
     await socket.join(room);
+    clearTimeout(ctx.joinTimer);
+    ctx.joinTimer = undefined;
     // Checked again once in the room: a ban written between the first check
     // and the join evicted nobody, but is seen here. The ban is stored
     // before its eviction is sent, so one of the two always catches a join.

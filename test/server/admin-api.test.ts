@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test, type TestContext } from 'node:test';
 import { SignJWT } from 'jose';
 import type { Config } from '../../server/config.js';
-import { joined, msgId, next, request, startRelay, type Client } from './helpers.js';
+import { joined, msgId, next, request, sleep, startRelay, type Client } from './helpers.js';
 import { freshPostgres, skipWithoutPostgres } from './services.js';
 
 /** The admin HTTP API (PROTOCOL.md "HTTP", v2): each route, and each of its errors. */
@@ -96,6 +96,8 @@ for (const [kind, { skip, databaseUrl }] of Object.entries(stores)) {
       await request(bob.socket, 'join', { room: 'lobby' });
       await send(ann.socket, 'lobby', 'one');
       await send(ann.socket, 'lobby', 'two');
+      // Rooms are ordered by their last message's time, in milliseconds: one apart.
+      await sleep(2);
       const last = await send(bob.socket, 'support', 'help');
 
       const { status, body } = await call(relay.url, '/api/rooms');
@@ -107,6 +109,7 @@ for (const [kind, { skip, databaseUrl }] of Object.entries(stores)) {
       assert.ok(body.rooms[1].lastMessageAt <= last.ts);
 
       // A message in lobby makes it the most recent; a deletion takes one off its count, not off lastSeq.
+      await sleep(2);
       await send(ann.socket, 'lobby', 'three');
       assert.equal((await call(relay.url, '/api/rooms/lobby/messages/1', { method: 'DELETE' })).status, 204);
       ann.socket.disconnect();
@@ -248,6 +251,7 @@ for (const [kind, { skip, databaseUrl }] of Object.entries(stores)) {
       const message = await send(ann.socket, 'lobby', 'rude words');
       const elsewhere = await send(other.socket, 'other', 'also rude');
       assert.equal((await request(bob.socket, 'report', { room: 'lobby', seq: message.seq, reason: 'rude' })).ok, true);
+      await sleep(2); // reports are ordered by time, in milliseconds
       assert.equal((await request(other.socket, 'report', { room: 'other', seq: elsewhere.seq })).ok, true);
 
       const all = (await call(relay.url, '/api/reports')).body.reports;
