@@ -76,6 +76,8 @@ export default fp(
     // at most `connectTimeout`, the cap again in connections without one.
     const unopened = new ConnectionCounter(config.maxConnectionsPerIp);
     const unopenedAddress = new WeakMap<object, string>();
+    // Sessions, by the address they are counted under until their Engine.IO connection closes.
+    const sessionAddress = new WeakMap<object, string>();
     // Loaded with Redis only, as the client is (plugins/redis.ts).
     const createAdapter = redis && (await import('@socket.io/redis-streams-adapter')).createAdapter;
     const io: ChatServer = new Server(app.server, {
@@ -134,13 +136,22 @@ export default fp(
     const shared: SharedContext = { io, presence, chat, metrics, log, requests: requests || undefined };
     const handlers = new Map(Object.entries(HANDLERS));
 
-    io.engine.on('connection', (conn: { request: IncomingMessage; close(): void; once(event: 'close', listener: () => void): void }) => {
+    // Per connection, the same listeners (given the connection or socket as
+    // `this`) rather than closures of each one's own: a relay holds tens of
+    // thousands of idle connections, and each closure kept its scope alive.
+    function connectionClosed(this: object) {
+      const unopenedAt = unopenedAddress.get(this);
+      if (unopenedAt !== undefined) unopened.remove(unopenedAt);
+      const sessionAt = sessionAddress.get(this);
+      if (sessionAt !== undefined) perAddress.remove(sessionAt);
+      unopenedAddress.delete(this);
+      sessionAddress.delete(this);
+    }
+    io.engine.on('connection', (conn: { request: IncomingMessage; close(): void; on(event: 'close', listener: () => void): void }) => {
       const address = addressOf(conn.request);
       if (!unopened.tryAdd(address)) return conn.close();
       unopenedAddress.set(conn, address);
-      conn.once('close', () => {
-        if (unopenedAddress.delete(conn)) unopened.remove(address);
-      });
+      conn.on('close', connectionClosed);
     });
 
     const identify = createIdentify(config);
@@ -171,9 +182,9 @@ export default fp(
         // Gone while its token was checked: counting it now would never be undone.
         if (socket.conn.readyState !== 'open') return next(new Error('closed'));
         if (!perAddress.tryAdd(address)) return refuse('too_many_connections');
-        // Counted until the underlying connection closes, which it does even
-        // when the client leaves before its session opens.
-        socket.conn.once('close', () => perAddress.remove(address));
+        // Counted until the underlying connection closes (connectionClosed),
+        // which it does even when the client leaves before its session opens.
+        sessionAddress.set(socket.conn, address);
         // Now counted as a session, no longer as an unopened connection.
         if (unopenedAddress.delete(socket.conn)) unopened.remove(address);
         socket.data.member = identity.member;
@@ -185,24 +196,33 @@ export default fp(
       }, next);
     });
 
+    const contexts = new WeakMap<ChatSocket, HandlerContext>();
+    function dispatch(this: ChatSocket, event: string, ...args: unknown[]) {
+      handlers.get(event)?.(contexts.get(this)!, args);
+    }
+    function disconnecting(this: ChatSocket, reason: string) {
+      const ctx = contexts.get(this)!;
+      const member = this.data.member;
+      // Socket.IO takes the socket out of its rooms itself; here the others
+      // only learn that it stopped typing and left.
+      clearTimeout(ctx.joinTimer);
+      for (const room of chatRooms(this)) {
+        stopTyping(ctx, room);
+        void presence.departed(room, member, this.id);
+      }
+      log.info({ socket: this.id, member: member.id, reason }, 'disconnected');
+    }
+
     io.on('connection', async (socket: ChatSocket) => {
       const member = socket.data.member;
       // Logged through the relay's logger with the fields a child logger would
       // add: a child per connection costs memory the whole connection long.
       log.info({ socket: socket.id, member: member.id, address: socket.data.address }, 'connected');
       const ctx = new HandlerContext(shared, socket);
+      contexts.set(socket, ctx);
       // One listener for every event, not one closure per event per connection.
-      socket.onAny((event: string, ...args: unknown[]) => handlers.get(event)?.(ctx, args));
-      socket.on('disconnecting', (reason) => {
-        // Socket.IO takes the socket out of its rooms itself; here the others
-        // only learn that it stopped typing and left.
-        clearTimeout(ctx.joinTimer);
-        for (const room of chatRooms(socket)) {
-          stopTyping(ctx, room);
-          void presence.departed(room, member, socket.id);
-        }
-        log.info({ socket: socket.id, member: member.id, reason }, 'disconnected');
-      });
+      socket.onAny(dispatch);
+      socket.on('disconnecting', disconnecting);
 
       // A connection that joins no room holds resources and does nothing:
       // close it. The join handler clears this at the first join.
