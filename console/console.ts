@@ -1,4 +1,4 @@
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Ban, Member, Message, RoomSettings } from '../protocol/index.js';
 import { Socket } from '../widget/socket.js';
@@ -106,6 +106,8 @@ export class LiveChatConsole extends LitElement {
 
   #socket?: Socket;
   #poll?: ReturnType<typeof setInterval>;
+  /** Whether the message list showed its newest before this update: it then follows the new ones. */
+  #atNewest = true;
 
   constructor() {
     super();
@@ -128,6 +130,21 @@ export class LiveChatConsole extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     void this.#restore();
+  }
+
+  // A moderator watching a busy room sees the newest message, as in a chat;
+  // one who scrolled up to read is left where they are.
+  override willUpdate(changed: PropertyValues<this>): void {
+    if (!changed.has('messages')) return;
+    const list = this.renderRoot.querySelector('ul.messages');
+    this.#atNewest = !list || list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+  }
+
+  override updated(changed: PropertyValues<this>): void {
+    if (changed.has('messages') && this.#atNewest) {
+      const list = this.renderRoot.querySelector('ul.messages');
+      list?.scrollTo({ top: list.scrollHeight });
+    }
   }
 
   override disconnectedCallback(): void {

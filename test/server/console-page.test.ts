@@ -232,6 +232,41 @@ test('the console: sign in, see a room live, delete, change settings a widget fo
   assert.deepEqual(problems, []);
 });
 
+test('the console: a busy room opens at its newest message and follows new ones, unless scrolled up', { skip }, async (t) => {
+  const relay = await startRelay(t, { adminApiKey: key });
+  const b = await browser(t);
+  const { page, problems } = await consolePage(b, relay, 1280);
+  await signIn(page);
+  const ann = await joined(t, relay.url, 'busy', { name: 'ann' });
+  for (let i = 1; i <= 40; i++) await request(ann.socket, 'send', { room: 'busy', text: `words ${i}`, clientMsgId: msgId() });
+  await openRoom(page, 'busy');
+  await shows(page, 'words 40');
+
+  // How far the message list is from its end (0: the newest is in view), and its scroll offset.
+  const list = () =>
+    page.evaluate(() => {
+      const ul = document.querySelector('live-chat-console')!.shadowRoot!.querySelector('ul.messages')!;
+      return { fromEnd: ul.scrollHeight - ul.scrollTop - ul.clientHeight, top: ul.scrollTop, scrolls: ul.scrollHeight > ul.clientHeight };
+    });
+  assert.ok((await list()).scrolls, 'forty messages overflow the list');
+  await page.waitForFunction(() => {
+    const ul = document.querySelector('live-chat-console')!.shadowRoot!.querySelector('ul.messages')!;
+    return ul.scrollHeight - ul.scrollTop - ul.clientHeight < 2;
+  }, { timeout: 5000 });
+
+  // At the end, a new message keeps the view at the end.
+  await request(ann.socket, 'send', { room: 'busy', text: 'words 41, live', clientMsgId: msgId() });
+  await shows(page, 'words 41, live');
+  assert.ok((await list()).fromEnd < 2, 'still at the newest');
+
+  // Scrolled up to read, a new message does not pull the view away.
+  await page.evaluate(() => document.querySelector('live-chat-console')!.shadowRoot!.querySelector('ul.messages')!.scrollTo({ top: 0 }));
+  await request(ann.socket, 'send', { room: 'busy', text: 'words 42, live', clientMsgId: msgId() });
+  await shows(page, 'words 42, live');
+  assert.equal((await list()).top, 0, 'left where the moderator scrolled');
+  assert.deepEqual(problems, []);
+});
+
 test('the console: a report shows with its reporter and reason, and resolved it leaves the open list', { skip }, async (t) => {
   const relay = await startRelay(t, { adminApiKey: key });
   const { page, problems } = await consolePage(await browser(t), relay);
