@@ -10,19 +10,15 @@ const CLUSTER_TIMEOUT_MS = 1000;
 /** The chat core's news as Socket.IO broadcasts, which reach every relay through the adapter. */
 export function socketBroadcaster(io: ChatServer, presence: Presence): Broadcaster {
   const together = coalesceWrites(io);
+  // A room's message news: what one turn tells its members goes out in one write each.
+  const toRoom = (room: string) => {
+    together(room);
+    return io.to(room);
+  };
   return {
-    message: (message) => {
-      together(message.room);
-      io.to(message.room).emit('message', message);
-    },
-    deleted: (room, seq) => {
-      together(room);
-      io.to(room).emit('deleted', { room, seq });
-    },
-    updated: (message) => {
-      together(message.room);
-      io.to(message.room).emit('updated', message);
-    },
+    message: (message) => toRoom(message.room).emit('message', message),
+    deleted: (room, seq) => toRoom(room).emit('deleted', { room, seq }),
+    updated: (message) => toRoom(message.room).emit('updated', message),
     async banned(room, memberId, event, addresses) {
       // Every tab of the member, on whichever relay it is connected to, through
       // broadcasts that need no answer (a relay that just died cannot stall a ban).
