@@ -206,6 +206,13 @@ interface Latency {
   delivered: number;
 }
 
+/** A figure as the tables print it: whole from 100 up, else two decimals. */
+const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(2));
+
+/** One line of a latency table: p50, p99 and max in ms, and how much was delivered. */
+const latencyRow = (label: string, l: Latency) =>
+  `| ${label} | ${fmt(l.p50)} | ${fmt(l.p99)} | ${fmt(l.max)} | ${(l.delivered * 100).toFixed(1)}% |`;
+
 /** The median of each figure over rounds; the least delivered. */
 const summarize = (runs: Latency[]): Latency => ({
   p50: median(runs.map((r) => r.p50)),
@@ -344,7 +351,6 @@ async function main(): Promise<void> {
   });
   rows.push(...scaleRows(scale.scale10k, scale.idle20k));
   const size = widgetSize();
-  const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(2));
   const lines = [
     `| metric (median of ${ROUNDS} rounds) | bare Socket.IO | live-chat | ratio | target | met |`,
     '|---|---:|---:|---:|---|---|',
@@ -364,8 +370,8 @@ async function main(): Promise<void> {
       '',
       '| webhook receiver (100 receivers, 20 msg/s) | p50 ms | p99 ms | max ms | delivered |',
       '|---|---:|---:|---:|---:|',
-      `| answering | ${fmt(webhook.live.p50)} | ${fmt(webhook.live.p99)} | ${fmt(webhook.live.max)} | ${(webhook.live.delivered * 100).toFixed(1)}% |`,
-      `| hanging (never answers) | ${fmt(webhook.dead.p50)} | ${fmt(webhook.dead.p99)} | ${fmt(webhook.dead.max)} | ${(webhook.dead.delivered * 100).toFixed(1)}% |`,
+      latencyRow('answering', webhook.live),
+      latencyRow('hanging (never answers)', webhook.dead),
       `| p99 change (target < 1 ms) | | ${delta >= 0 ? '+' : ''}${delta.toFixed(2)} ms | | ${delta < 1 ? 'met' : 'not met'} |`,
     );
   }
@@ -374,8 +380,8 @@ async function main(): Promise<void> {
       '',
       '| cross-relay (PostgreSQL + Redis, 100 receivers, 20 msg/s) | p50 ms | p99 ms | max ms | delivered |',
       '|---|---:|---:|---:|---:|',
-      `| one relay | ${fmt(cross.one.p50)} | ${fmt(cross.one.p99)} | ${fmt(cross.one.max)} | ${(cross.one.delivered * 100).toFixed(1)}% |`,
-      `| two relays (half the receivers on the other) | ${fmt(cross.two.p50)} | ${fmt(cross.two.p99)} | ${fmt(cross.two.max)} | ${(cross.two.delivered * 100).toFixed(1)}% |`,
+      latencyRow('one relay', cross.one),
+      latencyRow('two relays (half the receivers on the other)', cross.two),
     );
   }
   if (scale.three) lines.push('', ...threeLines(scale.three, ROUNDS));
