@@ -117,7 +117,7 @@ export default fp(
       // every broadcast in memory for its window. A client that reconnects
       // joins again with `since`, and the store answers what it missed.
     });
-    const presence = new Presence(io);
+    const presence = new Presence(io, Boolean(redis));
     // Per connection, so in this relay's memory (a connection lives on one relay).
     const perConnection = config.rateLimit && requestsPerConnection(config.rateLimit);
     const requests = perConnection && new RateLimiterMemory({ points: perConnection.points, duration: perConnection.windowMs / 1000 });

@@ -16,6 +16,13 @@ const MAX_BATCH_MS = 5000;
 /** How long to wait for the other relays' answer before counting this relay's sockets only. */
 const CLUSTER_TIMEOUT_MS = 1000;
 
+/** What presence reads of a socket, local or on another relay. */
+interface RoomSocket {
+  id: string;
+  rooms: Set<string>;
+  data: { member?: Member };
+}
+
 interface Batch {
   joined: Map<string, Member>;
   left: Map<string, Member>;
@@ -31,39 +38,61 @@ interface Batch {
 export class Presence {
   private readonly batches = new Map<string, Batch>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /**
+   * A lone relay's rooms: how many of a room's sockets belong to a member
+   * who has another socket there (a second tab). Its members are its
+   * sockets less these, so a join's count reads two numbers, not the room.
+   * Kept from the adapter's own join and leave events, so it cannot miss a
+   * way in or out.
+   */
+  private readonly extraTabs = new Map<string, number>();
   private closed = false;
 
-  constructor(private readonly io: ChatServer) {}
+  /**
+   * `clustered`: other relays share the rooms (the Redis adapter). A lone
+   * relay reads its own rooms directly: `fetchSockets` copies every socket of
+   * the room (its rooms too), and a join reads the whole room, so a crowd of
+   * 1,000 joining made half a million copies.
+   */
+  constructor(
+    private readonly io: ChatServer,
+    private readonly clustered: boolean,
+  ) {
+    if (clustered) return;
+    const { adapter } = io.of('/');
+    adapter.on('join-room', (room: string, id: string) => this.countTab(room, id, 1));
+    adapter.on('leave-room', (room: string, id: string) => this.countTab(room, id, -1));
+  }
 
   /** The members online in a room, everywhere (one entry per member). */
   async online(room: string): Promise<Map<string, Member>> {
-    let sockets: { data: { member?: Member } }[];
-    try {
-      sockets = await this.io.in(room).timeout(CLUSTER_TIMEOUT_MS).fetchSockets();
-    } catch {
-      // Another relay did not answer (it may have just died): count ours.
-      sockets = await this.io.local.in(room).fetchSockets();
-    }
     const members = new Map<string, Member>();
-    for (const { data } of sockets) if (data.member) members.set(data.member.id, data.member);
+    for (const { data } of await this.sockets(room)) if (data.member) members.set(data.member.id, data.member);
     return members;
   }
 
   /** Count and at most 100 members, as the join ack carries them. */
   async snapshot(room: string): Promise<{ count: number; members: Member[] }> {
-    const online = await this.online(room);
-    return { count: online.size, members: [...online.values()].slice(0, MEMBERS_IN_JOIN_ACK) };
+    if (this.clustered) {
+      const online = await this.online(room);
+      return { count: online.size, members: [...online.values()].slice(0, MEMBERS_IN_JOIN_ACK) };
+    }
+    // Read up to the first 100 members, not the whole room: a crowd of
+    // 1,000 joining at once read half a million sockets.
+    const namespace = this.io.of('/');
+    const ids = namespace.adapter.rooms.get(room) ?? new Set<string>();
+    const members = new Map<string, Member>();
+    for (const id of ids) {
+      if (members.size === MEMBERS_IN_JOIN_ACK) break;
+      const member = namespace.sockets.get(id)?.data.member;
+      if (member) members.set(member.id, member);
+    }
+    return { count: ids.size - (this.extraTabs.get(room) ?? 0), members: [...members.values()] };
   }
 
   /** Whether the member has a socket in the room other than `exceptSocket`, on any relay. */
   async present(room: string, memberId: string, exceptSocket?: string): Promise<boolean> {
-    let sockets: { id: string; rooms: Set<string> }[];
-    try {
-      sockets = await this.io.in(memberRoom(memberId)).timeout(CLUSTER_TIMEOUT_MS).fetchSockets();
-    } catch {
-      sockets = await this.io.local.in(memberRoom(memberId)).fetchSockets();
-    }
-    return sockets.some((s) => s.id !== exceptSocket && s.rooms.has(room));
+    return (await this.sockets(memberRoom(memberId))).some((s) => s.id !== exceptSocket && s.rooms.has(room));
   }
 
   /** A socket entered the room: announce its member unless they were already here. */
@@ -79,6 +108,37 @@ export class Presence {
     if (await this.present(room, member.id, socketId)) return;
     const batch = this.batch(room);
     if (!batch.joined.delete(member.id)) batch.left.set(member.id, member);
+  }
+
+  /** A socket joined (+1) or left (-1) a room: one tab more or fewer if its member has another there. */
+  private countTab(room: string, socketId: string, change: 1 | -1): void {
+    if (room === socketId || !isChatRoom(room)) return;
+    const { adapter, sockets } = this.io.of('/');
+    const member = sockets.get(socketId)?.data.member;
+    const inRoom = adapter.rooms.get(room);
+    const tabs = member && adapter.rooms.get(memberRoom(member.id));
+    if (!inRoom || !tabs || ![...tabs].some((id) => id !== socketId && inRoom.has(id))) return;
+    const extra = (this.extraTabs.get(room) ?? 0) + change;
+    if (extra > 0) this.extraTabs.set(room, extra);
+    else this.extraTabs.delete(room);
+  }
+
+  /** The sockets in a room, on every relay. */
+  private async sockets(room: string): Promise<RoomSocket[]> {
+    if (!this.clustered) return this.localSockets(room);
+    try {
+      return await this.io.in(room).timeout(CLUSTER_TIMEOUT_MS).fetchSockets();
+    } catch {
+      // Another relay did not answer (it may have just died): count ours.
+      return this.localSockets(room);
+    }
+  }
+
+  /** This relay's sockets in a room. */
+  private localSockets(room: string): RoomSocket[] {
+    const namespace = this.io.of('/');
+    const ids = namespace.adapter.rooms.get(room);
+    return ids ? [...ids].flatMap((id) => namespace.sockets.get(id) ?? []) : [];
   }
 
   /** Rooms with someone in them on this relay (for /metrics). */

@@ -113,6 +113,28 @@ test('join with since returns what was missed, with truncated when more than lim
   assert.equal(nothingNew.lastSeq, 12);
 });
 
+test("a join's count is of members, not tabs, however the tabs come and go", async (t) => {
+  const relay = await startRelay(t);
+  const alice = { name: 'alice', clientId: 'alice-browser' };
+  const count = async (name: string) => (await joined(t, relay.url, 'lobby', { name })).ack.count;
+  const tab1 = await joined(t, relay.url, 'lobby', alice);
+  const tab2 = await joined(t, relay.url, 'lobby', alice);
+  const tab3 = await joined(t, relay.url, 'lobby', alice);
+  assert.equal(tab3.ack.count, 1);
+  assert.equal(await count('bob'), 2);
+  tab1.socket.disconnect();
+  await sleep(50);
+  assert.equal(await count('carol'), 3);
+  await request(tab2.socket, 'leave', { room: 'lobby' });
+  assert.equal(await count('dave'), 4);
+  await request(tab2.socket, 'join', { room: 'lobby' });
+  await request(tab3.socket, 'leave', { room: 'lobby' });
+  await request(tab2.socket, 'leave', { room: 'lobby' });
+  // Alice's last tab left: bob, carol, dave and erin.
+  assert.equal(await count('erin'), 4);
+  assert.equal((await request(tab3.socket, 'join', { room: 'lobby' })).count, 5);
+});
+
 test('a guest with several tabs is one member, and leaves when the last tab does', async (t) => {
   const relay = await startRelay(t);
   const watcher = await joined(t, relay.url, 'lobby', { name: 'watcher' });
