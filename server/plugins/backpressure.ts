@@ -36,27 +36,27 @@ function taken(conn: Connection, queued: number): number {
 export default fp(
   async (app) => {
     const { io } = app.sockets;
-    // Each connection, with how much it had taken at the last check if it
-    // was over the limit then.
-    const connections = new Map<Connection, number | undefined>();
-    io.engine.on('connection', (conn: Connection) => {
-      connections.set(conn, undefined);
-      conn.once('close', () => connections.delete(conn));
-    });
+    // Typed protected there; Engine.IO adds a connection at its handshake and removes it when it closes.
+    const { clients } = io.engine as unknown as { clients: Record<string, Connection> };
+    // How much a connection had taken at the last check, if it was over the
+    // limit then. Engine.IO's own list of connections is walked each time,
+    // rather than a list of ours kept by a `close` listener on each one (a
+    // few hundred bytes per connection, on a relay that holds tens of thousands).
+    const wasOver = new WeakMap<Connection, number>();
 
     const timer = setInterval(() => {
-      for (const [conn, before] of connections) {
+      for (const conn of Object.values(clients)) {
         const bytes = queuedBytes(conn);
-        const over = bytes > MAX_QUEUED_BYTES;
-        const now = over ? taken(conn, bytes) : undefined;
+        const now = bytes > MAX_QUEUED_BYTES ? taken(conn, bytes) : undefined;
+        const before = wasOver.get(conn);
         // Over the limit at the last look too, and it has taken nothing since.
         const stalled = now !== undefined && before !== undefined && now <= before;
         if (!stalled && bytes <= HARD_MAX_QUEUED_BYTES) {
-          connections.set(conn, now);
+          if (now === undefined) wasOver.delete(conn);
+          else wasOver.set(conn, now);
           continue;
         }
         app.log.warn({ queuedBytes: bytes, address: conn.remoteAddress }, 'closed: slow consumer');
-        connections.delete(conn);
         const { transport } = conn as unknown as Internals;
         // Discard what waits, and cut the TCP connection rather than wait
         // for a WebSocket closing handshake the client will not read either.
