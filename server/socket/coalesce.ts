@@ -16,36 +16,44 @@ type Held = Internals & { flush(): void; readyState: string };
  * turn (everything sent to them meanwhile waits in that queue, in order),
  * and at its end (`process.nextTick`, once the current promise
  * continuations are done) each one's queue goes out with its TCP socket
- * corked: one write. Nothing waits longer than the turn that sent it. A
+ * corked (when it holds more than one packet): one write. Nothing waits longer than the turn that sent it. A
  * transport already busy with an earlier write is left alone, as are
  * long-polling members.
  *
  * Returns the function to call before broadcasting to a room.
  */
 export function coalesceWrites(io: ChatServer): (room: string) => void {
-  const held: { conn: Held; transport: Held['transport'] }[] = [];
+  // Two lists rather than an object per member: a room of 10,000 is 10,000 entries a message.
+  const conns: Held[] = [];
+  const transports: Held['transport'][] = [];
   const releaseAll = () => {
-    for (const { conn, transport } of held.splice(0)) {
+    for (let i = 0; i < conns.length; i++) {
+      const conn = conns[i]!;
+      const transport = transports[i]!;
       // Upgraded or closed meanwhile: that transport is no longer this connection's to write on.
       if (conn.transport !== transport || conn.readyState === 'closed') continue;
-      const tcp = transport.socket?._socket;
-      tcp?.cork();
       transport.writable = true;
+      // One packet is one write anyway: corking it would only cost.
+      const tcp = (conn.writeBuffer?.length ?? 0) > 1 ? transport.socket?._socket : undefined;
+      tcp?.cork();
       conn.flush();
       tcp?.uncork();
     }
+    conns.length = 0;
+    transports.length = 0;
   };
   const namespace = io.of('/');
   return (room) => {
     const ids = namespace.adapter.rooms.get(room);
     if (!ids) return;
-    if (held.length === 0) process.nextTick(releaseAll);
+    if (conns.length === 0) process.nextTick(releaseAll);
     for (const id of ids) {
       const conn = namespace.sockets.get(id)?.conn as unknown as Held | undefined;
       const transport = conn?.transport;
       if (transport?.name === 'websocket' && transport.writable) {
         transport.writable = false;
-        held.push({ conn: conn!, transport });
+        conns.push(conn!);
+        transports.push(transport);
       }
     }
   };
