@@ -15,10 +15,10 @@ type Held = Internals & { flush(): void; readyState: string };
  * the WebSocket members of the room are marked busy for the rest of the
  * turn (everything sent to them meanwhile waits in that queue, in order),
  * and at its end (`process.nextTick`, once the current promise
- * continuations are done) each one's queue goes out with its TCP socket
- * corked (when it holds more than one packet): one write. Nothing waits longer than the turn that sent it. A
- * transport already busy with an earlier write is left alone, as are
- * long-polling members.
+ * continuations are done) each one's queue goes out in one write, its TCP
+ * socket corked when it holds more than one packet. Nothing waits longer
+ * than the turn that sent it. A transport already busy with an earlier
+ * write is left alone, as are long-polling members.
  *
  * Returns the function to call before broadcasting to a room.
  */
