@@ -51,8 +51,7 @@ export class Presence {
   /**
    * `clustered`: other relays share the rooms (the Redis adapter). A lone
    * relay reads its own rooms directly: `fetchSockets` copies every socket of
-   * the room (its rooms too), and a join reads the whole room, so a crowd of
-   * 1,000 joining made half a million copies.
+   * the room, its rooms too.
    */
   constructor(
     private readonly io: ChatServer,
@@ -77,8 +76,8 @@ export class Presence {
       const online = await this.online(room);
       return { count: online.size, members: [...online.values()].slice(0, MEMBERS_IN_JOIN_ACK) };
     }
-    // Read up to the first 100 members, not the whole room: a crowd of
-    // 1,000 joining at once read half a million sockets.
+    // Up to the first 100 members, not the whole room: a crowd joining
+    // read it once per join, quadratic in the crowd.
     const namespace = this.io.of('/');
     const ids = namespace.adapter.rooms.get(room) ?? new Set<string>();
     const members = new Map<string, Member>();
