@@ -15,6 +15,7 @@ import { HandlerContext, type SharedContext, type SocketLayer } from '../socket/
 import { type Handler, requestsPerConnection } from '../socket/define-handler.js';
 import { deleteHandler } from '../socket/delete.js';
 import { editHandler } from '../socket/edit.js';
+import { forgetRequests } from '../socket/forget-request.js';
 import { addressResolver, ConnectionCounter, originAllowed } from '../socket/handshake.js';
 import { historyHandler } from '../socket/history.js';
 import { joinHandler } from '../socket/join.js';
@@ -196,6 +197,7 @@ export default fp(
       }, next);
     });
 
+    const forgetRequest = forgetRequests(io);
     const contexts = new WeakMap<ChatSocket, HandlerContext>();
     function dispatch(this: ChatSocket, event: string, ...args: unknown[]) {
       handlers.get(event)?.(contexts.get(this)!, args);
@@ -218,6 +220,7 @@ export default fp(
       // Logged through the relay's logger with the fields a child logger would
       // add: a child per connection costs memory the whole connection long.
       log.info({ socket: socket.id, member: member.id, address: socket.data.address }, 'connected');
+      forgetRequest(socket);
       const ctx = new HandlerContext(shared, socket);
       contexts.set(socket, ctx);
       // One listener for every event, not one closure per event per connection.

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { collect, connect, joined, msgId, next, request, sleep, startRelay } from './helpers.js';
 
 test('a message sent by one member reaches everyone in the room once, the sender included', async (t) => {
@@ -275,4 +277,29 @@ test('messages stored together reach each member over WebSocket in one write, in
   await sleep(50);
   assert.deepEqual(received.map((m) => m.text), ['burst 1', 'burst 2', 'burst 3', 'burst 4', 'burst 5']);
   assert.equal(writes, 1, 'one write for the five messages');
+});
+
+test('an open connection lets go of the HTTP request it was opened with, over WebSocket and long-polling', async (t) => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const relay = await startRelay(t);
+  const requests: WeakRef<object>[] = [];
+  relay.app.sockets.io.engine.on('connection', (conn: { request: object }) => requests.push(new WeakRef(conn.request)));
+  const alice = await joined(t, relay.url, 'lobby', { name: 'alice' });
+  const bob = await connect(t, relay.url, { name: 'bob' }, { transports: ['polling'] });
+  await request(bob, 'join', { room: 'lobby' });
+  await sleep(50);
+  gc();
+  assert.equal(requests.length, 2);
+  assert.deepEqual(
+    requests.map((ref) => ref.deref() === undefined),
+    [true, true],
+    'a request is still held',
+  );
+  // Both still talk, and bans by address still know where they came from.
+  const message = next(bob, 'message');
+  await request(alice.socket, 'send', { room: 'lobby', text: 'hi', clientMsgId: msgId() });
+  assert.equal((await message).text, 'hi');
+  const [socket] = await relay.app.sockets.io.in('lobby').fetchSockets();
+  assert.ok(socket!.data.address);
 });
