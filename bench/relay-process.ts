@@ -8,7 +8,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { root } from '../server/paths.js';
+import { sleep } from './stats.js';
 
 export type Kind = 'bare' | 'live-chat';
 
@@ -85,4 +87,23 @@ export function cpuMs(pid: number): number {
 /** The write system calls (write, writev, …) a process has made so far (/proc/<pid>/io). */
 export function writeCalls(pid: number): number {
   return Number(/syscw: (\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? NaN);
+}
+
+/**
+ * Waits until the relays use under 0.1 of a core for a whole second, at most
+ * `maxMs`; returns how long that took. So a measurement does not time what
+ * the one before left to do: after a join storm live-chat is still writing
+ * the storm's `presence` announcements to every member for a while (each
+ * batch goes to the whole room), and after the paced section both relays
+ * are still closing its 1,000 clients.
+ */
+export async function settled(pids: number[], maxMs = 180_000): Promise<number> {
+  const started = performance.now();
+  const cpu = () => pids.reduce((sum, pid) => sum + cpuMs(pid), 0);
+  while (performance.now() - started < maxMs) {
+    const before = cpu();
+    await sleep(1000);
+    if (cpu() - before < 100) break;
+  }
+  return performance.now() - started;
 }

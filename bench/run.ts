@@ -30,7 +30,7 @@ import { BLOCKED_ENTRIES, blockedWordCost } from './blocked-words.js';
 import { type Row, svg } from './chart.js';
 import { connected, joined } from './clients.js';
 import { clusterEnv } from './cluster-env.js';
-import { cpuMs, writeCalls, type Kind, type Relay, rssKb, start } from './relay-process.js';
+import { cpuMs, writeCalls, type Kind, type Relay, rssKb, settled, start } from './relay-process.js';
 import { idle20k, type IdleRun, scale10k, type ScaleRun, scaleRows, three, threeLines, type ThreeRun } from './scale.js';
 import { median, quantileOfSorted, sleep } from './stats.js';
 import { type Receiver, webhookReceiver } from './webhook-receiver.js';
@@ -297,7 +297,10 @@ async function main(): Promise<void> {
           record(`paced p99 ms (${receivers} receivers)`, kind, latency.p99);
           record(`paced max ms (${receivers} receivers)`, kind, latency.max);
         }
-        if (runs('storm')) record('join storm ms (1,000 clients, 50 messages history)', kind, await joinStorm(relay.url));
+        if (runs('storm')) {
+          await settled([relay.pid], 10_000);
+          record('join storm ms (1,000 clients, 50 messages history)', kind, await joinStorm(relay.url));
+        }
       } finally {
         await relay.stop();
       }

@@ -23,7 +23,7 @@ import { root } from '../server/paths.js';
 import type { Row } from './chart.js';
 import { joined } from './clients.js';
 import { clusterEnv } from './cluster-env.js';
-import { cpuMs, type Kind, type Relay, rssKb, start } from './relay-process.js';
+import { cpuMs, type Kind, type Relay, rssKb, settled, start } from './relay-process.js';
 import { median, quantileOfSorted, sleep } from './stats.js';
 
 const progress = (line: string) => process.stderr.write(`${line}\n`);
@@ -158,24 +158,6 @@ async function window(sender: Socket, room: string, groups: Group[], relayPids: 
     ackP50: median(acks),
     ackMax: Math.max(...acks),
   };
-}
-
-/**
- * Waits until the relays use under 0.1 of a core for a whole second, at most
- * `maxMs`; returns how long that took. After a join storm live-chat is still
- * writing the storm's `presence` announcements to every member for a while
- * (each batch goes to the whole room); a window started then would time that
- * backlog, not the messages.
- */
-async function settled(pids: number[], maxMs = 180_000): Promise<number> {
-  const started = performance.now();
-  const cpu = () => pids.reduce((sum, pid) => sum + cpuMs(pid), 0);
-  while (performance.now() - started < maxMs) {
-    const before = cpu();
-    await sleep(1000);
-    if (cpu() - before < 100) break;
-  }
-  return performance.now() - started;
 }
 
 const SCALE_RECEIVERS = Number(process.env.BENCH_SCALE_RECEIVERS ?? 10_000);
