@@ -23,6 +23,10 @@ interface RoomSocket {
   data: { member?: Member };
 }
 
+/** Whether a socket is a member's other tab in `room`: not `exceptSocket`, and in the room. */
+const anotherTabIn = (room: string, exceptSocket?: string) => (socket: RoomSocket) =>
+  socket.id !== exceptSocket && socket.rooms.has(room);
+
 interface Batch {
   joined: Map<string, Member>;
   left: Map<string, Member>;
@@ -78,20 +82,18 @@ export class Presence {
     }
     // Up to the first 100 members, not the whole room: a crowd joining
     // read it once per join, quadratic in the crowd.
-    const namespace = this.io.of('/');
-    const ids = namespace.adapter.rooms.get(room) ?? new Set<string>();
     const members = new Map<string, Member>();
-    for (const id of ids) {
+    for (const { data } of this.localSockets(room)) {
       if (members.size === MEMBERS_IN_JOIN_ACK) break;
-      const member = namespace.sockets.get(id)?.data.member;
-      if (member) members.set(member.id, member);
+      if (data.member) members.set(data.member.id, data.member);
     }
-    return { count: ids.size - (this.extraTabs.get(room) ?? 0), members: [...members.values()] };
+    const sockets = this.io.of('/').adapter.rooms.get(room)?.size ?? 0;
+    return { count: sockets - (this.extraTabs.get(room) ?? 0), members: [...members.values()] };
   }
 
   /** Whether the member has a socket in the room other than `exceptSocket`, on any relay. */
   async present(room: string, memberId: string, exceptSocket?: string): Promise<boolean> {
-    return (await this.sockets(memberRoom(memberId))).some((s) => s.id !== exceptSocket && s.rooms.has(room));
+    return (await this.sockets(memberRoom(memberId))).some(anotherTabIn(room, exceptSocket));
   }
 
   /** A socket entered the room: announce its member unless they were already here. */
@@ -112,11 +114,8 @@ export class Presence {
   /** A socket joined (+1) or left (-1) a room: one tab more or fewer if its member has another there. */
   private countTab(room: string, socketId: string, change: 1 | -1): void {
     if (room === socketId || !isChatRoom(room)) return;
-    const { adapter, sockets } = this.io.of('/');
-    const member = sockets.get(socketId)?.data.member;
-    const inRoom = adapter.rooms.get(room);
-    const tabs = member && adapter.rooms.get(memberRoom(member.id));
-    if (!inRoom || !tabs || ![...tabs].some((id) => id !== socketId && inRoom.has(id))) return;
+    const member = this.io.of('/').sockets.get(socketId)?.data.member;
+    if (!member || ![...this.localSockets(memberRoom(member.id))].some(anotherTabIn(room, socketId))) return;
     const extra = (this.extraTabs.get(room) ?? 0) + change;
     if (extra > 0) this.extraTabs.set(room, extra);
     else this.extraTabs.delete(room);
@@ -124,20 +123,22 @@ export class Presence {
 
   /** The sockets in a room, on every relay. */
   private async sockets(room: string): Promise<RoomSocket[]> {
-    if (!this.clustered) return this.localSockets(room);
+    if (!this.clustered) return [...this.localSockets(room)];
     try {
       return await this.io.in(room).timeout(CLUSTER_TIMEOUT_MS).fetchSockets();
     } catch {
       // Another relay did not answer (it may have just died): count ours.
-      return this.localSockets(room);
+      return [...this.localSockets(room)];
     }
   }
 
-  /** This relay's sockets in a room. */
-  private localSockets(room: string): RoomSocket[] {
+  /** This relay's sockets in a room, one at a time (a join's snapshot stops at 100). */
+  private *localSockets(room: string): Generator<RoomSocket> {
     const namespace = this.io.of('/');
-    const ids = namespace.adapter.rooms.get(room);
-    return ids ? [...ids].flatMap((id) => namespace.sockets.get(id) ?? []) : [];
+    for (const id of namespace.adapter.rooms.get(room) ?? []) {
+      const socket = namespace.sockets.get(id);
+      if (socket) yield socket;
+    }
   }
 
   /** Rooms with someone in them on this relay (for /metrics). */
