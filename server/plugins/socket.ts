@@ -20,6 +20,7 @@ import { addressResolver, ConnectionCounter, originAllowed } from '../socket/han
 import { historyHandler } from '../socket/history.js';
 import { joinHandler } from '../socket/join.js';
 import { leaveHandler } from '../socket/leave.js';
+import { oneWriteFrames } from '../socket/one-write-frames.js';
 import { Presence } from '../socket/presence.js';
 import { reactHandler } from '../socket/react.js';
 import { reportHandler } from '../socket/report.js';
@@ -118,6 +119,8 @@ export default fp(
       // every broadcast in memory for its window. A client that reconnects
       // joins again with `since`, and the store answers what it missed.
     });
+    // Each broadcast as one buffer per member (see the module).
+    oneWriteFrames(io);
     const presence = new Presence(io, Boolean(redis));
     // Per connection, so in this relay's memory (a connection lives on one relay).
     const perConnection = config.rateLimit && requestsPerConnection(config.rateLimit);

@@ -279,6 +279,30 @@ test('messages stored together reach each member over WebSocket in one write, in
   assert.equal(writes, 1, 'one write for the five messages');
 });
 
+test('a message reaches a member as one buffer in one write, not a frame header and its text in two', async (t) => {
+  const relay = await startRelay(t);
+  const sender = await joined(t, relay.url, 'single', { name: 'sender' });
+  const reader = await joined(t, relay.url, 'single', { name: 'reader' });
+  await next(reader.socket, 'presence');
+  const conn = relay.app.sockets.io.of('/').sockets.get(reader.socket.id!)!.conn as unknown as {
+    transport: { socket: { _socket: { _handle: Record<string, unknown> } } };
+  };
+  const handle = conn.transport.socket._socket._handle;
+  const calls: string[] = [];
+  for (const name of ['writev', 'writeBuffer', 'writeUtf8String', 'writeLatin1String']) {
+    const write = handle[name] as (...args: unknown[]) => unknown;
+    handle[name] = function (this: unknown, ...args: unknown[]) {
+      calls.push(name);
+      return write.apply(this, args);
+    };
+  }
+  const arrived = next(reader.socket, 'message');
+  await request(sender.socket, 'send', { room: 'single', text: 'x'.repeat(300), clientMsgId: msgId() });
+  assert.equal((await arrived).text, 'x'.repeat(300));
+  await sleep(20);
+  assert.deepEqual(calls, ['writeBuffer']);
+});
+
 test('an open connection lets go of the HTTP request it was opened with, over WebSocket and long-polling', async (t) => {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
