@@ -38,22 +38,26 @@ export default fp(
     const { io } = app.sockets;
     // Typed protected there; Engine.IO adds a connection at its handshake and removes it when it closes.
     const { clients } = io.engine as unknown as { clients: Record<string, Connection> };
-    // How much a connection had taken at the last check, if it was over the
-    // limit then. Engine.IO's own list of connections is walked each time,
-    // rather than a list of ours kept by a `close` listener on each one (a
-    // few hundred bytes per connection, on a relay that holds tens of thousands).
-    const wasOver = new WeakMap<Connection, number>();
+    // How much each connection over the limit at the last check had taken
+    // then; made anew at each check, so a connection under the limit (nearly
+    // all of them) costs the walk no lookup, and a closed one is forgotten.
+    // Engine.IO's own list of connections is walked, rather than a list of
+    // ours kept by a `close` listener on each one (a few hundred bytes per
+    // connection, on a relay that holds tens of thousands).
+    let wasOver = new Map<Connection, number>();
 
     const timer = setInterval(() => {
-      for (const conn of Object.values(clients)) {
+      const over = new Map<Connection, number>();
+      for (const id in clients) {
+        const conn = clients[id]!;
         const bytes = queuedBytes(conn);
-        const now = bytes > MAX_QUEUED_BYTES ? taken(conn, bytes) : undefined;
+        if (bytes <= MAX_QUEUED_BYTES) continue;
+        const now = taken(conn, bytes);
         const before = wasOver.get(conn);
         // Over the limit at the last look too, and it has taken nothing since.
-        const stalled = now !== undefined && before !== undefined && now <= before;
+        const stalled = before !== undefined && now <= before;
         if (!stalled && bytes <= HARD_MAX_QUEUED_BYTES) {
-          if (now === undefined) wasOver.delete(conn);
-          else wasOver.set(conn, now);
+          over.set(conn, now);
           continue;
         }
         app.log.warn({ queuedBytes: bytes, address: conn.remoteAddress }, 'closed: slow consumer');
@@ -63,6 +67,7 @@ export default fp(
         conn.close(true);
         if (transport.name === 'websocket') transport.socket?.terminate?.();
       }
+      wasOver = over;
     }, CHECK_EVERY_MS);
     timer.unref();
     app.addHook('preClose', async () => clearInterval(timer));
