@@ -20,10 +20,12 @@ export interface Relay {
   stop(): Promise<void>;
 }
 
-export async function start(kind: Kind, env: Record<string, string> = {}): Promise<Relay> {
+/** `nodeArgs`: Node's own options for the relay's process (V8's, say). */
+export async function start(kind: Kind, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Relay> {
   const dir = mkdtempSync(join(tmpdir(), 'live-chat-bench-'));
   const profile = process.env.BENCH_PROFILE;
   const args = [
+    ...nodeArgs,
     ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${join(profile, kind)}`] : []),
     ...(kind === 'bare' ? ['--import', 'tsx', join(root, 'bench/bare-relay.ts')] : [join(root, 'dist/server/main.js')]),
   ];
