@@ -295,10 +295,11 @@ async function main(): Promise<void> {
   const wordsFile = blockedWordsFile(folder);
   const receiver = await webhookReceiver('live');
   const env = (kind: Kind) => (kind === 'live-chat' ? v2Env(wordsFile, receiver) : {});
+  // Alternate who goes first, so neither always runs on a warmer machine.
+  const inTurn = (round: number) => (round % 2 ? [...kinds].reverse() : kinds);
 
   for (let round = 0; round < ROUNDS; round++) {
-    // Alternate who goes first, so neither always runs on a warmer machine.
-    for (const kind of round % 2 ? [...kinds].reverse() : kinds) {
+    for (const kind of inTurn(round)) {
       const relay = await start(kind, env(kind));
       try {
         if (runs('fanout')) {
@@ -323,7 +324,7 @@ async function main(): Promise<void> {
     }
   }
   for (let round = 0; round < (runs('memory') ? ROUNDS : 0); round++) {
-    for (const kind of round % 2 ? [...kinds].reverse() : kinds) {
+    for (const kind of inTurn(round)) {
       const relay = await start(kind, env(kind), MEMORY_NODE_ARGS);
       try {
         record('idle memory KB per joined connection (5,000, rooms of 50)', kind, await idleMemory(relay));
