@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Member, Message } from '../../protocol/index.js';
-import { attachReactions, replyPreview } from './shape.js';
+import { attachReactions, mentionsSeq, replyPreview, withoutDeletedText } from './shape.js';
 import { moderationStore, MODERATION_MIGRATION } from './postgres-moderation.js';
 import { inTransaction } from './postgres-transaction.js';
 import {
@@ -140,6 +140,18 @@ const toWebhook = (row: WebhookRow): ClaimedWebhook => ({
   ts: Number(row.ts),
   attempts: row.attempts,
 });
+
+/** Takes a message's text out of its room's events still queued, in the deletion's transaction. */
+async function scrubQueued(db: Queryable, room: string, seq: number): Promise<void> {
+  const { rows } = await db.query<{ id: string; body: string }>('SELECT id, body FROM webhook_events WHERE room = $1 AND body LIKE $2', [
+    room,
+    mentionsSeq(seq),
+  ]);
+  for (const { id, body } of rows) {
+    const scrubbed = withoutDeletedText(body, seq);
+    if (scrubbed !== undefined) await db.query('UPDATE webhook_events SET body = $1 WHERE id = $2', [scrubbed, id]);
+  }
+}
 
 /**
  * Queues an event in the transaction under way. The room's row is upserted
@@ -423,6 +435,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
         );
         await client.query('DELETE FROM reactions WHERE room = $1 AND seq = $2', [room, seq]);
         await client.query('UPDATE rooms SET messages = GREATEST(messages - 1, 0) WHERE room = $1', [room]);
+        await scrubQueued(client, room, seq);
         return told(client, room, seq, outbox);
       }),
     edit: (room, seq, text, editedAt, outbox) =>

@@ -36,3 +36,32 @@ export function attachReactions(messages: Message[], rows: { seq: number; emoji:
   }
   return messages;
 }
+
+/**
+ * A queued webhook's body with a deleted message's text taken out, or
+ * undefined when it carries none of it: the message itself (an event of its
+ * creation or an edit), a reply's quote of it, a report's copy. PROTOCOL v3:
+ * a deleted message's text never leaves the relay after the deletion, and a
+ * receiver that was down holds events queued before it. Re-serialised from
+ * the parsed body, so its bytes change only where the text was.
+ */
+export function withoutDeletedText(body: string, seq: number): string | undefined {
+  const event = JSON.parse(body) as { data?: Record<string, any> };
+  let changed = false;
+  const blank = (message: Record<string, any> | undefined) => {
+    if (message?.seq === seq && typeof message.text === 'string' && message.text !== '') {
+      message.text = '';
+      changed = true;
+    }
+    if (message?.replyTo?.seq === seq && message.replyTo.text !== '') {
+      message.replyTo.text = '';
+      changed = true;
+    }
+  };
+  blank(event.data);
+  blank(event.data?.message);
+  return changed ? JSON.stringify(event) : undefined;
+}
+
+/** A LIKE pattern that every body mentioning the message `seq` matches (and some others: a first sieve). */
+export const mentionsSeq = (seq: number) => `%"seq":${seq}%`;

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { Member, Message } from '../../protocol/index.js';
-import { attachReactions, replyPreview } from './shape.js';
+import { attachReactions, mentionsSeq, replyPreview, withoutDeletedText } from './shape.js';
 import { moderationStore } from './sqlite-moderation.js';
 import {
   StorageError,
@@ -340,6 +340,17 @@ export function openSqliteStore(url: string): Store {
     wakeRoom.run(event.room, event.ts);
   };
   const enqueueWebhooks = db.transaction((events: QueuedWebhook[]) => events.forEach(queue));
+  const queuedMentioning = db.prepare<[string, string], { id: number; body: string }>(
+    'SELECT id, body FROM webhook_events WHERE room = ? AND body LIKE ?',
+  );
+  const setWebhookBody = db.prepare<[string, number]>('UPDATE webhook_events SET body = ? WHERE id = ?');
+  /** Takes a message's text out of its room's events still queued, in the deletion's transaction. */
+  const scrubQueued = (room: string, seq: number) => {
+    for (const { id, body } of queuedMentioning.all(room, mentionsSeq(seq))) {
+      const scrubbed = withoutDeletedText(body, seq);
+      if (scrubbed !== undefined) setWebhookBody.run(scrubbed, id);
+    }
+  };
   const claimWebhooks = db.transaction((relay: string, now: number, leaseMs: number, limit: number, perRoom: number) => {
     const claimed: ClaimedWebhook[] = [];
     for (const { room } of claimRooms.all({ relay, until: now + leaseMs, now, limit })) {
@@ -416,6 +427,7 @@ export function openSqliteStore(url: string): Store {
     blank.run(nextRev.get(room)!.rev, room, seq);
     uncount.run(room);
     removeReactions.run(room, seq);
+    scrubQueued(room, seq);
     return told(room, seq, outbox);
   });
   const edit = db.transaction((room: string, seq: number, text: string, editedAt: number, outbox?: Outbox) => {

@@ -9,7 +9,7 @@ import { Webhook } from 'standardwebhooks';
 import { webhookDefaults, type Config, type WebhookConfig } from '../../server/config.js';
 import { spawnRelay, waitFor } from './cluster-helpers.js';
 import { freePort, joined, msgId, request, startRelay, tempDir } from './helpers.js';
-import { freshPostgres, freshStreamName, redisUrl, skipWithoutBoth } from './services.js';
+import { freshPostgres, freshStreamName, redisUrl, skipWithoutBoth, skipWithoutPostgres } from './services.js';
 
 /** One request the receiver got. */
 interface Hit {
@@ -231,6 +231,41 @@ for (const [kind, receiverUrl] of [
     assert.ok(elapsed < 5000, `50 sends acknowledged in ${elapsed} ms`);
     assert.equal(await metric(relay.url, 'live_chat_webhook_queue_depth'), 50, 'all still queued');
     assert.equal(await metric(relay.url, 'live_chat_webhook_delivered_total'), 0);
+  });
+}
+
+for (const [backend, databaseUrl] of [
+  ['SQLite', async () => undefined],
+  ['PostgreSQL', async (t: TestContext) => freshPostgres(t)],
+] as const) {
+  test(`a deletion blanks the text in events still queued before it, quotes included (${backend})`, { skip: backend === 'PostgreSQL' && skipWithoutPostgres }, async (t) => {
+    // The receiver is down while the message is sent, quoted, edited and deleted.
+    let up = false;
+    const receiver = await startReceiver(t, () => (up ? 200 : 503));
+    const url = await databaseUrl(t);
+    const relay = await startRelay(t, {
+      webhook: webhook(receiver.url, newSecret(), { retryDelaysMs: [50] }),
+      ...(url ? { databaseUrl: url } : {}),
+    });
+    const ann = await joined(t, relay.url, 'scrub', { name: 'ann', clientId: 'ann-client-1' });
+    const bob = await joined(t, relay.url, 'scrub', { name: 'bob', clientId: 'bob-client-1' });
+    await request(ann.socket, 'send', { room: 'scrub', text: 'my card is 4242 secret', clientMsgId: msgId() });
+    await request(bob.socket, 'send', { room: 'scrub', text: 'you should not post that', clientMsgId: msgId(), replyTo: 1 });
+    await request(ann.socket, 'edit', { room: 'scrub', seq: 1, text: 'my card is 4242 secret!' });
+    await request(bob.socket, 'send', { room: 'scrub', text: 'unrelated', clientMsgId: msgId() });
+    await waitFor(() => receiver.hits.length >= 1, 'a first attempt failed');
+    assert.ok((await request(ann.socket, 'delete', { room: 'scrub', seq: 1 })).ok);
+    up = true;
+    await waitFor(() => receiver.delivered().length === 5, 'five events delivered', 10_000);
+    const delivered = receiver.delivered();
+    assert.deepEqual(delivered.map((h) => [h.event.type, h.event.data.seq]), [
+      ['message.created', 1], ['message.created', 2], ['message.updated', 1], ['message.created', 3], ['message.deleted', 1],
+    ]);
+    for (const hit of delivered) assert.doesNotMatch(hit.body, /secret/, `${hit.event.type} ${hit.event.data.seq} carries the deleted text`);
+    assert.equal(delivered[0]!.event.data.text, '');
+    assert.equal(delivered[1]!.event.data.replyTo.text, '');
+    assert.equal(delivered[1]!.event.data.text, 'you should not post that');
+    assert.equal(delivered[3]!.event.data.text, 'unrelated');
   });
 }
 
