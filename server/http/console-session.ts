@@ -17,6 +17,8 @@ export interface Session {
   id: string;
   exp: number;
   name?: string;
+  /** A socket ticket's own id, by which it is used once. */
+  ticket?: string;
 }
 
 /**
@@ -27,6 +29,8 @@ export interface Session {
 export interface Revocations {
   revoke(id: string, until: number): Promise<void>;
   revoked(id: string): Promise<boolean>;
+  /** Marks `id` used until `until`: true the first time, false ever after (on every relay, with Redis). */
+  useOnce(id: string, until: number): Promise<boolean>;
 }
 
 export class MemoryRevocations implements Revocations {
@@ -42,6 +46,12 @@ export class MemoryRevocations implements Revocations {
   async revoked(id: string): Promise<boolean> {
     const until = this.ids.get(id);
     return until !== undefined && until > Date.now();
+  }
+
+  async useOnce(id: string, until: number): Promise<boolean> {
+    if (await this.revoked(id)) return false;
+    await this.revoke(id, until);
+    return true;
   }
 }
 
@@ -80,19 +90,22 @@ export class ConsoleSessions {
 
   /**
    * A ticket for the console's Socket.IO connection (handshake `auth: {
-   * console }`): good for TICKET_MS, and only while its session is. The
-   * page fetches it with its cookie, same origin; another site can neither
-   * send that request with the cookie nor read the answer.
+   * console }`): good for one connection within TICKET_MS, and only while
+   * its session is. The page fetches it with its cookie, same origin;
+   * another site can neither send that request with the cookie nor read the
+   * answer, and a copy of a used ticket opens nothing.
    */
   ticket(session: Session, now = Date.now()): string {
-    return seal(this.ticketKey, { ...session, exp: Math.min(session.exp, now + TICKET_MS) });
+    return seal(this.ticketKey, { ...session, exp: Math.min(session.exp, now + TICKET_MS), ticket: randomBytes(16).toString('base64url') });
   }
 
-  /** The session behind a socket ticket, when the ticket is good and the session not signed out. */
+  /** The session behind a socket ticket, when the ticket is good, not used before, and the session not signed out. */
   async verifyTicket(ticket: unknown): Promise<Session | undefined> {
     const session = open(this.ticketKey, typeof ticket === 'string' ? ticket : undefined);
-    if (!session || (await this.revocations.revoked(session.id))) return undefined;
-    return session;
+    if (!session?.ticket || (await this.revocations.revoked(session.id))) return undefined;
+    if (!(await this.revocations.useOnce(`ticket:${session.ticket}`, session.exp))) return undefined;
+    const { ticket: _used, ...rest } = session;
+    return rest;
   }
 
   /** Signs a session out everywhere (until it would have expired). */
@@ -100,10 +113,19 @@ export class ConsoleSessions {
     return this.revocations.revoke(session.id, session.exp);
   }
 
-  /** The session of a request's cookie, if valid. */
-  fromRequest(request: { headers: { cookie?: string } }): Promise<Session | undefined> {
+  /**
+   * The session of a request's cookie, if valid. Every cookie of the name
+   * is tried, not only the first: another page of the host can plant one
+   * on a narrower path, which the browser sends first, and taking only that
+   * one locked the console out.
+   */
+  async fromRequest(request: { headers: { cookie?: string } }): Promise<Session | undefined> {
     const cookies = parseCookies(request.headers.cookie);
-    return this.verify(cookies[SECURE_COOKIE] ?? cookies[COOKIE]);
+    for (const token of [...(cookies.get(SECURE_COOKIE) ?? []), ...(cookies.get(COOKIE) ?? [])].slice(0, MAX_COOKIES_TRIED)) {
+      const session = await this.verify(token);
+      if (session) return session;
+    }
+    return undefined;
   }
 
 }
@@ -162,12 +184,20 @@ export function clearedCookie(request: FastifyRequest): string {
 /** The relay's own origin as the browser sees it (scheme and host, through TRUST_PROXY). */
 export const ownOrigin = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
 
-function parseCookies(header: string | undefined): Record<string, string> {
-  const cookies: Record<string, string> = {};
+/** Session cookies tried per request: a few planted ones cannot make each request check many. */
+const MAX_COOKIES_TRIED = 4;
+
+/** Each cookie's values, in the order the browser sent them (a name may come more than once, one per path). */
+function parseCookies(header: string | undefined): Map<string, string[]> {
+  const cookies = new Map<string, string[]>();
   if (!header) return cookies;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0) cookies[part.slice(0, eq).trim()] ??= part.slice(eq + 1).trim();
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).trim();
+    const values = cookies.get(name) ?? [];
+    values.push(part.slice(eq + 1).trim());
+    cookies.set(name, values);
   }
   return cookies;
 }

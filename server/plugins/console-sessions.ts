@@ -32,6 +32,15 @@ export class RedisRevocations implements Revocations {
       return true;
     }
   }
+
+  async useOnce(id: string, until: number): Promise<boolean> {
+    try {
+      // SET NX: of two relays given one ticket at once, only one sets it.
+      return (await this.redis.set(`${this.prefix}${id}`, '1', { PXAT: until, NX: true })) === 'OK';
+    } catch {
+      return false;
+    }
+  }
 }
 
 /** The console's sessions, keyed from ADMIN_API_KEY; their revocation list in Redis when REDIS_URL is set. */

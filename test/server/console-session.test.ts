@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { connect, joined, msgId, next, request, startRelay, tempDir } from './helpers.js';
+import { freshStreamName, redisUrl, skipWithoutRedis } from './services.js';
 
 /** The console's page and session: sign-in, the cookie, CSRF, several relays, sign-out, the socket ticket. */
 
@@ -143,4 +144,32 @@ test('with several relays a session works on any of them; signing out ends it an
   assert.equal((await fetch(`${a.url}/api/rooms`, { headers: { cookie } })).status, 401);
   assert.equal(console_.connected, false, 'its connection closed');
   await assert.rejects(connect(t, a.url, { console: ticket } as never), /unauthorized/, 'its tickets die with it');
+});
+
+for (const shared of ['one relay', 'two relays sharing Redis'] as const) {
+  test(`a socket ticket opens one connection, once (${shared})`, { skip: shared !== 'one relay' && skipWithoutRedis }, async (t) => {
+    const redis = shared === 'one relay' ? {} : { redisUrl: redisUrl!, redisPrefix: freshStreamName() };
+    const a = await startRelay(t, { adminApiKey: key, ...redis });
+    const b = shared === 'one relay' ? a : await startRelay(t, { adminApiKey: key, ...redis }, tempDir(t));
+    const cookie = pair((await signIn(a.url)).cookie);
+    const { ticket } = (await (await fetch(`${a.url}/console/ticket`, { method: 'POST', headers: { cookie, origin: a.url } })).json()) as { ticket: string };
+    const first = await connect(t, a.url, { console: ticket } as never);
+    assert.ok((await request(first, 'join', { room: 'lobby' })).ok);
+    // Within its minute, a copy of the ticket opens nothing more, on this relay or another.
+    await assert.rejects(connect(t, b.url, { console: ticket } as never), /unauthorized/);
+    await assert.rejects(connect(t, a.url, { console: ticket } as never), /unauthorized/);
+    // A new ticket of the same session does.
+    const again = (await (await fetch(`${b.url}/console/ticket`, { method: 'POST', headers: { cookie, origin: b.url } })).json()) as { ticket: string };
+    assert.ok((await request(await connect(t, b.url, { console: again.ticket } as never), 'join', { room: 'lobby' })).ok);
+  });
+}
+
+test('with two console cookies (one planted by another page of the host, on a narrower path) the one that holds is used', async (t) => {
+  const relay = await startRelay(t, { adminApiKey: key });
+  const cookie = pair((await signIn(relay.url)).cookie);
+  // Browsers send the cookie of the longer path first: the planted junk comes before the real one.
+  const both = `live-chat-console=junk.junk; ${cookie}`;
+  assert.equal((await fetch(`${relay.url}/api/rooms`, { headers: { cookie: both } })).status, 200);
+  assert.equal((await fetch(`${relay.url}/console/session`, { headers: { cookie: both } })).status, 200);
+  assert.equal((await fetch(`${relay.url}/api/rooms`, { headers: { cookie: 'live-chat-console=junk.junk' } })).status, 401);
 });
