@@ -344,6 +344,15 @@ export const styles = css`
   .guest {
     font-style: italic;
   }
+  [part='guest'] {
+    margin-inline-start: 4px;
+    padding: 0 4px;
+    border: 1px solid var(--_border);
+    border-radius: 4px;
+    font-size: 0.75em;
+    font-style: normal;
+    color: var(--_muted);
+  }
   .readers {
     color: var(--_muted);
   }

@@ -75,6 +75,7 @@ const PHONE = '(max-width: 480px)';
  * @csspart author - A message's author name.
  * @csspart verified - The badge of a verified (signed-in) author, drawn by the widget.
  * @csspart moderator - The badge of a moderator.
+ * @csspart guest - The "guest" tag after a guest's name (not signed in: the name is theirs to choose).
  * @csspart time - A message's time.
  * @csspart text - A message's text.
  * @csspart edited - The "(edited)" marker.
@@ -741,12 +742,20 @@ export class LiveChat extends LitElement {
     </ul>`;
   }
 
-  /** A name, with the badges only the widget draws (never from text): verified, moderator; guests in italics. */
+  /**
+   * A name, with the badges only the widget draws from the relay's
+   * `verified` and `role` (never from text): verified, moderator. A guest's
+   * name is in italics and tagged "guest" (unless the relay named them
+   * `guest-XXXX`, which says it already), so that even a perfect look-alike
+   * of a verified name never looks like one.
+   */
   #renderAuthor(member: Member) {
     const t = this.#t;
     return html`<bdi part="author" class=${member.verified ? '' : 'guest'}>${member.name}</bdi>${member.verified
         ? html`<span part="verified" role="img" aria-label=${t.verified} title=${t.verified}>✓</span>`
-        : nothing}${member.role === 'moderator'
+        : AUTO_NAME.test(member.name)
+          ? nothing
+          : html`<span part="guest">${t.guest}</span>`}${member.role === 'moderator'
         ? html`<span part="moderator" role="img" aria-label=${t.moderator} title=${t.moderator}>★</span>`
         : nothing}`;
   }

@@ -1,0 +1,49 @@
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import type { LiveChat } from '../../widget/live-chat.js';
+import { loadWidget, online, shows, token, typeAndSend, uniqueRoom } from './helpers.js';
+
+/** The message row that shows `text`. */
+function row(el: LiveChat, text: string): HTMLElement | undefined {
+  const rows = [...el.shadowRoot!.querySelectorAll<HTMLElement>('[part~="message"]')];
+  return rows.find((r) => r.querySelector('[part~="text"]')?.textContent === text);
+}
+
+const parts = (row: HTMLElement) => [...row.querySelectorAll('[part]')].map((p) => p.getAttribute('part'));
+
+describe('<live-chat> names: badges only from the relay, guests marked', () => {
+  before(loadWidget);
+
+  it('marks a guest visibly with a "guest" tag, and never draws a badge the relay did not grant', async () => {
+    const room = uniqueRoom();
+    const mia = await fixture<LiveChat>(html`<live-chat room=${room} token=${await token('mod-mia', 'Mia', 'moderator')}></live-chat>`);
+    const guest = await fixture<LiveChat>(html`<live-chat room=${room} name="Mila"></live-chat>`);
+    await online(mia);
+    await online(guest);
+    await typeAndSend(mia, 'Welcome, I moderate here');
+    await typeAndSend(guest, 'DM me your password');
+    await shows(mia, 'DM me your password');
+
+    const real = row(mia, 'Welcome, I moderate here')!;
+    expect(parts(real)).to.include.members(['verified', 'moderator']);
+    expect(parts(real)).not.to.include('guest');
+    const fake = row(mia, 'DM me your password')!;
+    expect(parts(fake)).not.to.include.members(['verified']);
+    expect(parts(fake)).not.to.include('moderator');
+    const tag = fake.querySelector<HTMLElement>('[part="guest"]')!;
+    expect(tag.textContent!.trim()).to.equal('guest');
+    expect(tag.getBoundingClientRect().width, 'the tag is drawn').to.be.greaterThan(0);
+    // The author sees the tag on their own message too, as everyone does.
+    await waitUntil(() => row(guest, 'DM me your password')?.querySelector('[part="guest"]'), 'the author never saw the tag');
+  });
+
+  it('says "invité" in French', async () => {
+    const room = uniqueRoom();
+    const el = await fixture<LiveChat>(html`<live-chat room=${room} name="Ana" lang="fr"></live-chat>`);
+    await online(el);
+    await typeAndSend(el, 'Bonjour');
+    await shows(el, 'Bonjour');
+    // Once sent (a pending message shows the name as typed, untagged).
+    await waitUntil(() => row(el, 'Bonjour')?.querySelector('[part="guest"]'), 'the tag never appeared');
+    expect(row(el, 'Bonjour')!.querySelector('[part="guest"]')!.textContent!.trim()).to.equal('invité');
+  });
+});
