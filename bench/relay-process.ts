@@ -20,14 +20,18 @@ export interface Relay {
   stop(): Promise<void>;
 }
 
-/** `nodeArgs`: Node's own options for the relay's process (V8's, say). */
-export async function start(kind: Kind, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Relay> {
+/**
+ * `nodeArgs`: Node's own options for the relay's process (V8's, say);
+ * `main`: another build of live-chat's relay than this checkout's (an
+ * earlier commit's dist/server/main.js, for before-and-after figures).
+ */
+export async function start(kind: Kind, env: Record<string, string> = {}, nodeArgs: string[] = [], main?: string): Promise<Relay> {
   const dir = mkdtempSync(join(tmpdir(), 'live-chat-bench-'));
   const profile = process.env.BENCH_PROFILE;
   const args = [
     ...nodeArgs,
     ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${join(profile, kind)}`] : []),
-    ...(kind === 'bare' ? ['--import', 'tsx', join(root, 'bench/bare-relay.ts')] : [join(root, 'dist/server/main.js')]),
+    ...(kind === 'bare' ? ['--import', 'tsx', join(root, 'bench/bare-relay.ts')] : [main ?? join(root, 'dist/server/main.js')]),
   ];
   const child: ChildProcess = spawn(process.execPath, args, {
     env: {

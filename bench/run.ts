@@ -11,7 +11,7 @@
  *
  * BENCH_ROUNDS (default 3), BENCH_POSTGRES_URL and BENCH_REDIS_URL (default:
  * this machine's, for the cross-relay figures; "off" skips them), BENCH_ONLY
- * (a comma list of fanout, paced, storm, memory, cross, webhook, words, widget;
+ * (a comma list of fanout, paced, storm, memory, cross, webhook, words, attacks, widget;
  * default all; and the scale sections of scale.ts, run only when named:
  * scale10k, idle20k, three), BENCH_PROFILE (a folder: CPU profiles of the
  * relays).
@@ -26,6 +26,7 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import pg from 'pg';
 import type { Socket } from 'socket.io-client';
 import { root, widgetDir } from '../server/paths.js';
+import { attackLines, attackRound, type AttackRun } from './attacks.js';
 import { BLOCKED_ENTRIES, blockedWordCost } from './blocked-words.js';
 import { type Row, svg } from './chart.js';
 import { connected, joined } from './clients.js';
@@ -339,6 +340,8 @@ async function main(): Promise<void> {
   if (runs('webhook')) process.stderr.write('a dead webhook receiver…\n');
   const webhook = runs('webhook') ? await deadWebhook(wordsFile) : undefined;
   const words = runs('words') ? blockedWordCost() : undefined;
+  const attacks: AttackRun[] = [];
+  if (runs('attacks')) for (let round = 0; round < ROUNDS; round++) attacks.push(await attackRound());
   await receiver.close();
   rmSync(folder, { recursive: true, force: true });
 
@@ -407,11 +410,12 @@ async function main(): Promise<void> {
     );
   }
   if (scale.three) lines.push('', ...threeLines(scale.three, ROUNDS));
+  if (attacks.length > 0) lines.push('', ...attackLines(attacks));
   const machine = `${(await import('node:os')).cpus().length} × ${(await import('node:os')).cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
   console.log(`\nlive-chat benchmark on ${machine}\n\n${lines.join('\n')}\n`);
   const out = join(root, 'bench/results');
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'latest.json'), JSON.stringify({ machine, rounds: ROUNDS, rows, widget: size, blockedWords: words, crossRelay: cross, deadWebhook: webhook, scale, samples }, null, 2));
+  writeFileSync(join(out, 'latest.json'), JSON.stringify({ machine, rounds: ROUNDS, rows, widget: size, blockedWords: words, crossRelay: cross, deadWebhook: webhook, scale, attacks, samples }, null, 2));
   writeFileSync(join(out, 'latest.svg'), svg(rows.filter((r) => !r.metric.startsWith('paced max'))));
   console.log(`wrote bench/results/latest.json and latest.svg`);
   // The widget in a browser (bench/widget.ts, about 3 minutes; BENCH_ONLY=widget
