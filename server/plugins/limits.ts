@@ -29,7 +29,7 @@ export default fp(
     app.decorate(
       'limits',
       new Limits({
-        messages: rateLimit && rateLimiter(rateLimit, redis, `${redisPrefix}:rate`),
+        writes: rateLimit && rateLimiter(rateLimit, redis, `${redisPrefix}:rate`),
         // RATE_LIMIT=off turns every rate limit off.
         guestAddresses: rateLimit && guestRateLimit && rateLimiter(guestRateLimit, redis, `${redisPrefix}:rate-net`),
       }),
