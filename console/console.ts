@@ -54,6 +54,8 @@ class ApiError extends Error {
   }
 }
 
+/** A wait as the sign-in says it: seconds under a minute, else whole minutes (wrong keys hold an address up to 10). */
+const waitText = (ms: number) => (ms < 60_000 ? `${Math.ceil(ms / 1000)} s` : `${Math.ceil(ms / 60_000)} min`);
 const time = (ts: number | null) => (ts === null ? '—' : new Date(ts).toLocaleString());
 
 /**
@@ -227,7 +229,7 @@ export class LiveChatConsole extends LitElement {
       const e = error as ApiError;
       this.problem =
         e.code === 'rate_limited'
-          ? `Too many attempts: try again in ${Math.ceil((e.retryAfterMs ?? 60_000) / 1000)} s.`
+          ? `Too many attempts: try again in ${waitText(e.retryAfterMs ?? 60_000)}.`
           : e.code === 'unauthorized'
             ? 'Wrong key.'
             : e.message;

@@ -180,11 +180,11 @@ export interface BanRequest {
 export interface RoomSettings {
   /** At most MAX_TOPIC_LENGTH characters, "" by default. */
   topic: string;
-  /** 0 (off) to MAX_SLOW_MODE_SECONDS: how long a member waits between two messages. */
+  /** 0 (off) to MAX_SLOW_MODE_SECONDS: how long a member (and a guest's network) waits between two writes (send, edit, react, report). */
   slowModeSeconds: number;
-  /** Only verified members may send; guests still read. */
+  /** Only verified members may send, edit and react; guests still read (and report). */
   membersOnly: boolean;
-  /** Only moderators may send. */
+  /** Only moderators may send, edit and react (anyone may still report). */
   paused: boolean;
   /** A message of the room shown pinned, or null. */
   pinnedSeq: number | null;

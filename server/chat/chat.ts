@@ -130,17 +130,16 @@ export class Chat {
    * nobody, so a retry is never a duplicate, and is never refused.
    */
   async post(author: Member, { room, text: raw, clientMsgId, replyTo, mentions: ids }: PostRequest, { limited, rooms, address }: PostOptions) {
-    const { store, config, metrics, limits, broadcast, webhooks } = this.deps;
+    const { store, config, metrics, broadcast, webhooks } = this.deps;
     const mentionedIds = mentionIds(ids);
     let text: string;
     if (limited) {
-      const actor: Actor = { member: author, rooms };
+      const actor: Actor = { member: author, rooms, address };
       try {
         // The room's settings first, then the v1 rules (PROTOCOL.md's order).
-        const settings = await this.moderation.checkSend(actor, room, raw);
+        const settings = await this.moderation.checkWrite(actor, room, 'send', raw);
         text = messageText(raw, config.maxMessageLength);
-        await limits.spend(author, address);
-        await this.moderation.takeTurn(actor, room, settings);
+        await this.moderation.countWrite(actor, room, settings);
       } catch (refusal) {
         if (!(refusal instanceof ClientError)) throw refusal;
         const original = await store.find(room, author.id, clientMsgId);
@@ -198,19 +197,23 @@ export class Chat {
   /**
    * The author changes a message's text, within EDIT_WINDOW_MINUTES of
    * sending and while it is not deleted; the room gets it whole (`updated`).
+   * A write like a send: the room's settings refuse it as they would a send,
+   * and it counts against the author's allowances and slow mode.
    */
-  async edit(actor: Member, room: string, seq: number, raw: string): Promise<Message> {
+  async edit(actor: Actor, room: string, seq: number, raw: string): Promise<Message> {
     const { store, config, broadcast, webhooks } = this.deps;
     const window = config.editWindowMinutes;
     if (window === 0) throw new ClientError('forbidden', 'editing is disabled on this relay');
+    const settings = await this.moderation.checkWrite(actor, room, 'edit');
     const message = await store.get(room, seq);
     if (!message || message.deleted) throw new ClientError('not_found', `${room} has no message ${seq}`);
-    if (message.author.id !== actor.id) throw new ClientError('forbidden', 'only the author may edit a message');
+    if (message.author.id !== actor.member.id) throw new ClientError('forbidden', 'only the author may edit a message');
     if (Date.now() - message.ts > window * 60_000) {
       throw new ClientError('forbidden', `a message can be edited for ${window} minutes after it is sent`);
     }
     const text = messageText(raw, config.maxMessageLength);
     await this.moderation.checkText(room, text);
+    await this.moderation.countWrite(actor, room, settings);
     const edited = await store.edit(room, seq, text, Date.now(), webhooks.outbox('message.updated'));
     // Deleted since it was read.
     if (!edited) throw new ClientError('not_found', `${room} has no message ${seq}`);
@@ -223,11 +226,16 @@ export class Chat {
    * emoji: the database counts, so a member is counted once whichever relays
    * their tabs are on. The room gets the message whole (`updated`) when its
    * counts changed; asking for what already is answers the message as it is.
+   * Every request counts as a write (refused by the room's settings like a
+   * send, against the member's allowances and slow mode), a repeat included:
+   * telling is what costs, and one that changes nothing is checked only after.
    */
-  async react(actor: Member, room: string, seq: number, emoji: string, on: boolean): Promise<Message> {
+  async react(actor: Actor, room: string, seq: number, emoji: string, on: boolean): Promise<Message> {
     const { store, config, broadcast, webhooks } = this.deps;
+    const settings = await this.moderation.checkWrite(actor, room, 'react');
     checkReaction(emoji, config.reactions);
-    const result = await store.react(room, seq, actor.id, emoji, on, webhooks.outbox('message.updated'));
+    await this.moderation.countWrite(actor, room, settings);
+    const result = await store.react(room, seq, actor.member.id, emoji, on, webhooks.outbox('message.updated'));
     if (!result) throw new ClientError('not_found', `${room} has no message ${seq}`);
     if (result.changed) broadcast.updated(result.message);
     return result.message;

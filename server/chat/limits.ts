@@ -4,9 +4,9 @@ import { addressKey } from './address.js';
 import { ClientError } from './errors.js';
 
 export interface Limiters {
-  /** Messages per member (RATE_LIMIT). */
-  messages?: RateLimiterAbstract;
-  /** Messages per network address from guests, whatever ids they bring (GUEST_RATE_LIMIT). */
+  /** Writes (chat/writes.ts) per member (RATE_LIMIT). */
+  writes?: RateLimiterAbstract;
+  /** Writes per network address from guests, whatever ids they bring (GUEST_RATE_LIMIT). */
   guestAddresses?: RateLimiterAbstract;
 }
 
@@ -19,16 +19,17 @@ export class Limits {
   constructor(private readonly limiters: Limiters = {}) {}
 
   /**
-   * Takes one message from the member's allowance and, for a guest, from
-   * their network's: a guest id costs nothing to make (a new clientId or
-   * name), so without the second, one address could send without limit by
-   * changing ids. Verified members are limited per member only.
+   * Takes one write (a message, an edit, a reaction, a report) from the
+   * member's allowance and, for a guest, from their network's: a guest id
+   * costs nothing to make (a new clientId or name), so without the second,
+   * one address could write without limit by changing ids. Verified members
+   * are limited per member only.
    */
   async spend(author: Member, address?: string): Promise<void> {
-    const { messages, guestAddresses } = this.limiters;
-    if (messages) await take(messages, author.id, 'too many messages');
+    const { writes, guestAddresses } = this.limiters;
+    if (writes) await take(writes, author.id, 'too many messages and changes');
     if (guestAddresses && !author.verified && address) {
-      await take(guestAddresses, addressKey(address) ?? address, 'too many messages from this network');
+      await take(guestAddresses, addressKey(address) ?? address, 'too many messages and changes from this network');
     }
   }
 }

@@ -5,7 +5,9 @@ import type { Broadcaster } from './broadcaster.js';
 import type { Roster } from './roster.js';
 import type { Webhooks } from './webhooks.js';
 import { ClientError } from './errors.js';
+import type { Limits } from './limits.js';
 import type { SlowModeClock } from './slow-mode.js';
+import { WRITES, type Write } from './writes.js';
 
 /**
  * Who acts: the member, the rooms their token lets them moderate (none
@@ -45,6 +47,7 @@ export interface ModerationDeps {
   broadcast: Broadcaster;
   roster: Roster;
   slowMode: SlowModeClock;
+  limits: Limits;
   /** BLOCKED_WORDS_FILE's words, blocked in every room. */
   blockedEverywhere: BlockedWords;
   webhooks: Webhooks;
@@ -102,32 +105,34 @@ export class Moderation {
     return settings;
   }
 
-  // ---- sending
+  // ---- writing
 
   /**
-   * The v2 refusals of a member's send, in PROTOCOL.md's order: `paused`
-   * (not a moderator), `members_only` (a guest), `slow_mode` (moderators
-   * exempt), `blocked`. The v1 rules come after, then `takeTurn`.
+   * The v2 refusals of a member's write (chat/writes.ts), in PROTOCOL.md's
+   * order: `paused` (not a moderator), `members_only` (a guest), `slow_mode`
+   * (moderators exempt), `blocked` (the text, when the write carries one it
+   * has not cleaned yet). The write's own rules come after, then `countWrite`.
    */
-  async checkSend(actor: Actor, room: string, text: string): Promise<RoomSettings> {
+  async checkWrite(actor: Actor, room: string, write: Write, text?: string): Promise<RoomSettings> {
     const { settings, version } = await this.stored(room);
     const moderator = moderates(actor, room);
-    if (settings.paused && !moderator) throw new ClientError('paused', `${room} is paused: only moderators may send`);
-    if (settings.membersOnly && !actor.member.verified) {
-      throw new ClientError('members_only', `only signed-in members may send in ${room}`);
+    const rules = WRITES[write];
+    if (rules.paused && settings.paused && !moderator) throw new ClientError('paused', `${room} is paused: only moderators may write`);
+    if (rules.membersOnly && settings.membersOnly && !actor.member.verified) {
+      throw new ClientError('members_only', `only signed-in members may write in ${room}`);
     }
     if (settings.slowModeSeconds > 0 && !moderator) {
-      const wait = await this.deps.slowMode.wait(slowKey(room, actor.member.id));
+      const wait = await this.deps.slowMode.wait(slowKeys(actor, room));
       if (wait > 0) throw slowModeError(settings.slowModeSeconds, wait);
     }
-    this.checkWords(room, settings, version, text);
+    if (text !== undefined) this.checkWords(room, settings, version, text);
     return settings;
   }
 
   /**
    * Refuses a text that contains a blocked word (`blocked`, naming no
    * word): the room's list and BLOCKED_WORDS_FILE's. For `send` (through
-   * `checkSend`) and `edit` alike.
+   * `checkWrite`) and `edit` alike.
    */
   async checkText(room: string, text: string): Promise<void> {
     const { settings, version } = await this.stored(room);
@@ -135,13 +140,16 @@ export class Moderation {
   }
 
   /**
-   * Slow mode: takes the member's turn once their message passed every rule
-   * (refused when another relay took it first). `settings`: those
-   * `checkSend` answered, read once per send.
+   * Counts a write that passed every rule: a point of RATE_LIMIT (and of the
+   * guest budget of the actor's network), then the slow-mode turn of the
+   * member and, for a guest, of their network (refused when another tab or
+   * relay took it first). `settings`: those `checkWrite` answered, read once
+   * per write.
    */
-  async takeTurn(actor: Actor, room: string, settings: RoomSettings): Promise<void> {
+  async countWrite(actor: Actor, room: string, settings: RoomSettings): Promise<void> {
+    await this.deps.limits.spend(actor.member, actor.address);
     if (settings.slowModeSeconds === 0 || moderates(actor, room)) return;
-    const wait = await this.deps.slowMode.take(slowKey(room, actor.member.id), settings.slowModeSeconds * 1000);
+    const wait = await this.deps.slowMode.take(slowKeys(actor, room), settings.slowModeSeconds * 1000);
     if (wait > 0) throw slowModeError(settings.slowModeSeconds, wait);
   }
 
@@ -227,13 +235,17 @@ export class Moderation {
 
   /**
    * A member reports a message: once per member per message (again is no
-   * error, and counts once). The room's moderators who are online are told,
+   * error, and counts once). A write: against the member's allowances and
+   * slow mode, refused neither in a paused room nor to a guest in a
+   * members-only one. The room's moderators who are online are told,
    * with how many have reported it.
    */
   async report(actor: Actor, room: string, seq: number, reason?: string): Promise<void> {
     const { store, broadcast } = this.deps;
+    const settings = await this.checkWrite(actor, room, 'report');
     const message = await store.get(room, seq);
     if (!message || message.deleted) throw new ClientError('not_found', `${room} has no message ${seq}`);
+    await this.countWrite(actor, room, settings);
     const { report, added } = await store.report({ room, seq, reporter: actor.member, reason, ts: Date.now() });
     if (!added) return;
     const event: ReportEvent = { room, message, reporter: actor.member, count: report.count };
@@ -314,7 +326,15 @@ export class Moderation {
   }
 }
 
-const slowKey = (room: string, memberId: string) => `${room}\n${memberId}`;
+/**
+ * The slow-mode turns a write takes: the member's in the room and, for a
+ * guest, their network's (a new name or clientId makes a new member, not a
+ * new network). Member ids hold no control character, so the two never meet.
+ */
+function slowKeys({ member, address }: Actor, room: string): string[] {
+  const own = `${room}\n${member.id}`;
+  return member.verified || !address ? [own] : [own, `${room}\naddress\n${address}`];
+}
 
 function slowModeError(seconds: number, wait: number): ClientError {
   return new ClientError('slow_mode', `slow mode: one message every ${seconds} s; retry in ${Math.ceil(wait / 1000)} s`, Math.ceil(wait));

@@ -1,13 +1,18 @@
 /**
- * Slow mode's clock: per member per room, when they may send again. Relays
- * of a cluster share it through Redis (plugins/moderation.ts), so slow mode
- * holds whichever relay a member reaches.
+ * Slow mode's clock: when a member, or a guest's network, may write again in
+ * a room. Relays of a cluster share it through Redis (plugins/moderation.ts),
+ * so slow mode holds whichever relay a member reaches. A write holds one
+ * turn under several keys at once (the member's and, for a guest, their
+ * network's): it waits for all of them and takes all of them or none.
  */
 export interface SlowModeClock {
-  /** Milliseconds until `key` may send again; 0 when it may now. */
-  wait(key: string): Promise<number>;
-  /** Takes the turn of `key` for `ms`: 0 when taken, else how long until it could be (someone else took it first). */
-  take(key: string, ms: number): Promise<number>;
+  /** Milliseconds until every one of `keys` may write again; 0 when they may now. */
+  wait(keys: readonly string[]): Promise<number>;
+  /**
+   * Takes the turn of every one of `keys` for `ms`, all or none: 0 when
+   * taken, else how long until they could be (someone else took one first).
+   */
+  take(keys: readonly string[], ms: number): Promise<number>;
 }
 
 /** How many entries the memory clock keeps before it sweeps out those that ended. */
@@ -17,16 +22,17 @@ const SWEEP_AT = 10_000;
 export class MemorySlowModeClock implements SlowModeClock {
   private readonly until = new Map<string, number>();
 
-  async wait(key: string): Promise<number> {
-    return Math.max(0, (this.until.get(key) ?? 0) - Date.now());
+  async wait(keys: readonly string[]): Promise<number> {
+    const now = Date.now();
+    return Math.max(0, ...keys.map((key) => (this.until.get(key) ?? 0) - now));
   }
 
-  async take(key: string, ms: number): Promise<number> {
-    const now = Date.now();
-    const left = (this.until.get(key) ?? 0) - now;
+  async take(keys: readonly string[], ms: number): Promise<number> {
+    const left = await this.wait(keys);
     if (left > 0) return left;
+    const now = Date.now();
     if (this.until.size >= SWEEP_AT) for (const [k, end] of this.until) if (end <= now) this.until.delete(k);
-    this.until.set(key, now + ms);
+    for (const key of keys) this.until.set(key, now + ms);
     return 0;
   }
 }

@@ -49,7 +49,7 @@ const limitOf = (raw: string | undefined, fallback: number, max: number) => Math
 export function adminRoutes(app: FastifyInstance, sessions: () => ConsoleSessions | undefined): void {
   const { config, chat } = app;
   const { moderation } = chat;
-  const preValidation = [adminGuard(config.adminApiKey, sessions)];
+  const preValidation = [adminGuard(config.adminApiKey, app.wrongKeys, sessions)];
   const route = (summary: string, description: string) => ({ summary, description: `${description} ${AUTH}`, tags: ['admin'], security });
 
   app.get<{ Querystring: { limit?: string; q?: string } }>(

@@ -4,6 +4,7 @@ import { ClientError } from '../chat/errors.js';
 import { ADMIN, type Actor } from '../chat/moderation.js';
 import { ownOrigin, sessionActor, type ConsoleSessions } from './console-session.js';
 import { HttpError } from './errors.js';
+import type { WrongKeys } from './wrong-keys.js';
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
@@ -30,9 +31,15 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * something on the strength of the cookie must come from the relay's own
  * origin (its `Origin` header), on top of the cookie's SameSite=Strict: so
  * no other site can make a signed-in browser act (CSRF). Without a key every
- * admin route answers 401.
+ * admin route answers 401. A Bearer key given is counted by `wrongKeys`
+ * when wrong (429 past the address's allowance, the right key too while
+ * the address is held); a request without one costs nothing.
  */
-export function adminGuard(adminApiKey: string | undefined, sessions?: () => ConsoleSessions | undefined): (request: FastifyRequest) => Promise<void> {
+export function adminGuard(
+  adminApiKey: string | undefined,
+  wrongKeys: WrongKeys,
+  sessions?: () => ConsoleSessions | undefined,
+): (request: FastifyRequest) => Promise<void> {
   const key = adminApiKey ? digest(adminApiKey) : undefined;
   return async (request) => {
     if (!key) throw new HttpError('unauthorized', 'the admin API is disabled: ADMIN_API_KEY is not set');
@@ -48,8 +55,8 @@ export function adminGuard(adminApiKey: string | undefined, sessions?: () => Con
       }
     }
     const match = /^Bearer +(.+)$/i.exec(header ?? '');
-    if (!match || !timingSafeEqual(digest(match[1]!), key)) {
-      throw new HttpError('unauthorized', 'missing or wrong Authorization: Bearer key, and no console session');
-    }
+    const right = match !== null && timingSafeEqual(digest(match[1]!), key);
+    if (match) await wrongKeys.check(request, right);
+    if (!right) throw new HttpError('unauthorized', 'missing or wrong Authorization: Bearer key, and no console session');
   };
 }

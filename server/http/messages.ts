@@ -18,7 +18,7 @@ interface RoomRoute {
  */
 export function messageRoutes(app: FastifyInstance, sessions?: () => ConsoleSessions | undefined): void {
   const { config, chat } = app;
-  const admin = adminGuard(config.adminApiKey, sessions);
+  const admin = adminGuard(config.adminApiKey, app.wrongKeys, sessions);
 
   app.get<RoomRoute & { Querystring: { before?: string; limit?: string } }>(
     '/api/rooms/:room/messages',

@@ -272,8 +272,8 @@ export const sharedSchemas = [
     properties: {
       topic: { type: 'string' },
       slowModeSeconds: { type: 'integer', description: 'Seconds a member waits between two messages; 0 = off.' },
-      membersOnly: { type: 'boolean', description: 'Only verified members may send.' },
-      paused: { type: 'boolean', description: 'Only moderators may send.' },
+      membersOnly: { type: 'boolean', description: 'Only verified members may send, edit and react.' },
+      paused: { type: 'boolean', description: 'Only moderators may send, edit and react.' },
       pinnedSeq: { type: 'integer', nullable: true },
       blockedWords: { type: 'array', items: { type: 'string' } },
     },

@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { RateLimiterRes } from 'rate-limiter-flexible';
 import { ClientError } from '../chat/errors.js';
 import { isAdminKey } from '../http/auth.js';
 import {
@@ -15,12 +14,9 @@ import {
 } from '../http/console-session.js';
 import { HttpError } from '../http/errors.js';
 import { errorResponse } from '../http/schemas.js';
+import { WRONG_KEYS } from '../http/wrong-keys.js';
 import { root } from '../paths.js';
 import { consoleRoom } from '../socket/types.js';
-import { rateLimiter } from './limits.js';
-
-/** Sign-in attempts per address and minute: a brute-force guard, on even with RATE_LIMIT=off. */
-const SIGN_IN_ATTEMPTS = 5;
 
 /**
  * The console's page: its script and stylesheet only, from the relay
@@ -95,7 +91,7 @@ const sessionAnswer = {
 
 /**
  * GET /console, its script and stylesheet, and its session: POST
- * /console/session signs in with ADMIN_API_KEY (rate limited per address)
+ * /console/session signs in with ADMIN_API_KEY (wrong keys limited per address, with the API's)
  * and sets an HttpOnly, SameSite=Strict cookie; DELETE signs out (on every
  * relay, and closes the console's connections); POST /console/ticket gives
  * the page a one-minute ticket for its Socket.IO connection.
@@ -123,7 +119,6 @@ export default fp(
       });
     }
 
-    const attempts = rateLimiter({ points: SIGN_IN_ATTEMPTS, windowMs: 60_000 }, app.redis?.direct, `${config.redisPrefix}:console-sign-in`);
     const sameOrigin = (request: FastifyRequest) => {
       if (request.headers.origin !== ownOrigin(request)) {
         throw new ClientError('forbidden', "the console's requests must come from the relay's own origin");
@@ -147,7 +142,8 @@ export default fp(
           summary: 'Sign in to the console',
           description:
             'With ADMIN_API_KEY in the body (never in a URL), from the relay\'s own origin. Sets an HttpOnly, SameSite=Strict cookie ' +
-            `(Secure over TLS) for 12 hours. At most ${SIGN_IN_ATTEMPTS} failed attempts a minute per address.`,
+            `(Secure over TLS) for 12 hours. At most ${WRONG_KEYS.points} wrong keys per ${WRONG_KEYS.windowMs / 60_000} minutes per address, ` +
+            'counted with those given to the admin API; past them every attempt from the address is refused (429, `Retry-After`), the right key too.',
           tags: ['console'],
           body: {
             type: 'object',
@@ -163,7 +159,7 @@ export default fp(
             400: errorResponse('`invalid_payload`.'),
             401: errorResponse('`unauthorized`: the key is wrong, or ADMIN_API_KEY is not set.'),
             403: errors[403],
-            429: errorResponse('`rate_limited`, with `retryAfterMs`: too many attempts from this address.'),
+            429: errorResponse('`rate_limited`, with `retryAfterMs` (and `Retry-After`): too many wrong keys from this address.'),
           },
         },
       },
@@ -171,18 +167,12 @@ export default fp(
         sameOrigin(request);
         const sessions = app.consoleSessions;
         if (!sessions) throw new HttpError('unauthorized', 'the console is disabled: ADMIN_API_KEY is not set');
-        try {
-          await attempts.consume(request.ip);
-        } catch (refusal) {
-          if (!(refusal instanceof RateLimiterRes)) throw refusal;
-          throw new ClientError('rate_limited', 'too many sign-in attempts; wait a minute', Math.max(1, refusal.msBeforeNext));
-        }
-        if (!isAdminKey(config.adminApiKey, request.body.key)) {
+        const right = isAdminKey(config.adminApiKey, request.body.key);
+        await app.wrongKeys.check(request, right);
+        if (!right) {
           request.log.warn({ ip: request.ip }, 'console sign-in refused');
           throw new HttpError('unauthorized', 'wrong key');
         }
-        // Only failures count against the address.
-        await attempts.reward(request.ip, 1).catch(() => {});
         const name = sessionName(request.body.name);
         if (request.body.name && !name) throw new ClientError('invalid_payload', 'name must be a display name of 1–32 characters');
         const { token, session } = sessions.issue(name);
@@ -239,5 +229,5 @@ export default fp(
       },
     );
   },
-  { name: 'console', dependencies: ['config', 'redis', 'socket', 'http-api', 'console-sessions'] },
+  { name: 'console', dependencies: ['config', 'redis', 'limits', 'socket', 'http-api', 'console-sessions'] },
 );

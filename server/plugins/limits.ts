@@ -1,11 +1,14 @@
 import fp from 'fastify-plugin';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { Limits } from '../chat/limits.js';
+import { WRONG_KEYS, WrongKeys } from '../http/wrong-keys.js';
 import type { Redis } from './redis.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     limits: Limits;
+    /** Wrong ADMIN_API_KEYs per address, for the admin API and the console's sign-in together. */
+    wrongKeys: WrongKeys;
   }
 }
 
@@ -21,7 +24,11 @@ export function rateLimiter({ points, windowMs }: { points: number; windowMs: nu
   return new RateLimiterRedis({ storeClient: redis, useRedisPackage: true, keyPrefix, points, duration, insuranceLimiter: memory });
 }
 
-/** The rate limits of RATE_LIMIT and GUEST_RATE_LIMIT, for the chat core. */
+/**
+ * The rate limits of RATE_LIMIT and GUEST_RATE_LIMIT, for the chat core; and
+ * the wrong admin keys of each address, a guard against guessing that stays
+ * on with RATE_LIMIT=off.
+ */
 export default fp(
   async (app) => {
     const { rateLimit, guestRateLimit, redisPrefix } = app.config;
@@ -29,11 +36,12 @@ export default fp(
     app.decorate(
       'limits',
       new Limits({
-        messages: rateLimit && rateLimiter(rateLimit, redis, `${redisPrefix}:rate`),
+        writes: rateLimit && rateLimiter(rateLimit, redis, `${redisPrefix}:rate`),
         // RATE_LIMIT=off turns every rate limit off.
         guestAddresses: rateLimit && guestRateLimit && rateLimiter(guestRateLimit, redis, `${redisPrefix}:rate-net`),
       }),
     );
+    app.decorate('wrongKeys', new WrongKeys(rateLimiter(WRONG_KEYS, redis, `${redisPrefix}:wrong-keys`)));
   },
   { name: 'limits', dependencies: ['config', 'redis'] },
 );

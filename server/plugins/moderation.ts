@@ -30,9 +30,20 @@ export function readBlockedWords(path: string): BlockedWords {
 }
 
 /**
- * Slow mode's clock in Redis, shared by every relay: a member's turn is a
- * key that expires when they may send again (SET NX PX, so two relays
- * cannot both give it). While Redis is away, each relay keeps its own.
+ * Takes a turn under every key, all or none, in one step (two relays cannot
+ * both give it): how long the longest wait is when one is held, else 0.
+ */
+const TAKE_TURN = `
+local wait = 0
+for _, key in ipairs(KEYS) do wait = math.max(wait, redis.call('PTTL', key)) end
+if wait > 0 then return wait end
+for _, key in ipairs(KEYS) do redis.call('SET', key, '1', 'PX', ARGV[1]) end
+return 0`;
+
+/**
+ * Slow mode's clock in Redis, shared by every relay: a turn is a key that
+ * expires when its member (or network) may write again. While Redis is away,
+ * each relay keeps its own.
  */
 export class RedisSlowModeClock implements SlowModeClock {
   private readonly fallback = new MemorySlowModeClock();
@@ -42,20 +53,21 @@ export class RedisSlowModeClock implements SlowModeClock {
     private readonly prefix: string,
   ) {}
 
-  async wait(key: string): Promise<number> {
+  async wait(keys: readonly string[]): Promise<number> {
     try {
-      return Math.max(0, await this.redis.pTTL(`${this.prefix}${key}`));
+      const ttls = await Promise.all(keys.map((key) => this.redis.pTTL(`${this.prefix}${key}`)));
+      return Math.max(0, ...ttls);
     } catch {
-      return this.fallback.wait(key);
+      return this.fallback.wait(keys);
     }
   }
 
-  async take(key: string, ms: number): Promise<number> {
+  async take(keys: readonly string[], ms: number): Promise<number> {
     try {
-      if ((await this.redis.set(`${this.prefix}${key}`, '1', { PX: ms, NX: true })) === 'OK') return 0;
-      return Math.max(1, await this.redis.pTTL(`${this.prefix}${key}`));
+      const wait = await this.redis.eval(TAKE_TURN, { keys: keys.map((key) => `${this.prefix}${key}`), arguments: [String(ms)] });
+      return Number(wait);
     } catch {
-      return this.fallback.take(key, ms);
+      return this.fallback.take(keys, ms);
     }
   }
 }

@@ -1,9 +1,10 @@
 import type { ReactResult } from '../../protocol/index.js';
 import { defineHandler, requireJoined } from './define-handler.js';
 import { reactSchema } from './schemas.js';
+import { actorOf } from './types.js';
 
 /** `react`: a member adds or takes back a reaction (the chat core's rules); everyone in the room gets `updated`. */
 export const reactHandler = defineHandler('react', reactSchema, async (ctx, { room, seq, emoji, on }): Promise<ReactResult> => {
   requireJoined(ctx, room);
-  return { message: await ctx.chat.react(ctx.socket.data.member, room, seq, emoji, on) };
+  return { message: await ctx.chat.react(actorOf(ctx.socket), room, seq, emoji, on) };
 });

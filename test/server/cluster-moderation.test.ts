@@ -38,9 +38,10 @@ describe('moderation across relays', { skip: skipWithoutBoth }, () => {
     const mod = await connect(t, a.url, { token: await sign({ sub: 'mod', name: 'Mod', role: 'moderator' }) });
     await request(mod, 'join', { room: 'r' });
     const modOnB = await connect(t, b.url, { token: await sign({ sub: 'mod2', name: 'Mod2', role: 'moderator', rooms: ['r'] }) });
-    const guestOnB = await connect(t, b.url, { name: 'gus' });
+    // Guests of three networks: guests of one network share its slow-mode turn.
+    const guestOnB = await from(t, b.url, '198.51.100.11', { name: 'gus' });
     await request(guestOnB, 'join', { room: 'r' });
-    const guestOnA = await connect(t, a.url, { name: 'ann' });
+    const guestOnA = await from(t, a.url, '198.51.100.12', { name: 'ann' });
     await request(guestOnA, 'join', { room: 'r' });
 
     const told = next(guestOnB, 'room');
@@ -51,7 +52,7 @@ describe('moderation across relays', { skip: skipWithoutBoth }, () => {
     await request(mod, 'configure', { room: 'r', settings: { paused: false, blockedWords: ['spam'], slowModeSeconds: 30 } });
     assert.equal(await code(send(guestOnB, 's p a m')), 'blocked');
     assert.equal(await code(send(guestOnB, 'hello')), 'ok');
-    const sameOnA = await connect(t, a.url, { name: 'ann2' });
+    const sameOnA = await from(t, a.url, '198.51.100.13', { name: 'ann2' });
     await request(sameOnA, 'join', { room: 'r' });
 
     // Reports from relay A reach the room's moderator on relay B.

@@ -58,8 +58,8 @@ async function joinAs(t: TestContext, url: string, room: string, auth: Record<st
 const send = (socket: Client, room: string, text: string, extra: Record<string, unknown> = {}) =>
   request(socket, 'send', { room, text, clientMsgId: msgId(), ...extra });
 
-function api(url: string, method: string, path: string, body?: unknown, key: string | null = adminApiKey) {
-  const headers: Record<string, string> = {};
+function api(url: string, method: string, path: string, body?: unknown, key: string | null = adminApiKey, extra: Record<string, string> = {}) {
+  const headers: Record<string, string> = { ...extra };
   if (key) headers.authorization = `Bearer ${key}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
   return fetch(`${url}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
@@ -659,7 +659,8 @@ test('HTTP: the public routes answer as the table says', async (t) => {
 });
 
 test('HTTP admin: 401 unauthorized without the key on every admin route, errors as { error: { code, message } }', async (t) => {
-  const relay = await relayWith(t);
+  // Each route's wrong key from its own address: one address may try only WRONG_KEYS (key-guesses.test.ts).
+  const relay = await relayWith(t, { trustProxy: true });
   const routes: [string, string, unknown?][] = [
     ['POST', '/api/rooms/r/messages', { text: 'x', author: { id: 'bot', name: 'Bot' } }],
     ['GET', '/api/rooms'],
@@ -673,9 +674,9 @@ test('HTTP admin: 401 unauthorized without the key on every admin route, errors 
     ['POST', '/api/reports/1/resolve'],
     ['GET', '/api/rooms/r/audit'],
   ];
-  for (const [method, path, body] of routes) {
+  for (const [i, [method, path, body]] of routes.entries()) {
     for (const key of [null, 'wrong-key-wrong-key-wrong']) {
-      const response = await api(relay.url, method, path, body, key);
+      const response = await api(relay.url, method, path, body, key, { 'x-forwarded-for': `203.0.113.${i + 1}` });
       assert.equal(response.status, 401, `${method} ${path}`);
       const json = await response.json();
       assert.equal(json.error.code, 'unauthorized', `${method} ${path}`);
