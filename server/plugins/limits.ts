@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import { REPORTS_PER_GUEST_ADDRESS, REPORTS_PER_MEMBER } from '../../protocol/index.js';
 import { Limits } from '../chat/limits.js';
 import type { Redis } from './redis.js';
 
@@ -21,7 +22,7 @@ export function rateLimiter({ points, windowMs }: { points: number; windowMs: nu
   return new RateLimiterRedis({ storeClient: redis, useRedisPackage: true, keyPrefix, points, duration, insuranceLimiter: memory });
 }
 
-/** The rate limits of RATE_LIMIT and GUEST_RATE_LIMIT, for the chat core. */
+/** The rate limits of RATE_LIMIT and GUEST_RATE_LIMIT, and the report allowances, for the chat core. */
 export default fp(
   async (app) => {
     const { rateLimit, guestRateLimit, redisPrefix } = app.config;
@@ -32,6 +33,8 @@ export default fp(
         messages: rateLimit && rateLimiter(rateLimit, redis, `${redisPrefix}:rate`),
         // RATE_LIMIT=off turns every rate limit off.
         guestAddresses: rateLimit && guestRateLimit && rateLimiter(guestRateLimit, redis, `${redisPrefix}:rate-net`),
+        reports: rateLimit && rateLimiter(REPORTS_PER_MEMBER, redis, `${redisPrefix}:reports`),
+        guestAddressReports: rateLimit && rateLimiter(REPORTS_PER_GUEST_ADDRESS, redis, `${redisPrefix}:reports-net`),
       }),
     );
   },
