@@ -13,6 +13,12 @@ const BAN_MINUTES: [number, string][] = [
 ];
 /** Messages of a room kept on screen. */
 const MAX_MESSAGES = 200;
+/**
+ * Reports a page of the open list holds. Each report shows the two
+ * messages before it, one request each, so a page is kept short; "Load
+ * more" brings the next, and the open count says how many there are.
+ */
+const REPORTS_PAGE = 20;
 
 interface RoomSummary {
   room: string;
@@ -84,6 +90,8 @@ export class LiveChatConsole extends LitElement {
     bans: { state: true },
     audit: { state: true },
     reports: { state: true },
+    openReports: { state: true },
+    moreReports: { state: true },
     status: { state: true },
     problem: { state: true },
     live: { state: true },
@@ -102,6 +110,10 @@ export class LiveChatConsole extends LitElement {
   declare bans: Ban[];
   declare audit: AuditEntry[];
   declare reports: Report[];
+  /** How many reports are open in all, loaded or not. */
+  declare openReports: number;
+  /** Whether older open reports remain to load. */
+  declare moreReports: boolean;
   declare status: string;
   declare problem: string;
   declare live: boolean;
@@ -124,6 +136,8 @@ export class LiveChatConsole extends LitElement {
     this.bans = [];
     this.audit = [];
     this.reports = [];
+    this.openReports = 0;
+    this.moreReports = false;
     this.status = '';
     this.problem = '';
     this.live = false;
@@ -248,16 +262,29 @@ export class LiveChatConsole extends LitElement {
     this.rooms = rooms;
   }
 
-  async #loadReports(): Promise<void> {
-    const { reports } = await this.#call<{ reports: Report[] }>('GET', '/api/reports?status=open');
+  /**
+   * The newest page of open reports, or with `more` the page after those
+   * shown (older ones, so a flood of new reports never pushes one out of
+   * reach), and how many are open in all.
+   */
+  async #loadReports(more = false): Promise<void> {
+    const before = more ? this.reports.at(-1)?.id : undefined;
+    const { reports, total, hasMore } = await this.#call<{ reports: Report[]; total: number; hasMore: boolean }>(
+      'GET',
+      `/api/reports?status=open&limit=${REPORTS_PAGE}${before ? `&before=${encodeURIComponent(before)}` : ''}`,
+    );
     // Each with the two messages before it, for context.
-    for (const report of reports) {
-      const page = await this.#call<{ messages: Message[] }>('GET', `/api/rooms/${report.room}/messages?before=${report.message.seq}&limit=2`).catch(
-        () => ({ messages: [] }),
-      );
-      report.before = page.messages;
-    }
-    this.reports = reports;
+    await Promise.all(
+      reports.map(async (report) => {
+        const page = await this.#call<{ messages: Message[] }>('GET', `/api/rooms/${report.room}/messages?before=${report.message.seq}&limit=2`).catch(
+          () => ({ messages: [] }),
+        );
+        report.before = page.messages;
+      }),
+    );
+    this.reports = more ? [...this.reports, ...reports.filter((r) => !this.reports.some((shown) => shown.id === r.id))] : reports;
+    this.openReports = total;
+    this.moreReports = hasMore;
   }
 
   async #loadRoomSide(room: string): Promise<void> {
@@ -380,7 +407,10 @@ export class LiveChatConsole extends LitElement {
   #resolve(report: Report) {
     return this.#act('Report resolved.', async () => {
       await this.#call('POST', `/api/reports/${report.id}/resolve`);
-      await this.#loadReports();
+      // Taken out where it is, so a moderator working through older pages keeps their place.
+      this.reports = this.reports.filter((r) => r.id !== report.id);
+      this.openReports = Math.max(0, this.openReports - 1);
+      if (this.reports.length === 0) await this.#loadReports();
     });
   }
 
@@ -557,8 +587,10 @@ export class LiveChatConsole extends LitElement {
   }
 
   #renderReports() {
+    const open = this.openReports;
     return html`<section aria-labelledby="reports-title">
       <h2 id="reports-title">Open reports</h2>
+      ${open ? html`<p class="muted" data-open-count>${open} open${this.reports.length < open ? ` · ${this.reports.length} shown, newest first` : ''}</p>` : nothing}
       ${this.reports.length === 0
         ? html`<p>No open reports.</p>`
         : html`<ul>
@@ -581,6 +613,9 @@ export class LiveChatConsole extends LitElement {
               </li>`,
             )}
           </ul>`}
+      ${this.moreReports
+        ? html`<p class="actions"><button type="button" @click=${() => this.#act('', () => this.#loadReports(true))}>Load more</button></p>`
+        : nothing}
     </section>`;
   }
 }

@@ -344,3 +344,22 @@ export const MAX_BLOCKED_WORDS = 500;
 export const MAX_BLOCKED_WORD_LENGTH = 64;
 export const MAX_BAN_MINUTES = 525_600;
 export const MAX_REASON_LENGTH = 200;
+
+/**
+ * v3: GET /api/reports answers a page of this many reports by default, and
+ * at most (more is read as the most); `before` and `total` page through the rest.
+ */
+export const REPORTS_DEFAULT_LIMIT = 100;
+export const REPORTS_MAX_LIMIT = 500;
+/**
+ * v3: how many reports a member may make per window (whatever RATE_LIMIT
+ * allows them to send), and the guests of one network address together.
+ * An honest viewer reports a few messages in an evening, a raid's worth in
+ * a minute or two: 20 covers that, while a flood (12 tabs reported 520
+ * messages in half a second) becomes 20 reports, or 40 from one network
+ * however many guest ids it churns. The network's allowance is twice a
+ * member's, for the two or three honest guests a household or office
+ * puts behind one address. RATE_LIMIT=off turns these off too.
+ */
+export const REPORTS_PER_MEMBER = { points: 20, windowMs: 10 * 60_000 } as const;
+export const REPORTS_PER_GUEST_ADDRESS = { points: 40, windowMs: 10 * 60_000 } as const;

@@ -4,7 +4,7 @@ import type { Store } from '../stores/store.js';
 import type { Broadcaster } from './broadcaster.js';
 import type { BlockedWords } from './blocked-words.js';
 import { ClientError } from './errors.js';
-import { LatestPages } from './latest-pages.js';
+import { ChangedPages, LatestPages } from './latest-pages.js';
 import type { Limits } from './limits.js';
 import type { Metrics } from './metrics.js';
 import { moderates, Moderation, type Actor } from './moderation.js';
@@ -59,6 +59,7 @@ export class Chat {
   /** Room settings, bans, reports and the audit log. */
   readonly moderation: Moderation;
   private readonly latestPages = new LatestPages();
+  private readonly changedPages = new ChangedPages();
 
   constructor(private readonly deps: ChatDeps) {
     this.moderation = new Moderation(deps);
@@ -91,7 +92,10 @@ export class Chat {
     if (sinceRev !== undefined) {
       // Everything at or below `since`, or else below the first message returned.
       const below = since !== undefined ? since + 1 : (messages[0]?.seq ?? 0);
-      ({ messages: changed, truncated: changedTruncated } = await store.changed(room, sinceRev, below, CHANGED_MAX_LIMIT));
+      const kept = this.changedPages.get(room, rev, sinceRev, below, CHANGED_MAX_LIMIT);
+      const page = kept ?? (await store.changed(room, sinceRev, below, CHANGED_MAX_LIMIT));
+      if (!kept) this.changedPages.set(room, rev, sinceRev, below, CHANGED_MAX_LIMIT, page);
+      ({ messages: changed, truncated: changedTruncated } = page);
     }
     const myReactions = viewer === undefined ? [] : await this.reactionsOn(room, viewer, [...(changed ?? []), ...messages]);
     return { messages, truncated, lastSeq: await store.lastSeq(room), rev, changed, changedTruncated, myReactions };

@@ -1,7 +1,8 @@
 import type { Ban, Member, Message, ReportEvent, RoomSettings } from '../../protocol/index.js';
-import type { AuditAction, AuditEntry, ReportStatus, Store, StoredReport } from '../stores/store.js';
+import type { AuditAction, AuditEntry, ReportFilter, Store, StoredReport } from '../stores/store.js';
 import { BlockedWords, NO_BLOCKED_WORDS, words } from './blocked-words.js';
 import type { Broadcaster } from './broadcaster.js';
+import type { Limits } from './limits.js';
 import type { Roster } from './roster.js';
 import type { Webhooks } from './webhooks.js';
 import { ClientError } from './errors.js';
@@ -51,6 +52,8 @@ export interface ModerationDeps {
   /** BLOCKED_WORDS_FILE's words, blocked in every room. */
   blockedEverywhere: BlockedWords;
   webhooks: Webhooks;
+  /** The report allowances (and RATE_LIMIT's). */
+  limits: Limits;
 }
 
 const minutesText = (minutes: number) => `${minutes} min`;
@@ -241,7 +244,9 @@ export class Moderation {
    * with how many have reported it.
    */
   async report(actor: Actor, room: string, seq: number, reason?: string): Promise<void> {
-    const { store, broadcast } = this.deps;
+    const { store, broadcast, limits } = this.deps;
+    // Every attempt counts, before any read: a flood costs the relay as little as it costs the moderators.
+    await limits.report(actor.member, actor.address);
     const settings = await this.checkWrite(actor, room, 'report');
     const message = await store.get(room, seq);
     if (!message || message.deleted) throw new ClientError('not_found', `${room} has no message ${seq}`);
@@ -255,10 +260,16 @@ export class Moderation {
     await this.deps.webhooks.enqueue(room, 'report.created', { ...(await this.withMessage(report)) });
   }
 
-  /** Reports, newest first, of one room or all, of one status or both, each with its message. */
-  async reports(filter: { room?: string; status?: ReportStatus }): Promise<ReportView[]> {
-    const stored = await this.deps.store.reports(filter);
-    return Promise.all(stored.map((report) => this.withMessage(report)));
+  /**
+   * A page of reports, newest first, of one room or all, of one status or
+   * both, each with its message, and how many the filter holds in all;
+   * older than the report `before` when given (`not_found` when there is
+   * none such).
+   */
+  async reports(filter: ReportFilter, page: { before?: string; limit: number }): Promise<{ reports: ReportView[]; total: number; hasMore: boolean }> {
+    const found = await this.deps.store.reports(filter, page);
+    if (!found) throw new ClientError('not_found', `no report ${page.before}`);
+    return { ...found, reports: await Promise.all(found.reports.map((report) => this.withMessage(report))) };
   }
 
   /** Marks a report resolved; `not_found` when there is none such. */

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { RoomSettings } from '../../protocol/index.js';
+import { REPORTS_DEFAULT_LIMIT, REPORTS_MAX_LIMIT, type RoomSettings } from '../../protocol/index.js';
 import type { ReportStatus } from '../stores/store.js';
 import { adminActor, adminGuard } from './auth.js';
 import type { ConsoleSessions } from './console-session.js';
@@ -184,27 +184,37 @@ export function adminRoutes(app: FastifyInstance, sessions: () => ConsoleSession
     },
   );
 
-  app.get<{ Querystring: { room?: string; status?: ReportStatus } }>(
+  app.get<{ Querystring: { room?: string; status?: ReportStatus; before?: string; limit?: string } }>(
     '/api/reports',
     {
       preValidation,
       schema: {
-        ...route('List reports', 'Newest first, each with the message as it is now, its reporters and their reasons.'),
+        ...route(
+          'List reports',
+          'One entry per reported message, newest first (by its first report), each with the message as it is now, its reporters and their reasons; paged with `before`, so no flood of newer reports hides an older one.',
+        ),
         querystring: reportsQuery,
         response: {
           200: {
-            description: 'The reports.',
+            description: 'A page of reports, newest first; how many the filter holds in all; whether older ones remain.',
             type: 'object',
-            properties: { reports: { type: 'array', items: { $ref: 'Report#' } } },
-            required: ['reports'],
+            properties: {
+              reports: { type: 'array', items: { $ref: 'Report#' } },
+              total: { type: 'integer', minimum: 0, description: 'How many reports match `room` and `status`, on every page.' },
+              hasMore: { type: 'boolean', description: 'Older reports remain: ask again with `before` = the last `id` of this page.' },
+            },
+            required: ['reports', 'total', 'hasMore'],
           },
-          ...errors(),
+          ...errors({ 404: '`not_found`: `before` names no report.' }),
         },
       },
     },
     async (request) => {
-      const { room, status } = request.query;
-      return { reports: await moderation.reports({ ...(room ? { room } : {}), ...(status ? { status } : {}) }) };
+      const { room, status, before, limit } = request.query;
+      return moderation.reports(
+        { ...(room ? { room } : {}), ...(status ? { status } : {}) },
+        { ...(before !== undefined ? { before } : {}), limit: limitOf(limit, REPORTS_DEFAULT_LIMIT, REPORTS_MAX_LIMIT) },
+      );
     },
   );
 

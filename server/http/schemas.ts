@@ -16,6 +16,8 @@ import {
   MAX_SLOW_MODE_SECONDS,
   MAX_TOPIC_LENGTH,
   REPLY_PREVIEW_LENGTH,
+  REPORTS_DEFAULT_LIMIT,
+  REPORTS_MAX_LIMIT,
   ROOM_PATTERN,
   type ErrorCode,
   type HandshakeErrorCode,
@@ -142,9 +144,11 @@ export const memberParams = {
   required: ['room', 'memberId'],
 } as const;
 
+const reportId = { type: 'string', minLength: 1, maxLength: 64 } as const;
+
 export const reportParams = {
   type: 'object',
-  properties: { id: { type: 'string', minLength: 1, maxLength: 64, description: "The report's id." } },
+  properties: { id: { ...reportId, description: "The report's id." } },
   required: ['id'],
 } as const;
 
@@ -189,6 +193,11 @@ export const reportsQuery = {
   properties: {
     room: { ...roomParams.properties.room, description: 'Only this room’s reports.' },
     status: { type: 'string', enum: ['open', 'resolved'], description: 'Only open, or only resolved, reports.' },
+    before: {
+      ...reportId,
+      description: 'Only reports older than the report with this `id` (the last of the page before; whatever its status); omit for the newest.',
+    },
+    limit: count(`How many reports (default ${REPORTS_DEFAULT_LIMIT}, at most ${REPORTS_MAX_LIMIT}; more is read as ${REPORTS_MAX_LIMIT}).`),
   },
   additionalProperties: false,
 } as const;

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import { REPORTS_PER_GUEST_ADDRESS, REPORTS_PER_MEMBER } from '../../protocol/index.js';
 import { Limits } from '../chat/limits.js';
 import { WRONG_KEYS, WrongKeys } from '../http/wrong-keys.js';
 import type { Redis } from './redis.js';
@@ -25,9 +26,9 @@ export function rateLimiter({ points, windowMs }: { points: number; windowMs: nu
 }
 
 /**
- * The rate limits of RATE_LIMIT and GUEST_RATE_LIMIT, for the chat core; and
- * the wrong admin keys of each address, a guard against guessing that stays
- * on with RATE_LIMIT=off.
+ * The rate limits of RATE_LIMIT and GUEST_RATE_LIMIT and the report
+ * allowances, for the chat core; and the wrong admin keys of each address, a
+ * guard against guessing that stays on with RATE_LIMIT=off.
  */
 export default fp(
   async (app) => {
@@ -39,6 +40,8 @@ export default fp(
         writes: rateLimit && rateLimiter(rateLimit, redis, `${redisPrefix}:rate`),
         // RATE_LIMIT=off turns every rate limit off.
         guestAddresses: rateLimit && guestRateLimit && rateLimiter(guestRateLimit, redis, `${redisPrefix}:rate-net`),
+        reports: rateLimit && rateLimiter(REPORTS_PER_MEMBER, redis, `${redisPrefix}:reports`),
+        guestAddressReports: rateLimit && rateLimiter(REPORTS_PER_GUEST_ADDRESS, redis, `${redisPrefix}:reports-net`),
       }),
     );
     app.decorate('wrongKeys', new WrongKeys(rateLimiter(WRONG_KEYS, redis, `${redisPrefix}:wrong-keys`)));

@@ -13,6 +13,8 @@ import { socketBroadcaster, socketRoster } from '../socket/broadcaster.js';
 import { configureHandler } from '../socket/configure.js';
 import { HandlerContext, type SharedContext, type SocketLayer } from '../socket/context.js';
 import { type Handler, requestsPerConnection } from '../socket/define-handler.js';
+import { ANSWER_BYTES_PER_CONNECTION, ANSWER_BYTES_PER_GUEST_ADDRESS, AnswerBudget } from '../socket/answer-budget.js';
+import { rateLimiter } from './limits.js';
 import { deleteHandler } from '../socket/delete.js';
 import { editHandler } from '../socket/edit.js';
 import { forgetRequests } from '../socket/forget-request.js';
@@ -137,7 +139,14 @@ export default fp(
     });
     app.decorate('sockets', { io, presence });
     app.decorate('chat', chat);
-    const shared: SharedContext = { io, presence, chat, metrics, log, requests: requests || undefined };
+    // The bytes of heavy answers: per connection in memory, per guest network in Redis when relays share it.
+    const answers =
+      config.rateLimit &&
+      new AnswerBudget(
+        rateLimiter(ANSWER_BYTES_PER_CONNECTION, undefined, ''),
+        rateLimiter(ANSWER_BYTES_PER_GUEST_ADDRESS, app.redis?.direct, `${config.redisPrefix}:answer-bytes-net`),
+      );
+    const shared: SharedContext = { io, presence, chat, metrics, log, requests: requests || undefined, answers: answers || undefined };
     const handlers = new Map(Object.entries(HANDLERS));
 
     // Per connection, the same listeners (given the connection or socket as

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Chat } from '../chat/chat.js';
 import type { Metrics } from '../chat/metrics.js';
+import type { AnswerBudget } from './answer-budget.js';
 import type { Presence } from './presence.js';
 import type { ChatServer, ChatSocket } from './types.js';
 
@@ -21,6 +22,8 @@ export interface SharedContext extends SocketLayer {
    * RATE_LIMIT=off.
    */
   requests?: RateLimiterAbstract;
+  /** The byte budgets of join and history answers; undefined with RATE_LIMIT=off. */
+  answers?: AnswerBudget;
 }
 
 /**
@@ -56,6 +59,9 @@ export class HandlerContext {
   }
   get requests() {
     return this.shared.requests;
+  }
+  get answers() {
+    return this.shared.answers;
   }
   /** A logger naming the socket and its member. */
   get log(): FastifyBaseLogger {

@@ -1,5 +1,6 @@
 import type { JoinResult } from '../../protocol/index.js';
 import { ClientError } from '../chat/errors.js';
+import { answerBytes } from './answer-budget.js';
 import { defineHandler } from './define-handler.js';
 import { joinSchema } from './schemas.js';
 import { actorOf, chatRooms } from './types.js';
@@ -19,6 +20,7 @@ export const MAX_ROOMS_PER_CONNECTION = 50;
 export const joinHandler = defineHandler('join', joinSchema, async (ctx, { room, since, limit, sinceRev }): Promise<JoinResult> => {
   const { socket, chat, presence } = ctx;
   const member = socket.data.member;
+  await ctx.answers?.check(socket);
   await chat.moderation.admit(actorOf(socket), room);
 
   // Enter the room before reading history: a message sent in between then
@@ -50,5 +52,6 @@ export const joinHandler = defineHandler('join', joinSchema, async (ctx, { room,
   if (changed) result.changed = changed;
   if (changedTruncated) result.changedTruncated = true;
   if (pinned) result.pinned = pinned;
+  await ctx.answers?.spend(socket, answerBytes(messages, changed, pinned && [pinned]));
   return result;
 }, { heavy: true });

@@ -133,8 +133,19 @@ const REPORT_SELECT = `
                         FROM report_entries e WHERE e.report_id = r.id), '[]') AS entries
   FROM reports r`;
 
-/** How many reports one listing returns at most, newest first. */
-const REPORTS_LISTED = 500;
+/** Whether a text is a UUID, as report ids are (anything else names no report, rather than a storage error). */
+const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+
+/**
+ * GET /api/reports pages newest first, within a status (the console's open
+ * list), a room, or all: an index for each, so a flood of reports costs a
+ * page and a count of the index, never a sort of the table.
+ */
+export const REPORTS_PAGING_MIGRATION = `
+  CREATE INDEX reports_by_time ON reports (ts, id);
+  CREATE INDEX reports_by_status ON reports (status, ts, id);
+  CREATE INDEX reports_by_room ON reports (room, status, ts, id);
+`;
 
 /** The moderation half of the PostgreSQL store. */
 export function moderationStore(pool: pg.Pool, query: Query): ModerationStore {
@@ -234,16 +245,30 @@ export function moderationStore(pool: pg.Pool, query: Query): ModerationStore {
         const { rows } = await client.query<ReportRow>(`${REPORT_SELECT} WHERE r.id = $1`, [id]);
         return { report: toReport(rows[0]!), added };
       }),
-    async reports({ room, status }) {
-      const rows = await query<ReportRow>(
-        `${REPORT_SELECT} WHERE ($1::text IS NULL OR r.room = $1) AND ($2::text IS NULL OR r.status = $2) ORDER BY r.ts DESC LIMIT $3`,
-        [room ?? null, status ?? null, REPORTS_LISTED],
-      );
-      return rows.map(toReport);
+    async reports({ room, status }, { before, limit }) {
+      let cursor: { ts: string; id: string } | undefined;
+      if (before !== undefined) {
+        [cursor] = isUuid(before) ? await query<{ ts: string; id: string }>('SELECT ts, id FROM reports WHERE id = $1', [before]) : [];
+        if (!cursor) return undefined;
+      }
+      const params: unknown[] = [];
+      const where: string[] = [];
+      if (room !== undefined) where.push(`r.room = $${params.push(room)}`);
+      if (status !== undefined) where.push(`r.status = $${params.push(status)}`);
+      const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      const filterParams = [...params];
+      if (cursor) where.push(`(r.ts, r.id) < ($${params.push(cursor.ts)}, $${params.push(cursor.id)})`);
+      const [rows, [counted]] = await Promise.all([
+        query<ReportRow>(
+          `${REPORT_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.ts DESC, r.id DESC LIMIT $${params.push(limit + 1)}`,
+          params,
+        ),
+        query<{ n: string }>(`SELECT COUNT(*) AS n FROM reports r ${filter}`, filterParams),
+      ]);
+      return { reports: rows.slice(0, limit).map(toReport), total: Number(counted!.n), hasMore: rows.length > limit };
     },
     async resolveReport(id) {
-      // Not a UUID: no such report (rather than a storage error).
-      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
+      if (!isUuid(id)) return undefined;
       const updated = await query("UPDATE reports SET status = 'resolved' WHERE id = $1 RETURNING id", [id]);
       if (updated.length === 0) return undefined;
       const [row] = await query<ReportRow>(`${REPORT_SELECT} WHERE r.id = $1`, [id]);

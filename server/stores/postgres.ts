@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Member, Message } from '../../protocol/index.js';
 import { attachReactions, mentionsSeq, replyPreview, withoutDeletedText } from './shape.js';
-import { moderationStore, MODERATION_MIGRATION } from './postgres-moderation.js';
+import { moderationStore, MODERATION_MIGRATION, REPORTS_PAGING_MIGRATION } from './postgres-moderation.js';
 import { inTransaction } from './postgres-transaction.js';
 import {
   StorageError,
@@ -117,6 +117,7 @@ const MIGRATIONS = [
      claimed_until BIGINT
    );
    CREATE INDEX webhook_rooms_due ON webhook_rooms (next_at) WHERE next_at IS NOT NULL;`,
+  REPORTS_PAGING_MIGRATION,
 ];
 
 const MIGRATION_LOCK = 7_231_994; // any constant shared by all relays

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Ban, Member, RoomSettings } from '../../protocol/index.js';
-import type { AuditEntry, ModerationStore, StoredReport } from './store.js';
+import type { AuditEntry, ModerationStore, ReportFilter, ReportPage, StoredReport } from './store.js';
 
 /**
  * The moderation tables of the SQLite store (settings, bans, reports, the
@@ -48,6 +48,12 @@ const SCHEMA = `
     ts     INTEGER NOT NULL,
     UNIQUE (room, seq)
   );
+  -- GET /api/reports pages newest first, within a status (the console's
+  -- open list), a room, or all: an index for each, so a flood of reports
+  -- costs a page and a count of the index, never a sort of the table.
+  CREATE INDEX IF NOT EXISTS reports_by_time ON reports (ts, id);
+  CREATE INDEX IF NOT EXISTS reports_by_status ON reports (status, ts, id);
+  CREATE INDEX IF NOT EXISTS reports_by_room ON reports (room, status, ts, id);
   CREATE TABLE IF NOT EXISTS report_entries (
     report_id   TEXT    NOT NULL,
     reporter_id TEXT    NOT NULL,
@@ -117,9 +123,6 @@ function toAuditEntry(row: AuditRow): AuditEntry {
   return entry;
 }
 
-/** How many reports one listing returns at most, newest first. */
-export const REPORTS_LISTED = 500;
-
 /** The moderation half of the SQLite store; `guard` is the store's (locks, StorageError). */
 export function moderationStore(db: Database.Database, guard: Guard): ModerationStore {
   const fresh = !db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'room_bans'").get();
@@ -170,10 +173,26 @@ export function moderationStore(db: Database.Database, guard: Guard): Moderation
   const entries = db.prepare<[string], { reporter: string; reason: string | null }>(
     'SELECT reporter, reason FROM report_entries WHERE report_id = ? ORDER BY ts, reporter_id',
   );
-  const listReports = db.prepare<[{ room: string | null; status: string | null; limit: number }], ReportRow>(
-    `SELECT * FROM reports WHERE (@room IS NULL OR room = @room) AND (@status IS NULL OR status = @status)
-     ORDER BY ts DESC LIMIT @limit`,
-  );
+  // One pair of statements per filter (room, status, both, neither), each
+  // written for its index rather than with `@room IS NULL OR …`, which
+  // SQLite's planner cannot match to one.
+  type Listing = { page: Database.Statement<Record<string, unknown>, ReportRow>; count: Database.Statement<Record<string, unknown>, { n: number }> };
+  const listings = new Map<string, Listing>();
+  const listing = ({ room, status }: ReportFilter, cursor: boolean): Listing => {
+    const key = `${room !== undefined}${status !== undefined}${cursor}`;
+    let found = listings.get(key);
+    if (!found) {
+      const where = [room !== undefined && 'room = @room', status !== undefined && 'status = @status'].filter(Boolean);
+      const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      const page = [...where, ...(cursor ? ['(ts, id) < (@ts, @id)'] : [])];
+      found = {
+        page: db.prepare(`SELECT * FROM reports ${page.length ? `WHERE ${page.join(' AND ')}` : ''} ORDER BY ts DESC, id DESC LIMIT @limit`),
+        count: db.prepare(`SELECT COUNT(*) AS n FROM reports ${filter}`),
+      };
+      listings.set(key, found);
+    }
+    return found;
+  };
   const insertAudit = db.prepare(
     `INSERT INTO audit (room, ts, actor, action, member_id, seq, detail)
      VALUES (@room, @ts, @actor, @action, @memberId, @seq, @detail)`,
@@ -289,7 +308,15 @@ export function moderationStore(db: Database.Database, guard: Guard): Moderation
         settingsKept.delete(room);
       }),
     report: (input) => guard(() => reportOne.immediate(input)),
-    reports: ({ room, status }) => guard(() => listReports.all({ room: room ?? null, status: status ?? null, limit: REPORTS_LISTED }).map(withEntries)),
+    reports: (filter, { before, limit }) =>
+      guard((): ReportPage | undefined => {
+        const cursor = before === undefined ? undefined : reportById.get(before);
+        if (before !== undefined && !cursor) return undefined;
+        const named = { ...(filter.room !== undefined && { room: filter.room }), ...(filter.status !== undefined && { status: filter.status }) };
+        const { page, count } = listing(filter, cursor !== undefined);
+        const rows = page.all({ ...named, ...(cursor && { ts: cursor.ts, id: cursor.id }), limit: limit + 1 });
+        return { reports: rows.slice(0, limit).map(withEntries), total: count.get(named)!.n, hasMore: rows.length > limit };
+      }),
     resolveReport: (id) =>
       guard(() => {
         if (setStatus.run('resolved', id).changes === 0) return undefined;

@@ -140,8 +140,14 @@ export interface Store {
    * message opens it again.
    */
   report(input: { room: string; seq: number; reporter: Member; reason?: string; ts: number }): Promise<{ report: StoredReport; added: boolean }>;
-  /** Reports, newest first, of one room or all, of one status or both. */
-  reports(filter: { room?: string; status?: ReportStatus }): Promise<StoredReport[]>;
+  /**
+   * A page of reports of one room or all, of one status or both, newest
+   * first (by first report, then id, so reports made in the same
+   * millisecond keep one order), older than the report `before` when given
+   * (whatever its own status); `total` counts every report of the filter.
+   * Undefined when `before` names no report.
+   */
+  reports(filter: ReportFilter, page: { before?: string; limit: number }): Promise<ReportPage | undefined>;
   /** Marks a report resolved; undefined when there is no such report. */
   resolveReport(id: string): Promise<StoredReport | undefined>;
   /** Appends an audit entry; returns it with its id. */
@@ -234,6 +240,19 @@ export interface RoomSummary {
 }
 
 export type ReportStatus = 'open' | 'resolved';
+
+/** Which reports a listing holds: of one room or all, of one status or both. */
+export interface ReportFilter {
+  room?: string;
+  status?: ReportStatus;
+}
+
+/** A page of reports, newest first; `total`: how many the filter holds in all. */
+export interface ReportPage {
+  reports: StoredReport[];
+  total: number;
+  hasMore: boolean;
+}
 
 /** A message's report: everyone who reported it, and why. */
 export interface StoredReport {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test, type TestContext } from 'node:test';
 import { SignJWT } from 'jose';
+import { REPORTS_DEFAULT_LIMIT, REPORTS_MAX_LIMIT } from '../../protocol/index.js';
 import type { Config } from '../../server/config.js';
 import { joined, msgId, next, request, sleep, startRelay, type Client } from './helpers.js';
 import { freshPostgres, skipWithoutPostgres } from './services.js';
@@ -277,6 +278,47 @@ for (const [kind, { skip, databaseUrl }] of Object.entries(stores)) {
         [400, 'invalid_payload', '/api/reports?status=closed'],
         [400, 'invalid_payload', '/api/reports?seq=1'],
         [400, 'invalid_room', '/api/reports?room=-bad'],
+      ]);
+    });
+
+    test('reports page newest first (before, limit) with their total: 520 newer reports hide no older open one; 404 and 400', async (t) => {
+      const relay = await relayFor(t);
+      const ann = await joined(t, relay.url, 'lobby', { token: await memberToken() });
+      const bob = await joined(t, relay.url, 'lobby', { token: await memberToken('u-bob', 'Bob') });
+      const real = await send(ann.socket, 'lobby', 'a real problem');
+      assert.equal((await request(bob.socket, 'report', { room: 'lobby', seq: real.seq, reason: 'harassment' })).ok, true);
+      await sleep(2); // reports are ordered by time, in milliseconds
+      // 12 guest tabs report 520 messages at once (RATE_LIMIT is off here, as in the attack that found this).
+      const seqs: number[] = [];
+      for (let i = 0; i < 520; i++) seqs.push((await send(ann.socket, 'lobby', `flood ${i}`)).seq);
+      const tabs = await Promise.all(Array.from({ length: 12 }, (_, i) => joined(t, relay.url, 'lobby', { name: `tab${i}` })));
+      await Promise.all(tabs.map(({ socket }, i) => Promise.all(seqs.filter((_, j) => j % 12 === i).map((seq) => request(socket, 'report', { room: 'lobby', seq })))));
+
+      const first = (await call(relay.url, '/api/reports?status=open')).body;
+      assert.deepEqual([first.reports.length, first.total, first.hasMore], [REPORTS_DEFAULT_LIMIT, 521, true]);
+      assert.ok(!first.reports.some((r: { message: { seq: number } }) => r.message.seq === real.seq), 'the real one is older than the first page');
+      // Page by page, the real report comes, and every report comes once.
+      const seen: { id: string; ts: number; message: { seq: number } }[] = [...first.reports];
+      for (let page = first; page.hasMore; ) {
+        page = (await call(relay.url, `/api/reports?status=open&limit=200&before=${seen.at(-1)!.id}`)).body;
+        assert.equal(page.total, 521);
+        seen.push(...page.reports);
+      }
+      assert.equal(new Set(seen.map((r) => r.id)).size, 521);
+      assert.deepEqual(seen.map((r) => r.ts), seen.map((r) => r.ts).sort((a, b) => b - a), 'newest first');
+      const found = seen.at(-1)!;
+      assert.equal(found.message.seq, real.seq, 'the oldest: the real report, last');
+      // A room's filter counts the same; more than the most is read as the most.
+      assert.equal((await call(relay.url, '/api/reports?room=lobby&limit=1')).body.total, 521);
+      assert.equal((await call(relay.url, '/api/reports?room=other')).body.total, 0);
+      assert.equal((await call(relay.url, '/api/reports?limit=999999')).body.reports.length, REPORTS_MAX_LIMIT);
+
+      await refused(relay.url, [
+        [404, 'not_found', '/api/reports?before=00000000-0000-0000-0000-000000000000'],
+        [404, 'not_found', '/api/reports?before=no-such-report'],
+        [400, 'invalid_payload', `/api/reports?before=${'x'.repeat(65)}`],
+        [400, 'invalid_payload', '/api/reports?limit=0'],
+        [400, 'invalid_payload', '/api/reports?limit=ten'],
       ]);
     });
 

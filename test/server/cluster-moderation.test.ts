@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test, type TestContext } from 'node:test';
 import { SignJWT } from 'jose';
-import type { HandshakeAuth } from '../../protocol/index.js';
+import { REPORTS_PER_GUEST_ADDRESS, REPORTS_PER_MEMBER, type HandshakeAuth } from '../../protocol/index.js';
 import { client } from './attack-helpers.js';
 import { spawnRelay } from './cluster-helpers.js';
 import { collect, connect, msgId, next, request, sleep, type Client } from './helpers.js';
@@ -14,8 +14,9 @@ const secret = 'cluster-secret-cluster-secret-32!';
 const sign = (claims: Record<string, unknown>) =>
   new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(secret));
 
-async function pair(t: TestContext) {
+async function pair(t: TestContext, more: Record<string, string> = {}) {
   const env = {
+    ...more,
     DATABASE_URL: await freshPostgres(t),
     REDIS_URL: redisUrl!,
     REDIS_PREFIX: `test-${randomBytes(5).toString('hex')}`,
@@ -66,6 +67,32 @@ describe('moderation across relays', { skip: skipWithoutBoth }, () => {
     const joinedOnB = await request(modOnB, 'join', { room: 'r' });
     assert.deepEqual(joinedOnB.settings.blockedWords, ['spam']);
     assert.equal(joinedOnB.settings.slowModeSeconds, 30);
+  });
+
+  test('report allowances hold across relays: per member over two tabs, per guest address over churned ids', async (t) => {
+    const { a, b } = await pair(t, { RATE_LIMIT: '1000/10s' });
+    const mod = await connect(t, a.url, { token: await sign({ sub: 'mod', name: 'Mod', role: 'moderator' }) });
+    await request(mod, 'join', { room: 'r' });
+    const seqs: number[] = [];
+    for (let i = 0; i < REPORTS_PER_GUEST_ADDRESS.points + 10; i++) seqs.push((await request(mod, 'send', { room: 'r', text: `m${i}`, clientMsgId: msgId() })).message.seq);
+    const report = (socket: Client, seq: number) => code(request(socket, 'report', { room: 'r', seq }));
+
+    // One guest, a tab on each relay: REPORTS_PER_MEMBER in all.
+    const tabs = [await from(t, a.url, '203.0.113.66', { name: 'flood', clientId: 'flooding-tabs' }), await from(t, b.url, '203.0.113.66', { name: 'flood', clientId: 'flooding-tabs' })];
+    for (const tab of tabs) await request(tab, 'join', { room: 'r' });
+    const byTabs = [];
+    for (const [i, seq] of seqs.slice(0, 30).entries()) byTabs.push(await report(tabs[i % 2]!, seq));
+    assert.equal(byTabs.filter((c) => c === 'ok').length, REPORTS_PER_MEMBER.points);
+    assert.ok(byTabs.slice(REPORTS_PER_MEMBER.points).every((c) => c === 'rate_limited'));
+
+    // New guest ids from that address, on either relay: REPORTS_PER_GUEST_ADDRESS in all.
+    let accepted = REPORTS_PER_MEMBER.points;
+    for (let i = 0; i < 4; i++) {
+      const guest = await from(t, [a, b][i % 2]!.url, '203.0.113.66', { name: `churn${i}`, clientId: `churned-id-${i}` });
+      await request(guest, 'join', { room: 'r' });
+      for (const seq of seqs) if ((await report(guest, seq)) === 'ok') accepted++;
+    }
+    assert.equal(accepted, REPORTS_PER_GUEST_ADDRESS.points);
   });
 
   test('slow mode holds for one member across relays', async (t) => {

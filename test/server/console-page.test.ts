@@ -304,6 +304,45 @@ test('the console: a report shows with its reporter and reason, and resolved it 
   assert.deepEqual(problems, []);
 });
 
+test('the console: the open count, and "Load more" reaches an older report below a flood of newer ones', { skip }, async (t) => {
+  const relay = await startRelay(t, { adminApiKey: key });
+  const { page, problems } = await consolePage(await browser(t), relay);
+  await signIn(page);
+
+  const ann = await joined(t, relay.url, 'help', { name: 'ann' });
+  const bob = await joined(t, relay.url, 'help', { name: 'bob' });
+  const real = await request(ann.socket, 'send', { room: 'help', text: 'the real problem', clientMsgId: msgId() });
+  assert.deepEqual(await request(bob.socket, 'report', { room: 'help', seq: real.message.seq, reason: 'threat' }), { ok: true });
+  await new Promise((resolve) => setTimeout(resolve, 2)); // reports are ordered by time, in milliseconds
+  for (let i = 0; i < 45; i++) {
+    const flood = await request(ann.socket, 'send', { room: 'help', text: `flood ${i}`, clientMsgId: msgId() });
+    await request(bob.socket, 'report', { room: 'help', seq: flood.message.seq });
+  }
+
+  await press(page, 'Reports', 'nav');
+  await shows(page, '46 open · 20 shown');
+  await shows(page, 'flood 44');
+  const shown = () => page.$$eval('pierce/li[data-report]', (items) => items.length);
+  assert.equal(await shows(page, 'Load more').then(shown), 20);
+  await press(page, 'Load more');
+  await shows(page, '46 open · 40 shown');
+  await press(page, 'Load more');
+  await page.waitForFunction(() => document.querySelector('live-chat-console')!.shadowRoot!.querySelectorAll('li[data-report]').length === 46);
+  const count = () => page.$eval('pierce/[data-open-count]', (p) => p.textContent!.trim());
+  await page.waitForFunction(() => document.querySelector('live-chat-console')!.shadowRoot!.querySelector('[data-open-count]')!.textContent!.trim() === '46 open');
+  assert.equal(await shown(), 46);
+  await hides(page, 'Load more');
+
+  // Resolved where it is: the count drops, the place is kept.
+  const [oldest] = (await admin(relay, '/api/reports?status=open&limit=1&before=' + (await admin(relay, '/api/reports?status=open&limit=45')).reports.at(-1).id)).reports;
+  assert.equal(oldest.message.text, 'the real problem');
+  await press(page, 'Resolve', `li[data-report="${oldest.id}"]`);
+  await page.waitForSelector(`pierce/li[data-report="${oldest.id}"]`, { hidden: true });
+  assert.equal(await count(), '45 open');
+  assert.equal(await shown(), 45);
+  assert.deepEqual(problems, []);
+});
+
 /**
  * What axe-core finds on the page as it is now, at each width and in each
  * colour scheme: its violations, and what it could not decide ("incomplete",

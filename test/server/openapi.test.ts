@@ -102,6 +102,27 @@ test('the document describes the messages API: parameters, body, responses and t
   assert.deepEqual(page.messages, [message]);
 });
 
+test('the document describes the paging of reports: before and limit asked, total and hasMore answered, as the relay answers', async (t) => {
+  const relay = await startRelay(t, { adminApiKey: key });
+  const doc = (await SwaggerParser.dereference((await openapi(relay.url)) as never, {
+    resolve: { external: false },
+  })) as OpenAPIV3.Document;
+  const get = doc.paths['/api/reports']!.get!;
+  const parameters = (get.parameters as OpenAPIV3.ParameterObject[]).map((p) => `${p.in} ${p.name} ${p.required}`).sort();
+  assert.deepEqual(parameters, ['query before false', 'query limit false', 'query room false', 'query status false']);
+  assert.deepEqual(Object.keys(get.responses).sort(), ['200', '400', '401', '404', '500', '503']);
+  const documented = (get.responses['200'] as OpenAPIV3.ResponseObject).content!['application/json']!.schema as OpenAPIV3.SchemaObject;
+  assert.deepEqual(documented.required, ['reports', 'total', 'hasMore']);
+
+  const alice = await joined(t, relay.url, 'lobby', { name: 'alice' });
+  const bob = await joined(t, relay.url, 'lobby', { name: 'bob' });
+  const sent = await (alice.socket.timeout(3000) as any).emitWithAck('send', { room: 'lobby', text: 'rude', clientMsgId: 'report-me-0001' });
+  await (bob.socket.timeout(3000) as any).emitWithAck('report', { room: 'lobby', seq: sent.message.seq, reason: 'rude' });
+  const page = await (await fetch(`${relay.url}/api/reports?status=open&limit=1`, { headers: { authorization: `Bearer ${key}` } })).json();
+  assertShape(page, documented, 'reports');
+  assert.deepEqual([page.reports.length, page.total, page.hasMore], [1, 1, false]);
+});
+
 /** Every required property is there and no property is undocumented, all the way down. */
 function assertShape(value: any, schema: OpenAPIV3.SchemaObject, path: string): void {
   if (schema.type === 'array') {

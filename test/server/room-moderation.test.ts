@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import { SignJWT } from 'jose';
-import type { HandshakeAuth } from '../../protocol/index.js';
+import { REPORTS_PER_GUEST_ADDRESS, REPORTS_PER_MEMBER, type HandshakeAuth } from '../../protocol/index.js';
 import { buildApp } from '../../server/app.js';
 import { ADMIN } from '../../server/chat/moderation.js';
 import type { Config } from '../../server/config.js';
@@ -284,14 +284,74 @@ for (const [kind, { skip, databaseUrl }] of Object.entries(stores)) {
 
       // The admin API's core functions: list (by room and status), resolve.
       const { moderation } = relay.app.chat;
-      const [report] = await moderation.reports({ room: 'lobby', status: 'open' });
+      const [report] = (await moderation.reports({ room: 'lobby', status: 'open' }, { limit: 10 })).reports;
       assert.equal(report!.count, 2);
       assert.deepEqual(report!.reporters, [alice.ack.self, bob.ack.self]);
       assert.deepEqual(report!.reasons, ['rude']);
       assert.deepEqual(report!.message, sent.message);
       assert.equal((await moderation.resolveReport(ADMIN, report!.id)).status, 'resolved');
-      assert.deepEqual(await moderation.reports({ status: 'open' }), []);
+      assert.deepEqual((await moderation.reports({ status: 'open' }, { limit: 10 })).reports, []);
       await assert.rejects(moderation.resolveReport(ADMIN, 'no-such-report'), { message: 'no report no-such-report' });
+    });
+
+    test('report floods: REPORTS_PER_MEMBER per member, REPORTS_PER_GUEST_ADDRESS per guest address whatever ids churn; rate_limited with retryAfterMs', async (t) => {
+      const relay = await relayFor(t, { trustProxy: ['loopback'], rateLimit: { points: 1000, windowMs: 10_000 } });
+      const perMember = REPORTS_PER_MEMBER.points;
+      const perAddress = REPORTS_PER_GUEST_ADDRESS.points;
+      const mod = await joined(t, relay.url, 'lobby', { token: await modToken() });
+      const seqs: number[] = [];
+      for (let i = 0; i < perAddress + 10; i++) seqs.push((await send(mod.socket, 'lobby', `message ${i}`)).message.seq);
+      // One after another on each connection (the relay refuses too many requests in flight on one).
+      const reportAll = async (socket: Client, from: number, to: number) => {
+        const acks = [];
+        for (const seq of seqs.slice(from, to)) acks.push(await request(socket, 'report', { room: 'lobby', seq }));
+        return acks;
+      };
+      const refusals = (acks: any[]) => acks.filter((a) => !a.ok);
+      const assertRefused = (acks: any[]) => {
+        for (const ack of acks) {
+          assert.equal(ack.error.code, 'rate_limited', JSON.stringify(ack));
+          assert.ok(ack.error.retryAfterMs > 0 && ack.error.retryAfterMs <= REPORTS_PER_MEMBER.windowMs, JSON.stringify(ack));
+        }
+      };
+
+      // One guest (12 tabs are one member): the first perMember reports, then rate_limited.
+      const tabs = await Promise.all(Array.from({ length: 4 }, () => from(t, relay.url, '203.0.113.66', { name: 'flood', clientId: 'flooding-tabs' })));
+      for (const tab of tabs) await request(tab, 'join', { room: 'lobby' });
+      const first = (await Promise.all(tabs.map((tab, i) => reportAll(tab, i * 8, i * 8 + 8)))).flat();
+      assert.equal(first.filter((a) => a.ok).length, perMember, 'one member: REPORTS_PER_MEMBER');
+      assertRefused(refusals(first));
+
+      // New guest ids from the same address: the address's allowance, not one per id.
+      let accepted = perMember;
+      for (let i = 0; i < 5; i++) {
+        const guest = await from(t, relay.url, '203.0.113.66', { name: `churn${i}`, clientId: `churned-id-${i}` });
+        await request(guest, 'join', { room: 'lobby' });
+        const acks = await reportAll(guest, 0, seqs.length);
+        accepted += acks.filter((a) => a.ok).length;
+        assertRefused(refusals(acks));
+      }
+      assert.equal(accepted, perAddress, 'one address: REPORTS_PER_GUEST_ADDRESS in all');
+      // An IPv4-mapped form of the same address is the same network.
+      const mapped = await from(t, relay.url, '::ffff:203.0.113.66', { name: 'mapped' });
+      await request(mapped, 'join', { room: 'lobby' });
+      assertRefused(await reportAll(mapped, 0, 1));
+
+      // Another network's guest, and a verified member behind the flooding address, still report.
+      const neighbour = await from(t, relay.url, '198.51.100.7', { name: 'neighbour' });
+      await request(neighbour, 'join', { room: 'lobby' });
+      assert.deepEqual(await request(neighbour, 'report', { room: 'lobby', seq: seqs[0] }), { ok: true });
+      const member = await from(t, relay.url, '203.0.113.66', { token: await memberToken() });
+      await request(member, 'join', { room: 'lobby' });
+      assert.deepEqual(await request(member, 'report', { room: 'lobby', seq: seqs[1] }), { ok: true });
+      // … up to their own allowance.
+      const own = await reportAll(member, 2, perMember + 5);
+      assert.equal(own.filter((a) => a.ok).length, perMember - 1);
+      assertRefused(refusals(own));
+
+      // Nothing refused was counted.
+      const { reports } = await relay.app.chat.moderation.reports({ status: 'open' }, { limit: 500 });
+      assert.equal(reports.reduce((sum, r) => sum + r.count, 0), perAddress + 1 + perMember);
     });
 
     test('audit: every moderator and admin action, newest first, paged', async (t) => {

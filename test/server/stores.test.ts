@@ -216,20 +216,67 @@ for (const [kind, { url, skip }] of Object.entries(implementations)) {
 
     test('counts a report once per member, reopens a resolved one, lists by room and status', async (t) => {
       const store = await open(t);
+      const list = async (filter: { room?: string; status?: 'open' | 'resolved' }) => (await store.reports(filter, { limit: 100 }))!.reports;
       const first = await store.report({ room: 'r', seq: 1, reporter: alice, reason: 'rude', ts: 10 });
       assert.equal(first.added, true);
       assert.equal((await store.report({ room: 'r', seq: 1, reporter: alice, ts: 11 })).added, false, 'again: counted once');
       const second = await store.report({ room: 'r', seq: 1, reporter: bob, ts: 12 });
       assert.deepEqual(second.report, { id: first.report.id, room: 'r', seq: 1, reporters: [alice, bob], reasons: ['rude'], count: 2, status: 'open', ts: 10 });
       await store.report({ room: 'other', seq: 4, reporter: bob, ts: 20 });
-      assert.deepEqual((await store.reports({})).map((r) => r.room), ['other', 'r'], 'newest first');
-      assert.deepEqual((await store.reports({ room: 'r' })).map((r) => r.seq), [1]);
+      assert.deepEqual((await list({})).map((r) => r.room), ['other', 'r'], 'newest first');
+      assert.deepEqual((await list({ room: 'r' })).map((r) => r.seq), [1]);
       assert.equal((await store.resolveReport(first.report.id))?.status, 'resolved');
       assert.equal(await store.resolveReport('00000000-0000-0000-0000-000000000000'), undefined);
-      assert.deepEqual((await store.reports({ status: 'open' })).map((r) => r.room), ['other']);
-      assert.deepEqual((await store.reports({ status: 'resolved' })).map((r) => r.room), ['r']);
+      assert.deepEqual((await list({ status: 'open' })).map((r) => r.room), ['other']);
+      assert.deepEqual((await list({ status: 'resolved' })).map((r) => r.room), ['r']);
       await store.report({ room: 'r', seq: 1, reporter: mod, ts: 30 });
-      assert.equal((await store.reports({ room: 'r' }))[0]!.status, 'open', 'a new reporter opens it again');
+      assert.equal((await list({ room: 'r' }))[0]!.status, 'open', 'a new reporter opens it again');
+    });
+
+    test('pages reports newest first with before and limit, with the total of the filter; ties in time each listed once', async (t) => {
+      const store = await open(t);
+      // 12 reports, several made in the same millisecond (ts ties are common under a flood).
+      const made: { id: string; room: string; ts: number }[] = [];
+      for (let i = 1; i <= 12; i++) {
+        const room = i % 3 === 0 ? 'b' : 'a';
+        const { report } = await store.report({ room, seq: i, reporter: alice, ts: 100 + Math.floor(i / 4) });
+        made.push({ id: report.id, room, ts: report.ts });
+      }
+      await store.resolveReport(made[0]!.id);
+      const stillOpen = made.filter((r) => r.id !== made[0]!.id);
+
+      const all = (await store.reports({ status: 'open' }, { limit: 100 }))!;
+      assert.equal(all.total, 11);
+      assert.equal(all.hasMore, false);
+      assert.deepEqual(new Set(all.reports.map((r) => r.id)), new Set(stillOpen.map((r) => r.id)));
+      const times = all.reports.map((r) => r.ts);
+      assert.deepEqual(times, [...times].sort((x, y) => y - x), 'newest first');
+
+      // Page by page, 3 at a time: the same reports, in the same order, each once.
+      const paged: string[] = [];
+      let before: string | undefined;
+      for (;;) {
+        const page = (await store.reports({ status: 'open' }, { limit: 3, ...(before ? { before } : {}) }))!;
+        assert.equal(page.total, 11, 'the total counts the whole filter, whatever the page');
+        paged.push(...page.reports.map((r) => r.id));
+        if (!page.hasMore) break;
+        before = page.reports.at(-1)!.id;
+      }
+      assert.deepEqual(paged, all.reports.map((r) => r.id));
+
+      // A room's page, the resolved one, and every status.
+      const inB = (await store.reports({ room: 'b' }, { limit: 2 }))!;
+      assert.deepEqual([inB.total, inB.reports.length, inB.hasMore], [4, 2, true]);
+      assert.ok(inB.reports.every((r) => r.room === 'b'));
+      const resolved = (await store.reports({ status: 'resolved' }, { limit: 10 }))!;
+      assert.deepEqual([resolved.total, resolved.reports.map((r) => r.id)], [1, [made[0]!.id]]);
+      assert.equal((await store.reports({}, { limit: 1 }))!.total, 12);
+      // A report that is not open still places the cursor of the open list.
+      const afterResolved = (await store.reports({ status: 'open' }, { before: made[0]!.id, limit: 100 }))!;
+      assert.deepEqual(afterResolved.reports.map((r) => r.id), all.reports.filter((r) => r.ts < made[0]!.ts || (r.ts === made[0]!.ts && r.id < made[0]!.id)).map((r) => r.id));
+      // A cursor naming no report: undefined (the caller answers not_found).
+      assert.equal(await store.reports({}, { before: '00000000-0000-0000-0000-000000000000', limit: 5 }), undefined);
+      assert.equal(await store.reports({}, { before: 'not-an-id', limit: 5 }), undefined);
     });
 
     test('keeps an audit log per room, newest first, paged with before', async (t) => {
