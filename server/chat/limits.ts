@@ -31,10 +31,7 @@ export class Limits {
    */
   async spend(author: Member, address?: string): Promise<void> {
     const { writes, guestAddresses } = this.limiters;
-    if (writes) await take(writes, author.id, 'too many messages and changes');
-    if (guestAddresses && !author.verified && address) {
-      await take(guestAddresses, addressKey(address) ?? address, 'too many messages and changes from this network');
-    }
+    await takeBoth(author, address, writes, guestAddresses, 'too many messages and changes');
   }
 
   /**
@@ -45,11 +42,14 @@ export class Limits {
    */
   async report(reporter: Member, address?: string): Promise<void> {
     const { reports, guestAddressReports } = this.limiters;
-    if (reports) await take(reports, reporter.id, 'too many reports');
-    if (guestAddressReports && !reporter.verified && address) {
-      await take(guestAddressReports, addressKey(address) ?? address, 'too many reports from this network');
-    }
+    await takeBoth(reporter, address, reports, guestAddressReports, 'too many reports');
   }
+}
+
+/** One point from the member's allowance and, for a guest, from their network's. */
+async function takeBoth(member: Member, address: string | undefined, perMember: RateLimiterAbstract | undefined, perGuestAddress: RateLimiterAbstract | undefined, what: string) {
+  if (perMember) await take(perMember, member.id, what);
+  if (perGuestAddress && !member.verified && address) await take(perGuestAddress, addressKey(address) ?? address, `${what} from this network`);
 }
 
 /** Takes one point, or refuses with how long to wait (`rate_limited`). */

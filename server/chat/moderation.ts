@@ -6,7 +6,6 @@ import type { Limits } from './limits.js';
 import type { Roster } from './roster.js';
 import type { Webhooks } from './webhooks.js';
 import { ClientError } from './errors.js';
-import type { Limits } from './limits.js';
 import type { SlowModeClock } from './slow-mode.js';
 import { WRITES, type Write } from './writes.js';
 
@@ -48,12 +47,11 @@ export interface ModerationDeps {
   broadcast: Broadcaster;
   roster: Roster;
   slowMode: SlowModeClock;
+  /** RATE_LIMIT's allowances and the guests' per address, which every write spends, and the report allowances. */
   limits: Limits;
   /** BLOCKED_WORDS_FILE's words, blocked in every room. */
   blockedEverywhere: BlockedWords;
   webhooks: Webhooks;
-  /** The report allowances (and RATE_LIMIT's). */
-  limits: Limits;
 }
 
 const minutesText = (minutes: number) => `${minutes} min`;

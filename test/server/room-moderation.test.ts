@@ -295,7 +295,7 @@ for (const [kind, { skip, databaseUrl }] of Object.entries(stores)) {
     });
 
     test('report floods: REPORTS_PER_MEMBER per member, REPORTS_PER_GUEST_ADDRESS per guest address whatever ids churn; rate_limited with retryAfterMs', async (t) => {
-      const relay = await relayFor(t, { trustProxy: ['loopback'], rateLimit: { points: 1000, windowMs: 10_000 } });
+      const relay = await relayFor(t, { trustProxy: ['loopback'], rateLimit: { points: 1000, windowMs: 10_000 }, guestRateLimit: { points: 3000, windowMs: 10_000 } });
       const perMember = REPORTS_PER_MEMBER.points;
       const perAddress = REPORTS_PER_GUEST_ADDRESS.points;
       const mod = await joined(t, relay.url, 'lobby', { token: await modToken() });
