@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { jwtVerify, type JWTPayload } from 'jose';
-import { CLIENT_ID_PATTERN, MAX_NAME_LENGTH, ROOM_PATTERN, type HandshakeErrorCode, type Member } from '../../protocol/index.js';
+import { BADGE_SYMBOLS, CLIENT_ID_PATTERN, MAX_NAME_LENGTH, ROOM_PATTERN, type HandshakeErrorCode, type Member } from '../../protocol/index.js';
+import { skeleton } from './confusables.js';
 import { isVisible } from './rules.js';
 
 const GUEST_PREFIX = 'guest:';
@@ -94,13 +95,21 @@ function isHttpsUrl(value: string): boolean {
   }
 }
 
+/**
+ * Whether a name shows one of the badge symbols only the relay grants (a
+ * check mark, a star …), itself or through a look-alike (`Ⓡ` for `®`).
+ */
+function showsBadge(name: string): boolean {
+  return BADGE_SYMBOLS.test(name) || BADGE_SYMBOLS.test(skeleton(name));
+}
+
 function guest(name: unknown, clientId: unknown): IdentityResult {
   let displayName: string;
   if (name === undefined || name === null || name === '') {
     displayName = `guest-${randomBytes(2).toString('hex')}`;
   } else {
     const cleaned = cleanName(name);
-    if (cleaned === null) return { refuse: 'invalid_name' };
+    if (cleaned === null || showsBadge(cleaned)) return { refuse: 'invalid_name' };
     displayName = cleaned;
   }
   const browser =
