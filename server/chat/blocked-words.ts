@@ -111,12 +111,20 @@ function foldUnicode(text: string): string {
 }
 
 /**
- * The words of a text as compared: folded (formatting removed, case,
- * accents, width, look-alikes, confusables) and with runs of single letters
- * joined (`s p a m`, `s.p.a.m` → `spam`).
+ * A text as compared: formatting removed, overrides read as shown, without
+ * case, accents or width, look-alikes (the contract's and confusables')
+ * folded. Names (names.ts) are compared through it too.
+ */
+export function fold(text: string): string {
+  return (ASCII.test(text) ? text.toLowerCase() : foldUnicode(text)).replace(LOOK_ALIKE, (c) => LOOK_ALIKES[c]!);
+}
+
+/**
+ * The words of a text as compared: folded (`fold`) and with runs of single
+ * letters joined (`s p a m`, `s.p.a.m` → `spam`).
  */
 export function words(text: string): string[] {
-  const folded = (ASCII.test(text) ? text.toLowerCase() : foldUnicode(text)).replace(LOOK_ALIKE, (c) => LOOK_ALIKES[c]!);
+  const folded = fold(text);
   const out: string[] = [];
   // Letters spaced or dotted apart: consecutive one-letter words are one word.
   let run = '';

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { jwtVerify, type JWTPayload } from 'jose';
 import { BADGE_SYMBOLS, CLIENT_ID_PATTERN, MAX_NAME_LENGTH, ROOM_PATTERN, type HandshakeErrorCode, type Member } from '../../protocol/index.js';
 import { skeleton } from './confusables.js';
+import { nameKeys } from './names.js';
 import { isVisible } from './rules.js';
 
 const GUEST_PREFIX = 'guest:';
@@ -41,6 +42,12 @@ function guestId(clientId: string, name: string): string {
 export interface IdentityOptions {
   jwtSecret?: string;
   guests: boolean;
+  /**
+   * Whether a verified member whose name has one of these keys (names.ts)
+   * joined a room lately: a guest may not take such a name. Without it,
+   * nothing is checked.
+   */
+  verifiedLookAlike?: (keys: string[]) => Promise<boolean>;
 }
 
 /** Who a handshake's `auth` says the client is: a verified user (valid token) or a guest. */
@@ -54,7 +61,12 @@ export function createIdentify(options: IdentityOptions): (auth: unknown) => Pro
     // than quietly demoted to guest.
     if (token !== undefined) return key ? verify(token, key) : { refuse: 'unauthorized' };
     if (!options.guests) return { refuse: 'unauthorized' };
-    return guest(name, clientId);
+    const identity = guest(name, clientId);
+    // A name the relay picked (`guest-XXXX`) looks like nobody's.
+    if ('member' in identity && typeof name === 'string' && name !== '' && options.verifiedLookAlike) {
+      if (await options.verifiedLookAlike(nameKeys(identity.member.name))) return { refuse: 'invalid_name' };
+    }
+    return identity;
   };
 }
 

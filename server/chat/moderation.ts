@@ -5,6 +5,7 @@ import type { Broadcaster } from './broadcaster.js';
 import type { Roster } from './roster.js';
 import type { Webhooks } from './webhooks.js';
 import { ClientError } from './errors.js';
+import { nameKeys } from './names.js';
 import type { SlowModeClock } from './slow-mode.js';
 
 /**
@@ -62,6 +63,9 @@ const quote = (text: string) => JSON.stringify(text);
 export class Moderation {
   /** Each room's blocked words, compiled once per settings version. */
   private readonly compiled = new Map<string, { version: number; words: BlockedWords }>();
+
+  /** When this relay last wrote each verified name it saw join (rememberName). */
+  private readonly namesWritten = new Map<string, number>();
 
   constructor(private readonly deps: ModerationDeps) {}
 
@@ -161,6 +165,21 @@ export class Moderation {
     // connections anyway. A lost record only means a ban by id after they
     // left covers no address.
     this.deps.store.seen(room, actor.member, actor.address, now).catch(() => {});
+    if (actor.member.verified) this.rememberName(actor.member.name, now);
+  }
+
+  /**
+   * Remembers a verified member's name (its keys, names.ts), so that no
+   * guest takes a look-alike of it for VERIFIED_NAME_DAYS; not waited for,
+   * like `seen`, and written at most once an hour per name by each relay:
+   * the window is counted in days.
+   */
+  private rememberName(name: string, now: number): void {
+    const written = this.namesWritten.get(name);
+    if (written !== undefined && now - written < NAME_REWRITE_MS) return;
+    if (this.namesWritten.size >= NAMES_KEPT) this.namesWritten.clear();
+    this.namesWritten.set(name, now);
+    this.deps.store.rememberVerifiedName(nameKeys(name), now).catch(() => this.namesWritten.delete(name));
   }
 
   /** Whether the actor is refused in the room now (their ban, or their address's for a guest); records nothing. */
@@ -315,6 +334,10 @@ export class Moderation {
 }
 
 const slowKey = (room: string, memberId: string) => `${room}\n${memberId}`;
+/** A verified name is written again after an hour at most (its window is VERIFIED_NAME_DAYS). */
+const NAME_REWRITE_MS = 60 * 60 * 1000;
+/** How many verified names a relay remembers having written, before it starts again (a few MB at most). */
+const NAMES_KEPT = 50_000;
 
 function slowModeError(seconds: number, wait: number): ClientError {
   return new ClientError('slow_mode', `slow mode: one message every ${seconds} s; retry in ${Math.ceil(wait / 1000)} s`, Math.ceil(wait));
