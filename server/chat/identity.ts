@@ -3,7 +3,7 @@ import { jwtVerify, type JWTPayload } from 'jose';
 import { BADGE_SYMBOLS, CLIENT_ID_PATTERN, MAX_NAME_LENGTH, ROOM_PATTERN, type HandshakeErrorCode, type Member } from '../../protocol/index.js';
 import { skeleton } from './confusables.js';
 import { nameKeys } from './names.js';
-import { isVisible } from './rules.js';
+import { FORMATTING_CLASS, isVisible } from './rules.js';
 
 const GUEST_PREFIX = 'guest:';
 
@@ -13,10 +13,16 @@ export type IdentityResult = { member: Member; rooms?: string[] } | { refuse: Ha
 /** A token's `rooms` claim holds at most this many rooms. */
 const MAX_SCOPED_ROOMS = 1000;
 
-// Control characters (C0, DEL, C1) and the invisible format characters that
-// let one name impersonate another (bidi overrides and isolates, zero-width
-// spaces and joiners); and a name must show something (isVisible).
-const FORBIDDEN_IN_NAME = /[\p{Cc}\p{Cf}]/u;
+// Control characters (C0, DEL, C1) and the characters that draw nothing
+// (rules.ts FORMATTING_CLASS: bidi overrides and isolates, zero-width
+// spaces and joiners, fillers, tags), which let one name impersonate
+// another; and a name must show something (isVisible). Two are let through
+// where an emoji needs them: U+200D between two pictographs (`👩‍💻`, the
+// first maybe with its skin tone or U+FE0F: `👩🏽‍💻`, `🏳️‍🌈`), and the
+// presentation selectors U+FE0E/U+FE0F (`❤️`).
+const FORBIDDEN_IN_NAME = new RegExp(`[\\p{Cc}${FORMATTING_CLASS}]`, 'u');
+const EMOJI_JOINER = /(?<=\p{Extended_Pictographic}[\u{1F3FB}-\u{1F3FF}\uFE0F]?)\u200D(?=\p{Extended_Pictographic})/gu;
+const PRESENTATION = /[\uFE0E\uFE0F]/g;
 
 /** A display name after trim and NFC, or null when it breaks the rules. */
 export function cleanName(raw: unknown): string | null {
@@ -24,7 +30,8 @@ export function cleanName(raw: unknown): string | null {
   if (!raw.isWellFormed()) return null;
   const name = raw.normalize('NFC').trim();
   const length = [...name].length;
-  if (length < 1 || length > MAX_NAME_LENGTH || FORBIDDEN_IN_NAME.test(name) || !isVisible(name)) return null;
+  const forbidden = FORBIDDEN_IN_NAME.test(name.replace(EMOJI_JOINER, '').replace(PRESENTATION, ''));
+  if (length < 1 || length > MAX_NAME_LENGTH || forbidden || !isVisible(name)) return null;
   return name;
 }
 

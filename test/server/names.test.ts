@@ -92,3 +92,15 @@ test('a moderator who joined on one relay holds their name on another sharing Po
   await refusedSoon(t, b.url, 'Zoé');
   await refused(t, b.url, { name: 'ZOE', clientId: 'zoe-guest-2' });
 });
+
+test('emoji ZWJ sequences are allowed in names; every other joiner, invisible or bidi character is not', async (t) => {
+  const relay = await startRelay(t);
+  for (const name of ['Ana 👩‍💻', '👨‍👩‍👧 family', 'Kim 🏳️‍🌈', 'Ana 👩🏽‍💻', 'Jo ❤️‍🔥', '🧑‍🚀']) {
+    assert.equal(await nameOf(t, relay.url, { name, clientId: 'emoji-guest-1' }), name);
+  }
+  const hidden = [
+    'An\u200Da', 'Ana\u200D', '\u200DAna', 'Ana 👩\u200D', 'Ana 👩\u200D\u200D💻', 'Ana \u200D💻', 'A\u200D👩', '👩\u200DA',
+    'Ana\u200B', 'Ana\u200C', 'Ana\u2060', 'Ana\u00AD', 'An\uFEFFa', 'Ana\u202E', 'Ana\u2066', 'Ana\u200E', 'Ana\u{E0020}', 'Ana\u3164', 'An\u115Fa', 'Ana\uFFA0',
+  ];
+  for (const name of hidden) await refused(t, relay.url, { name, clientId: 'emoji-guest-2' });
+});
