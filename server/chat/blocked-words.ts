@@ -188,6 +188,11 @@ export class BlockedWords {
     }
   }
 
+  /** Whether a text (a message, a name, a topic, a reason) contains one of the entries. */
+  blocks(text: string): boolean {
+    return this.size > 0 && this.matches(words(text));
+  }
+
   /** Whether the words of a text (from `words`) contain one of the entries. */
   matches(text: readonly string[]): boolean {
     if (this.size === 0) return false;

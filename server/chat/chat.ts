@@ -210,7 +210,7 @@ export class Chat {
       throw new ClientError('forbidden', `a message can be edited for ${window} minutes after it is sent`);
     }
     const text = messageText(raw, config.maxMessageLength);
-    await this.moderation.checkText(room, text);
+    await this.moderation.checkText(actor, room, text);
     const edited = await store.edit(room, seq, text, Date.now(), webhooks.outbox('message.updated'));
     // Deleted since it was read.
     if (!edited) throw new ClientError('not_found', `${room} has no message ${seq}`);

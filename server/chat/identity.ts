@@ -55,6 +55,8 @@ export interface IdentityOptions {
    * nothing is checked.
    */
   verifiedLookAlike?: (keys: string[]) => Promise<boolean>;
+  /** Whether a name holds a word blocked everywhere (BLOCKED_WORDS_FILE): refused, verified or not. */
+  blockedName?: (name: string) => boolean;
 }
 
 /** Who a handshake's `auth` says the client is: a verified user (valid token) or a guest. */
@@ -66,9 +68,13 @@ export function createIdentify(options: IdentityOptions): (auth: unknown) => Pro
     // A token wins over `name`. Without a secret no token can be checked: a
     // client that sends one expects to be verified, so it is refused rather
     // than quietly demoted to guest.
-    if (token !== undefined) return key ? verify(token, key) : { refuse: 'unauthorized' };
+    if (token !== undefined) {
+      const identity: IdentityResult = key ? await verify(token, key) : { refuse: 'unauthorized' };
+      return 'member' in identity && options.blockedName?.(identity.member.name) ? { refuse: 'invalid_name' } : identity;
+    }
     if (!options.guests) return { refuse: 'unauthorized' };
     const identity = guest(name, clientId);
+    if ('member' in identity && options.blockedName?.(identity.member.name)) return { refuse: 'invalid_name' };
     // A name the relay picked (`guest-XXXX`) looks like nobody's.
     if ('member' in identity && typeof name === 'string' && name !== '' && options.verifiedLookAlike) {
       if (await options.verifiedLookAlike(nameKeys(identity.member.name))) return { refuse: 'invalid_name' };

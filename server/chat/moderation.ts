@@ -97,9 +97,14 @@ export class Moderation {
     if (patch.pinnedSeq !== undefined && patch.pinnedSeq !== null && !(await store.get(room, patch.pinnedSeq))) {
       throw new ClientError('not_found', `${room} has no message ${patch.pinnedSeq}`);
     }
-    const before = await this.settings(room);
+    const { settings: before, version } = await this.stored(room);
     const settings: RoomSettings = { ...before, ...patch };
     if (patch.blockedWords) settings.blockedWords = [...new Set(patch.blockedWords.map((w) => w.trim()))];
+    if (patch.topic) {
+      // Against the list the room will have: one sent with the topic counts.
+      const own = patch.blockedWords ? new BlockedWords(settings.blockedWords) : this.roomWords(room, before, version);
+      if (own.blocks(patch.topic) || this.deps.blockedEverywhere.blocks(patch.topic)) throw blockedError('topic');
+    }
     await store.saveSettings(room, settings);
     broadcast.room(await this.shown(settings, room, false));
     await this.audit(actor, room, 'configure', { detail: describeChange(before, settings) });
@@ -124,18 +129,19 @@ export class Moderation {
       const wait = await this.deps.slowMode.wait(slowKey(room, actor.member.id));
       if (wait > 0) throw slowModeError(settings.slowModeSeconds, wait);
     }
-    this.checkWords(room, settings, version, text);
+    this.checkWords(room, settings, version, text, actor.member.name);
     return settings;
   }
 
   /**
    * Refuses a text that contains a blocked word (`blocked`, naming no
-   * word): the room's list and BLOCKED_WORDS_FILE's. For `send` (through
-   * `checkSend`) and `edit` alike.
+   * word): the room's list and BLOCKED_WORDS_FILE's; and any text from a
+   * member whose name contains one of the room's (a name with one of the
+   * file's never gets in). For `send` (through `checkSend`) and `edit` alike.
    */
-  async checkText(room: string, text: string): Promise<void> {
+  async checkText(author: Member, room: string, text: string): Promise<void> {
     const { settings, version } = await this.stored(room);
-    this.checkWords(room, settings, version, text);
+    this.checkWords(room, settings, version, text, author.name);
   }
 
   /**
@@ -253,6 +259,10 @@ export class Moderation {
     const { store, broadcast } = this.deps;
     const message = await store.get(room, seq);
     if (!message || message.deleted) throw new ClientError('not_found', `${room} has no message ${seq}`);
+    if (reason) {
+      const { settings, version } = await this.stored(room);
+      if (this.roomWords(room, settings, version).blocks(reason) || this.deps.blockedEverywhere.blocks(reason)) throw blockedError('reason');
+    }
     const { report, added } = await store.report({ room, seq, reporter: actor.member, reason, ts: Date.now() });
     if (!added) return;
     const event: ReportEvent = { room, message, reporter: actor.member, count: report.count };
@@ -295,14 +305,13 @@ export class Moderation {
     return stored ? { settings: { ...DEFAULT_SETTINGS, ...stored.settings }, version: stored.version } : { settings: { ...DEFAULT_SETTINGS }, version: 0 };
   }
 
-  private checkWords(room: string, settings: RoomSettings, version: number, text: string): void {
+  private checkWords(room: string, settings: RoomSettings, version: number, text: string, name: string): void {
     const own = this.roomWords(room, settings, version);
     const { blockedEverywhere } = this.deps;
     if (own.size === 0 && blockedEverywhere.size === 0) return;
     const folded = words(text);
-    if (own.matches(folded) || blockedEverywhere.matches(folded)) {
-      throw new ClientError('blocked', 'the text contains a word this room does not allow');
-    }
+    if (own.matches(folded) || blockedEverywhere.matches(folded)) throw blockedError('text');
+    if (own.blocks(name)) throw blockedError('name');
   }
 
   private roomWords(room: string, settings: RoomSettings, version: number): BlockedWords {
@@ -334,6 +343,12 @@ export class Moderation {
 }
 
 const slowKey = (room: string, memberId: string) => `${room}\n${memberId}`;
+/** The refusal of a text holding a blocked word: it says where, never which word. */
+function blockedError(what: 'text' | 'name' | 'topic' | 'reason'): ClientError {
+  const where = { text: 'the text contains', name: 'your name contains', topic: 'the topic contains', reason: 'the reason contains' }[what];
+  return new ClientError('blocked', `${where} a word this room does not allow`);
+}
+
 /** A verified name is written again after an hour at most (its window is VERIFIED_NAME_DAYS). */
 const NAME_REWRITE_MS = 60 * 60 * 1000;
 /** How many verified names a relay remembers having written, before it starts again (a few MB at most). */

@@ -162,7 +162,8 @@ export default fp(
     // than refuse every guest while the database is away.
     const verifiedLookAlike = (keys: string[]) =>
       app.store.verifiedNameSince(keys, Date.now() - VERIFIED_NAME_DAYS * 86_400_000).catch(() => false);
-    const identify = createIdentify({ ...config, verifiedLookAlike });
+    const { blockedEverywhere } = app.moderationDeps;
+    const identify = createIdentify({ ...config, verifiedLookAlike, blockedName: (name) => blockedEverywhere.blocks(name) });
     const perAddress = new ConnectionCounter(config.maxConnectionsPerIp);
 
     io.use((socket, next) => {

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { SignJWT } from 'jose';
 import { BlockedWords, words } from '../../server/chat/blocked-words.js';
 import { readBlockedWords } from '../../server/plugins/moderation.js';
-import { type Client, joined, msgId, request, startRelay, tempDir } from './helpers.js';
+import { type Client, connect, joined, msgId, request, startRelay, tempDir } from './helpers.js';
 
 const list = new BlockedWords(['spam', 'ass', 'bad phrase', 'Café', 'ｗｉｄｅ']);
 const blocked = (text: string) => list.matches(words(text));
@@ -173,4 +173,53 @@ test('a relay: hidden characters, overrides and look-alikes are blocked in send 
     assert.equal(await code(send(guest.socket, 'bw', text)), 'blocked', `send ${JSON.stringify(text)}`);
     assert.equal(await code(request(guest.socket, 'edit', { room: 'bw', seq: sent.message.seq, text })), 'blocked', `edit ${JSON.stringify(text)}`);
   }
+});
+
+test('a relay: names, topics and report reasons are matched too', async (t) => {
+  const file = join(tempDir(t), 'words.txt');
+  writeFileSync(file, 'spam\nbad phrase\n');
+  const adminApiKey = 'names-topics-admin-key-0123456789';
+  const relay = await startRelay(t, { jwtSecret: secret, blockedWordsFile: file, adminApiKey });
+  // A name holding a word of BLOCKED_WORDS_FILE: refused at the handshake, guest or verified.
+  for (const auth of [
+    { name: 'Spam King' }, { name: 'ѕрам' }, { name: 's p a m' }, { name: 'BAD phrase' },
+    { token: await sign({ sub: 'u-spam', name: 'Spam' }) }, { token: await sign({ sub: 'u-spam', name: '5p@m bot' }) },
+  ]) {
+    await assert.rejects(connect(t, relay.url, auth), { message: 'invalid_name' }, JSON.stringify(auth));
+  }
+  assert.ok(await connect(t, relay.url, { name: 'Spammer' }), 'whole words only');
+
+  const mod = await joined(t, relay.url, 'nt', { token: await sign({ sub: 'm', name: 'Mod', role: 'moderator' }) });
+  const fan = await joined(t, relay.url, 'nt', { name: 'Zork Fan', clientId: 'zork-fan-1' });
+  const other = await joined(t, relay.url, 'nt', { name: 'Ola', clientId: 'ola-client-1' });
+  const before = await send(fan.socket, 'nt', 'hello');
+  assert.ok(before.ok);
+  assert.ok(await send(other.socket, 'nt', 'hi').then((ack) => ack.ok));
+
+  // A room's word in the member's name: their send and edit are refused there.
+  assert.ok((await request(mod.socket, 'configure', { room: 'nt', settings: { blockedWords: ['zork'] } })).ok);
+  assert.equal(await code(send(fan.socket, 'nt', 'hello again')), 'blocked');
+  assert.equal(await code(request(fan.socket, 'edit', { room: 'nt', seq: before.message.seq, text: 'hello there' })), 'blocked');
+  assert.equal(await code(send(other.socket, 'nt', 'still fine')), 'ok');
+
+  // Topics: the room's words (the list sent with it included) and the file's.
+  for (const settings of [{ topic: 'all about zork' }, { topic: 'no ѕрам here' }, { topic: 'qux night', blockedWords: ['qux'] }]) {
+    assert.equal(await code(request(mod.socket, 'configure', { room: 'nt', settings })), 'blocked', JSON.stringify(settings));
+  }
+  assert.equal(await code(request(mod.socket, 'configure', { room: 'nt', settings: { topic: 'Release day' } })), 'ok');
+  const patch = (body: object) =>
+    fetch(`${relay.url}/api/rooms/nt/settings`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${adminApiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const refusedPatch = await patch({ topic: 'S P A M' });
+  assert.equal(refusedPatch.status, 400);
+  assert.equal((await refusedPatch.json()).error.code, 'blocked');
+  assert.equal((await patch({ topic: 'Launch' })).status, 200);
+
+  // Report reasons.
+  assert.equal(await code(request(other.socket, 'report', { room: 'nt', seq: before.message.seq, reason: 'z0rk' })), 'blocked');
+  assert.equal(await code(request(other.socket, 'report', { room: 'nt', seq: before.message.seq, reason: 'a bad\u200B phrase' })), 'blocked');
+  assert.equal(await code(request(other.socket, 'report', { room: 'nt', seq: before.message.seq, reason: 'rude' })), 'ok');
 });
