@@ -322,6 +322,16 @@ export const CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 export const HISTORY_DEFAULT_LIMIT = 50;
 export const HISTORY_MAX_LIMIT = 200;
 export const MAX_NAME_LENGTH = 32;
+/**
+ * v3: what only the relay's badges may show, so never a guest's name: check
+ * marks, stars, shields, crowns and trademark signs (U+2122, U+00AE,
+ * U+2605–2606, U+2611, U+2705, U+2713–2714, U+2B50, U+1F451, U+1F6E1; also
+ * the light check mark U+1F5F8, the glowing star U+1F31F and the service
+ * mark U+2120). A variation sequence holds its base, so it is refused too.
+ */
+/** v3: a guest may not take a name that looks like that of a verified member who joined a room in this many days. */
+export const VERIFIED_NAME_DAYS = 30;
+export const BADGE_SYMBOLS = /[\u2120\u2122\u00AE\u2605\u2606\u2611\u2705\u2713\u2714\u2B50\u{1F451}\u{1F6E1}\u{1F5F8}\u{1F31F}]/u;
 /** A typist's `typing: true` is relayed at most this often; clients repeat it this often while typing. */
 export const TYPING_THROTTLE_MS = 2000;
 /** MAX_MESSAGE_LENGTH's default, in characters (code points). */

@@ -216,7 +216,7 @@ export class Chat {
       throw new ClientError('forbidden', `a message can be edited for ${window} minutes after it is sent`);
     }
     const text = messageText(raw, config.maxMessageLength);
-    await this.moderation.checkText(room, text);
+    await this.moderation.checkText(actor.member, room, text);
     await this.moderation.countWrite(actor, room, settings);
     const edited = await store.edit(room, seq, text, Date.now(), webhooks.outbox('message.updated'));
     // Deleted since it was read.

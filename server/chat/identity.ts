@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { jwtVerify, type JWTPayload } from 'jose';
-import { CLIENT_ID_PATTERN, MAX_NAME_LENGTH, ROOM_PATTERN, type HandshakeErrorCode, type Member } from '../../protocol/index.js';
-import { isVisible } from './rules.js';
+import { BADGE_SYMBOLS, CLIENT_ID_PATTERN, MAX_NAME_LENGTH, ROOM_PATTERN, type HandshakeErrorCode, type Member } from '../../protocol/index.js';
+import { skeleton } from './confusables.js';
+import { nameKeys } from './names.js';
+import { FORMATTING_CLASS, isVisible } from './rules.js';
 
 const GUEST_PREFIX = 'guest:';
 
@@ -11,10 +13,16 @@ export type IdentityResult = { member: Member; rooms?: string[] } | { refuse: Ha
 /** A token's `rooms` claim holds at most this many rooms. */
 const MAX_SCOPED_ROOMS = 1000;
 
-// Control characters (C0, DEL, C1) and the invisible format characters that
-// let one name impersonate another (bidi overrides and isolates, zero-width
-// spaces and joiners); and a name must show something (isVisible).
-const FORBIDDEN_IN_NAME = /[\p{Cc}\p{Cf}]/u;
+// Control characters (C0, DEL, C1) and the characters that draw nothing
+// (rules.ts FORMATTING_CLASS: bidi overrides and isolates, zero-width
+// spaces and joiners, fillers, tags), which let one name impersonate
+// another; and a name must show something (isVisible). Two are let through
+// where an emoji needs them: U+200D between two pictographs (`👩‍💻`, the
+// first maybe with its skin tone or U+FE0F: `👩🏽‍💻`, `🏳️‍🌈`), and the
+// presentation selectors U+FE0E/U+FE0F (`❤️`).
+const FORBIDDEN_IN_NAME = new RegExp(`[\\p{Cc}${FORMATTING_CLASS}]`, 'u');
+const EMOJI_JOINER = /(?<=\p{Extended_Pictographic}[\u{1F3FB}-\u{1F3FF}\uFE0F]?)\u200D(?=\p{Extended_Pictographic})/gu;
+const PRESENTATION = /[\uFE0E\uFE0F]/g;
 
 /** A display name after trim and NFC, or null when it breaks the rules. */
 export function cleanName(raw: unknown): string | null {
@@ -22,7 +30,8 @@ export function cleanName(raw: unknown): string | null {
   if (!raw.isWellFormed()) return null;
   const name = raw.normalize('NFC').trim();
   const length = [...name].length;
-  if (length < 1 || length > MAX_NAME_LENGTH || FORBIDDEN_IN_NAME.test(name) || !isVisible(name)) return null;
+  const forbidden = FORBIDDEN_IN_NAME.test(name.replace(EMOJI_JOINER, '').replace(PRESENTATION, ''));
+  if (length < 1 || length > MAX_NAME_LENGTH || forbidden || !isVisible(name)) return null;
   return name;
 }
 
@@ -40,6 +49,14 @@ function guestId(clientId: string, name: string): string {
 export interface IdentityOptions {
   jwtSecret?: string;
   guests: boolean;
+  /**
+   * Whether a verified member whose name has one of these keys (names.ts)
+   * joined a room lately: a guest may not take such a name. Without it,
+   * nothing is checked.
+   */
+  verifiedLookAlike?: (keys: string[]) => Promise<boolean>;
+  /** Whether a name holds a word blocked everywhere (BLOCKED_WORDS_FILE): refused, verified or not. */
+  blockedName?: (name: string) => boolean;
 }
 
 /** Who a handshake's `auth` says the client is: a verified user (valid token) or a guest. */
@@ -51,9 +68,18 @@ export function createIdentify(options: IdentityOptions): (auth: unknown) => Pro
     // A token wins over `name`. Without a secret no token can be checked: a
     // client that sends one expects to be verified, so it is refused rather
     // than quietly demoted to guest.
-    if (token !== undefined) return key ? verify(token, key) : { refuse: 'unauthorized' };
+    if (token !== undefined) {
+      const identity: IdentityResult = key ? await verify(token, key) : { refuse: 'unauthorized' };
+      return 'member' in identity && options.blockedName?.(identity.member.name) ? { refuse: 'invalid_name' } : identity;
+    }
     if (!options.guests) return { refuse: 'unauthorized' };
-    return guest(name, clientId);
+    const identity = guest(name, clientId);
+    if ('member' in identity && options.blockedName?.(identity.member.name)) return { refuse: 'invalid_name' };
+    // A name the relay picked (`guest-XXXX`) looks like nobody's.
+    if ('member' in identity && typeof name === 'string' && name !== '' && options.verifiedLookAlike) {
+      if (await options.verifiedLookAlike(nameKeys(identity.member.name))) return { refuse: 'invalid_name' };
+    }
+    return identity;
   };
 }
 
@@ -94,13 +120,21 @@ function isHttpsUrl(value: string): boolean {
   }
 }
 
+/**
+ * Whether a name shows one of the badge symbols only the relay grants (a
+ * check mark, a star …), itself or through a look-alike (`Ⓡ` for `®`).
+ */
+function showsBadge(name: string): boolean {
+  return BADGE_SYMBOLS.test(name) || BADGE_SYMBOLS.test(skeleton(name));
+}
+
 function guest(name: unknown, clientId: unknown): IdentityResult {
   let displayName: string;
   if (name === undefined || name === null || name === '') {
     displayName = `guest-${randomBytes(2).toString('hex')}`;
   } else {
     const cleaned = cleanName(name);
-    if (cleaned === null) return { refuse: 'invalid_name' };
+    if (cleaned === null || showsBadge(cleaned)) return { refuse: 'invalid_name' };
     displayName = cleaned;
   }
   const browser =

@@ -6,6 +6,7 @@ import type { Limits } from './limits.js';
 import type { Roster } from './roster.js';
 import type { Webhooks } from './webhooks.js';
 import { ClientError } from './errors.js';
+import { nameKeys } from './names.js';
 import type { SlowModeClock } from './slow-mode.js';
 import { WRITES, type Write } from './writes.js';
 
@@ -67,6 +68,9 @@ export class Moderation {
   /** Each room's blocked words, compiled once per settings version. */
   private readonly compiled = new Map<string, { version: number; words: BlockedWords }>();
 
+  /** When this relay last wrote each verified name it saw join (rememberName). */
+  private readonly namesWritten = new Map<string, number>();
+
   constructor(private readonly deps: ModerationDeps) {}
 
   // ---- settings
@@ -97,9 +101,14 @@ export class Moderation {
     if (patch.pinnedSeq !== undefined && patch.pinnedSeq !== null && !(await store.get(room, patch.pinnedSeq))) {
       throw new ClientError('not_found', `${room} has no message ${patch.pinnedSeq}`);
     }
-    const before = await this.settings(room);
+    const { settings: before, version } = await this.stored(room);
     const settings: RoomSettings = { ...before, ...patch };
     if (patch.blockedWords) settings.blockedWords = [...new Set(patch.blockedWords.map((w) => w.trim()))];
+    if (patch.topic) {
+      // Against the list the room will have: one sent with the topic counts.
+      const own = patch.blockedWords ? new BlockedWords(settings.blockedWords) : this.roomWords(room, before, version);
+      if (own.blocks(patch.topic) || this.deps.blockedEverywhere.blocks(patch.topic)) throw blockedError('topic');
+    }
     await store.saveSettings(room, settings);
     broadcast.room(await this.shown(settings, room, false));
     await this.audit(actor, room, 'configure', { detail: describeChange(before, settings) });
@@ -126,18 +135,19 @@ export class Moderation {
       const wait = await this.deps.slowMode.wait(slowKeys(actor, room));
       if (wait > 0) throw slowModeError(settings.slowModeSeconds, wait);
     }
-    if (text !== undefined) this.checkWords(room, settings, version, text);
+    if (text !== undefined) this.checkWords(room, settings, version, text, actor.member.name);
     return settings;
   }
 
   /**
    * Refuses a text that contains a blocked word (`blocked`, naming no
-   * word): the room's list and BLOCKED_WORDS_FILE's. For `send` (through
-   * `checkWrite`) and `edit` alike.
+   * word): the room's list and BLOCKED_WORDS_FILE's; and any text from a
+   * member whose name contains one of the room's (a name with one of the
+   * file's never gets in). For `send` (through `checkWrite`) and `edit` alike.
    */
-  async checkText(room: string, text: string): Promise<void> {
+  async checkText(author: Member, room: string, text: string): Promise<void> {
     const { settings, version } = await this.stored(room);
-    this.checkWords(room, settings, version, text);
+    this.checkWords(room, settings, version, text, author.name);
   }
 
   /**
@@ -170,6 +180,21 @@ export class Moderation {
     // connections anyway. A lost record only means a ban by id after they
     // left covers no address.
     this.deps.store.seen(room, actor.member, actor.address, now).catch(() => {});
+    if (actor.member.verified) this.rememberName(actor.member.name, now);
+  }
+
+  /**
+   * Remembers a verified member's name (its keys, names.ts), so that no
+   * guest takes a look-alike of it for VERIFIED_NAME_DAYS; not waited for,
+   * like `seen`, and written at most once an hour per name by each relay:
+   * the window is counted in days.
+   */
+  private rememberName(name: string, now: number): void {
+    const written = this.namesWritten.get(name);
+    if (written !== undefined && now - written < NAME_REWRITE_MS) return;
+    if (this.namesWritten.size >= NAMES_KEPT) this.namesWritten.clear();
+    this.namesWritten.set(name, now);
+    this.deps.store.rememberVerifiedName(nameKeys(name), now).catch(() => this.namesWritten.delete(name));
   }
 
   /** Whether the actor is refused in the room now (their ban, or their address's for a guest); records nothing. */
@@ -248,6 +273,10 @@ export class Moderation {
     const settings = await this.checkWrite(actor, room, 'report');
     const message = await store.get(room, seq);
     if (!message || message.deleted) throw new ClientError('not_found', `${room} has no message ${seq}`);
+    if (reason) {
+      const { settings, version } = await this.stored(room);
+      if (this.roomWords(room, settings, version).blocks(reason) || this.deps.blockedEverywhere.blocks(reason)) throw blockedError('reason');
+    }
     await this.countWrite(actor, room, settings);
     const { report, added } = await store.report({ room, seq, reporter: actor.member, reason, ts: Date.now() });
     if (!added) return;
@@ -297,14 +326,13 @@ export class Moderation {
     return stored ? { settings: { ...DEFAULT_SETTINGS, ...stored.settings }, version: stored.version } : { settings: { ...DEFAULT_SETTINGS }, version: 0 };
   }
 
-  private checkWords(room: string, settings: RoomSettings, version: number, text: string): void {
+  private checkWords(room: string, settings: RoomSettings, version: number, text: string, name: string): void {
     const own = this.roomWords(room, settings, version);
     const { blockedEverywhere } = this.deps;
     if (own.size === 0 && blockedEverywhere.size === 0) return;
     const folded = words(text);
-    if (own.matches(folded) || blockedEverywhere.matches(folded)) {
-      throw new ClientError('blocked', 'the text contains a word this room does not allow');
-    }
+    if (own.matches(folded) || blockedEverywhere.matches(folded)) throw blockedError('text');
+    if (own.blocks(name)) throw blockedError('name');
   }
 
   private roomWords(room: string, settings: RoomSettings, version: number): BlockedWords {
@@ -344,6 +372,17 @@ function slowKeys({ member, address }: Actor, room: string): string[] {
   const own = `${room}\n${member.id}`;
   return member.verified || !address ? [own] : [own, `${room}\naddress\n${address}`];
 }
+
+/** The refusal of a text holding a blocked word: it says where, never which word. */
+function blockedError(what: 'text' | 'name' | 'topic' | 'reason'): ClientError {
+  const where = { text: 'the text contains', name: 'your name contains', topic: 'the topic contains', reason: 'the reason contains' }[what];
+  return new ClientError('blocked', `${where} a word this room does not allow`);
+}
+
+/** A verified name is written again after an hour at most (its window is VERIFIED_NAME_DAYS). */
+const NAME_REWRITE_MS = 60 * 60 * 1000;
+/** How many verified names a relay remembers having written, before it starts again (a few MB at most). */
+const NAMES_KEPT = 50_000;
 
 function slowModeError(seconds: number, wait: number): ClientError {
   return new ClientError('slow_mode', `slow mode: one message every ${seconds} s; retry in ${Math.ceil(wait / 1000)} s`, Math.ceil(wait));

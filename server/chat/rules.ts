@@ -35,12 +35,19 @@ export function checkPlainStrings(value: unknown, depth = 0): void {
 }
 
 /**
- * What draws nothing: white space, format characters (zero-width spaces and
- * joiners, bidi controls, word joiner), fillers that are letters only in name
- * (Hangul U+115F, U+1160, U+3164, U+FFA0), the blank Braille pattern U+2800,
- * the grapheme joiner U+034F and variation selectors.
+ * The characters that draw nothing between letters, as a regular-expression
+ * class body (one definition for what shows, names and blocked words):
+ * format characters (Unicode Cf: zero-width spaces and joiners, the soft
+ * hyphen, U+FEFF, bidi controls, the word joiner, tag characters), fillers
+ * that are letters only in name (Hangul U+115F, U+1160, U+3164, U+FFA0),
+ * Khmer's invisible vowels, the grapheme joiner U+034F and variation
+ * selectors (Mongolian, U+FE00–FE0F, U+E0100–E01EF). Tag characters are
+ * named whole (U+E0000–E007F), unassigned ones too.
  */
-const INVISIBLE = /[\s\p{Cf}\u034F\u115F\u1160\u17B4\u17B5\u180B-\u180F\u2800\u3164\uFE00-\uFE0F\uFFA0\u{E0100}-\u{E01EF}]/gu;
+export const FORMATTING_CLASS = String.raw`\p{Cf}\u034F\u115F\u1160\u17B4\u17B5\u180B-\u180F\u3164\uFE00-\uFE0F\uFFA0\u{E0000}-\u{E007F}\u{E0100}-\u{E01EF}`;
+
+/** What draws nothing: white space, the blank Braille pattern U+2800, and FORMATTING_CLASS. */
+const INVISIBLE = new RegExp(`[\\s\\u2800${FORMATTING_CLASS}]`, 'gu');
 
 /** Whether a text shows anything at all. */
 export function isVisible(text: string): boolean {

@@ -6,7 +6,7 @@ import type { ClientToServerEvents } from '../../protocol/index.js';
 import { Chat } from '../chat/chat.js';
 import { addressKey } from '../chat/address.js';
 import { createIdentify, type IdentityResult } from '../chat/identity.js';
-import type { Member } from '../../protocol/index.js';
+import { VERIFIED_NAME_DAYS, type Member } from '../../protocol/index.js';
 import { banHandler } from '../socket/ban.js';
 import { bansHandler } from '../socket/bans.js';
 import { socketBroadcaster, socketRoster } from '../socket/broadcaster.js';
@@ -167,7 +167,12 @@ export default fp(
       conn.on('close', connectionClosed);
     });
 
-    const identify = createIdentify(config);
+    // Names a guest cannot fake: a storage failure lets the guest in rather
+    // than refuse every guest while the database is away.
+    const verifiedLookAlike = (keys: string[]) =>
+      app.store.verifiedNameSince(keys, Date.now() - VERIFIED_NAME_DAYS * 86_400_000).catch(() => false);
+    const { blockedEverywhere } = app.moderationDeps;
+    const identify = createIdentify({ ...config, verifiedLookAlike, blockedName: (name) => blockedEverywhere.blocks(name) });
     const perAddress = new ConnectionCounter(config.maxConnectionsPerIp);
 
     io.use((socket, next) => {

@@ -206,6 +206,21 @@ export function moderationStore(pool: pg.Pool, query: Query): ModerationStore {
         [room, member.id, member, address ?? null, ts],
       );
     },
+    async rememberVerifiedName(keys, ts) {
+      await query(
+        `INSERT INTO verified_names (name_key, last_join) SELECT unnest($1::text[]), $2
+         ON CONFLICT (site, name_key) DO UPDATE SET last_join = GREATEST(verified_names.last_join, excluded.last_join)`,
+        [keys, ts],
+      );
+    },
+    async verifiedNameSince(keys, since) {
+      if (keys.length === 0) return false;
+      const rows = await query(
+        "SELECT 1 FROM verified_names WHERE site = 'default' AND name_key = ANY($1::text[]) AND last_join >= $2 LIMIT 1",
+        [keys, since],
+      );
+      return rows.length > 0;
+    },
     async lastSeen(room, memberId) {
       const [row] = await query<{ member: Member; address: string | null }>(
         'SELECT member, address FROM room_members WHERE room = $1 AND member_id = $2',

@@ -118,6 +118,14 @@ const MIGRATIONS = [
    );
    CREATE INDEX webhook_rooms_due ON webhook_rooms (next_at) WHERE next_at IS NOT NULL;`,
   REPORTS_PAGING_MIGRATION,
+  // Names a guest cannot fake (v3): the keys of verified members' names
+  // (chat/names.ts), each with when such a member last joined, per site.
+  `CREATE TABLE verified_names (
+     site      TEXT   NOT NULL DEFAULT 'default',
+     name_key  TEXT   NOT NULL,
+     last_join BIGINT NOT NULL,
+     PRIMARY KEY (site, name_key)
+   );`,
 ];
 
 const MIGRATION_LOCK = 7_231_994; // any constant shared by all relays

@@ -158,6 +158,16 @@ export function moderationStore(db: Database.Database, guard: Guard): Moderation
   const findSeen = db.prepare<[string, string], { member: string; address: string | null }>(
     'SELECT member, address FROM room_members WHERE room = ? AND member_id = ?',
   );
+  const upsertVerifiedName = db.prepare<[string, number]>(
+    `INSERT INTO verified_names (name_key, last_join) VALUES (?, ?)
+     ON CONFLICT (site, name_key) DO UPDATE SET last_join = MAX(last_join, excluded.last_join)`,
+  );
+  const rememberNames = db.transaction((keys: string[], ts: number) => {
+    for (const key of keys) upsertVerifiedName.run(key, ts);
+  });
+  const findVerifiedName = db.prepare<[string, number], { found: number }>(
+    "SELECT 1 AS found FROM verified_names WHERE site = 'default' AND name_key = ? AND last_join >= ?",
+  );
   const getSettings = db.prepare<[string], { settings: string; version: number }>('SELECT settings, version FROM room_settings WHERE room = ?');
   const putSettings = db.prepare<[string, string]>(
     `INSERT INTO room_settings (room, settings, version) VALUES (?, ?, 1)
@@ -296,6 +306,9 @@ export function moderationStore(db: Database.Database, guard: Guard): Moderation
         return row.address === null ? { member } : { member, address: row.address };
       });
     },
+    rememberVerifiedName: (keys, ts) => guard(() => rememberNames.immediate(keys, ts)),
+    verifiedNameSince: (keys, since) =>
+      guard(() => keys.some((key) => findVerifiedName.get(key, since) !== undefined)),
     settings: (room) =>
       guard(() => {
         if (settingsKept.has(room)) return settingsKept.get(room);

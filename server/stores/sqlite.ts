@@ -138,6 +138,14 @@ export const MIGRATIONS = [
     claimed_until INTEGER
   ) WITHOUT ROWID;
   CREATE INDEX webhook_rooms_due ON webhook_rooms (next_at) WHERE next_at IS NOT NULL;`,
+  // Names a guest cannot fake (v3): the keys of verified members' names
+  // (chat/names.ts), each with when such a member last joined, per site.
+  `CREATE TABLE verified_names (
+    site      TEXT    NOT NULL DEFAULT 'default',
+    name_key  TEXT    NOT NULL,
+    last_join INTEGER NOT NULL,
+    PRIMARY KEY (site, name_key)
+  ) WITHOUT ROWID;`,
 ];
 
 /** Brings a database to the newest version, all steps in one transaction (so a failed upgrade leaves it as it was). */

@@ -130,6 +130,14 @@ export interface Store {
   seen(room: string, member: Member, address: string | undefined, ts: number): Promise<void>;
   /** The member as last seen in a room, and their address key. */
   lastSeen(room: string, memberId: string): Promise<{ member: Member; address?: string } | undefined>;
+  /**
+   * Remembers that a verified member whose name has these keys (chat/names.ts)
+   * joined a room at `ts` (v3 "Names a guest cannot fake"); kept per site,
+   * `default` until sites exist.
+   */
+  rememberVerifiedName(keys: string[], ts: number): Promise<void>;
+  /** Whether a verified member whose name has one of these keys joined a room at or after `since`. */
+  verifiedNameSince(keys: string[], since: number): Promise<boolean>;
   /** A room's stored settings, with a version that grows with every save; undefined when never set. */
   settings(room: string): Promise<{ settings: RoomSettings; version: number } | undefined>;
   /** Stores a room's settings whole. */
@@ -209,6 +217,8 @@ export type ModerationStore = Pick<
   | 'addressBannedUntil'
   | 'seen'
   | 'lastSeen'
+  | 'rememberVerifiedName'
+  | 'verifiedNameSince'
   | 'settings'
   | 'saveSettings'
   | 'report'

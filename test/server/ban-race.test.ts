@@ -38,7 +38,8 @@ describe('bans racing joins on PostgreSQL, with two relays', { skip: skipWithout
     assert.equal((await slow(mod, 'join', { room: 'stage' })).ok, true);
     const members = await Promise.all(
       Array.from({ length: MEMBERS }, async (_, i) => {
-        const socket = await connect(t, other.url, { name: `m${i}`, clientId: `race-client-${i}` });
+        // Not `m${i}`: `m14` reads `mia` (look-alike digits), the moderator's name, which no guest may take.
+        const socket = await connect(t, other.url, { name: `racer ${i}`, clientId: `race-client-${i}` });
         // Their id, from a join elsewhere.
         const { self } = await slow(socket, 'join', { room: 'lobby' });
         return { socket, id: self.id as string };

@@ -201,6 +201,20 @@ for (const [kind, { url, skip }] of Object.entries(implementations)) {
       assert.deepEqual(await store.lastSeen('r', alice.id), { member: { ...alice, name: 'alice2' }, address: '203.0.113.7' });
     });
 
+    test('remembers verified names by key with their latest join, and answers whether one joined since a time', async (t) => {
+      const store = await open(t);
+      assert.equal(await store.verifiedNameSince(['1:rnia', '2:mia'], 0), false);
+      await store.rememberVerifiedName(['1:rnia', '2:mia'], 1_000);
+      await store.rememberVerifiedName(['1:rnia'], 500); // an older join never moves it back
+      assert.equal(await store.verifiedNameSince(['1:rnia'], 1_000), true);
+      assert.equal(await store.verifiedNameSince(['x', '2:mia'], 1_000), true, 'any of the keys');
+      assert.equal(await store.verifiedNameSince(['1:rnia', '2:mia'], 1_001), false, 'too long ago');
+      assert.equal(await store.verifiedNameSince(['1:ana'], 0), false);
+      assert.equal(await store.verifiedNameSince([], 0), false);
+      await store.rememberVerifiedName(['1:rnia'], 2_000);
+      assert.equal(await store.verifiedNameSince(['1:rnia'], 1_500), true);
+    });
+
     test('stores room settings with a growing version', async (t) => {
       const store = await open(t);
       assert.equal(await store.settings('r'), undefined);
