@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { WRONG_KEYS } from '../../server/http/wrong-keys.js';
 import { connect, joined, msgId, next, request, startRelay, tempDir } from './helpers.js';
+import { spawnRelay } from './cluster-helpers.js';
 import { freshStreamName, redisUrl, skipWithoutRedis } from './services.js';
 
 /** The console's page and session: sign-in, the cookie, CSRF, several relays, sign-out, the socket ticket. */
@@ -149,9 +150,10 @@ test('with several relays a session works on any of them; signing out ends it an
 
 for (const shared of ['one relay', 'two relays sharing Redis'] as const) {
   test(`a socket ticket opens one connection, once (${shared})`, { skip: shared !== 'one relay' && skipWithoutRedis }, async (t) => {
-    const redis = shared === 'one relay' ? {} : { redisUrl: redisUrl!, redisPrefix: freshStreamName() };
-    const a = await startRelay(t, { adminApiKey: key, ...redis });
-    const b = shared === 'one relay' ? a : await startRelay(t, { adminApiKey: key, ...redis }, tempDir(t));
+    // Two relay processes sharing Redis, as in production (each its own SQLite file: only Redis is shared here).
+    const env = { ADMIN_API_KEY: key, REDIS_URL: redisUrl!, REDIS_PREFIX: freshStreamName() };
+    const a = shared === 'one relay' ? await startRelay(t, { adminApiKey: key }) : await spawnRelay(t, env);
+    const b = shared === 'one relay' ? a : await spawnRelay(t, env);
     const cookie = pair((await signIn(a.url)).cookie);
     const { ticket } = (await (await fetch(`${a.url}/console/ticket`, { method: 'POST', headers: { cookie, origin: a.url } })).json()) as { ticket: string };
     const first = await connect(t, a.url, { console: ticket } as never);

@@ -871,8 +871,11 @@ test('webhooks: { type, timestamp, data } for each of the five events, signed as
     return event;
   });
   assert.deepEqual(events.map((e) => e.type), ['message.created', 'message.updated', 'message.deleted', 'message.created', 'report.created', 'member.banned']);
-  assert.deepEqual(events[0].data, sent.message);
-  assert.deepEqual(events[1].data, edited.message);
+  // v3: a deletion takes the text out of the events still queued then, so
+  // these two carry their text, or "" if they were still waiting.
+  const asQueued = (data: any, message: any) => assert.deepEqual(data, data.text === '' ? { ...message, text: '' } : message);
+  asQueued(events[0].data, sent.message);
+  asQueued(events[1].data, edited.message);
   assert.equal(events[2].data.deleted, true);
   const report = events[4].data;
   assert.equal(report.room, 'wh');
