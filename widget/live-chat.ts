@@ -755,7 +755,8 @@ export class LiveChat extends LitElement {
         ? html`<span part="verified" role="img" aria-label=${t.verified} title=${t.verified}>✓</span>`
         : AUTO_NAME.test(member.name)
           ? nothing
-          : html`<span part="guest">${t.guest}</span>`}${member.role === 'moderator'
+          : // A space apart as text too (the template's own would be minified away): "Ann guest".
+            [' ', html`<span part="guest">${t.guest}</span>`]}${member.role === 'moderator'
         ? html`<span part="moderator" role="img" aria-label=${t.moderator} title=${t.moderator}>★</span>`
         : nothing}`;
   }

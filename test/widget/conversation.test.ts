@@ -37,8 +37,8 @@ describe('<live-chat> conversation', () => {
     await alice.updateComplete;
     expect(part(alice, 'status')!.getAttribute('aria-expanded')).to.equal('true');
     expect(all(alice, '[part=members] li').map((li) => li.textContent!.replace(/\s+/g, ' ').trim()).sort()).to.deep.equal([
-      'Alice (you)',
-      'Bob',
+      'Alice guest (you)',
+      'Bob guest',
     ]);
     bob.remove();
     await waitUntil(() => all(alice, '[part=members] li').length === 1, 'bob never left the list');
@@ -324,7 +324,7 @@ describe('<live-chat> conversation', () => {
     part(alice, 'status')!.click();
     await alice.updateComplete;
     expect(all(alice, '[part=members] li').map((li) => li.textContent!.replace(/\s+/g, ' ').trim())).to.deep.equal([
-      'Alice (you)',
+      'Alice guest (you)',
       '+ 1 reading',
     ]);
   });
