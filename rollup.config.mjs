@@ -25,6 +25,9 @@ const plugins = (outDir = 'dist/widget') => [
       noEmitOnError: true,
       compilerOptions: { noEmit: false, outDir, rootDir: '.', declaration: false },
     }),
+    // Browser builds: engine.io-client's XHR polling and the page's WebSocket
+    // (not Node's `ws`), and socket.io-client's build without `debug` (the
+    // `default` export condition; `esm-debug` is Node's): no `debug` is bundled.
     resolve({ browser: true }),
     terser({
       ecma: 2020,
