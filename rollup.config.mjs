@@ -4,8 +4,8 @@ import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 
 /**
- * The widget as ONE classic script (Lit and the widget's own Socket.IO
- * client, widget/socket.ts, inside), so a plain <script> tag loads it.
+ * The widget as ONE classic script (Lit and socket.io-client, through
+ * client/, inside), so a plain <script> tag loads it.
  */
 const plugins = (outDir = 'dist/widget') => [
     // Whitespace and comments inside html`` and css`` templates. A css``
@@ -21,10 +21,13 @@ const plugins = (outDir = 'dist/widget') => [
     }),
     typescript({
       tsconfig: './tsconfig.json',
-      include: ['widget/**/*.ts', 'protocol/**/*.ts', 'console/**/*.ts'],
+      include: ['widget/**/*.ts', 'client/**/*.ts', 'protocol/**/*.ts', 'console/**/*.ts'],
       noEmitOnError: true,
       compilerOptions: { noEmit: false, outDir, rootDir: '.', declaration: false },
     }),
+    // Browser builds: engine.io-client's XHR polling and the page's WebSocket
+    // (not Node's `ws`), and socket.io-client's build without `debug` (the
+    // `default` export condition; `esm-debug` is Node's): no `debug` is bundled.
     resolve({ browser: true }),
     terser({
       ecma: 2020,
@@ -48,7 +51,7 @@ export default [
   },
   /**
    * The moderation console's page script (GET /console), with its own Lit
-   * and the widget's Socket.IO client; served by the relay only.
+   * and socket.io-client (client/, as the widget); served by the relay only.
    */
   { input: 'console/console.ts', output: { file: 'dist/console/console.js', format: 'iife', sourcemap: true }, plugins: plugins('dist/console') },
 ];

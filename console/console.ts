@@ -1,7 +1,8 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Ban, Member, Message, RoomSettings } from '../protocol/index.js';
-import { Socket } from '../widget/socket.js';
+import { addMessages, deleteMessage, mergeSettings, updateMessages } from '../client/room-state.js';
+import { openSocket, request, type RelaySocket } from '../client/socket.js';
 import { styles } from './styles.js';
 
 /** The ban lengths offered, in minutes: 5 min, 1 h, 24 h, 7 days. */
@@ -69,7 +70,7 @@ const time = (ts: number | null) => (ts === null ? '—' : new Date(ts).toLocale
  * activity, a room live (its messages as they are sent, delete, ban, pin,
  * its settings, bans and audit log), and the open reports of every room.
  * It speaks the admin HTTP API with its session cookie, and Socket.IO
- * (the widget's own small client) with a one-minute ticket from that session.
+ * (client/, as the widget does) with a one-minute ticket from that session.
  *
  * @attr api - where the relay's HTTP API is; default: this page's origin.
  * @attr server - where the relay's Socket.IO is; default: `api`, or this page's origin.
@@ -118,7 +119,7 @@ export class LiveChatConsole extends LitElement {
   declare problem: string;
   declare live: boolean;
 
-  #socket?: Socket;
+  #socket?: RelaySocket;
   #poll?: ReturnType<typeof setInterval>;
   /** Whether the message list showed its newest before this update: it then follows the new ones. */
   #atNewest = true;
@@ -309,44 +310,45 @@ export class LiveChatConsole extends LitElement {
     this.settings = undefined;
     this.status = '';
     this.problem = '';
-    await Promise.all([this.#connect(room), this.#loadRoomSide(room).catch(() => {})]);
+    this.#connect(room);
+    await this.#loadRoomSide(room).catch(() => {});
   }
 
-  /** Connects as the console's session (a one-minute ticket) and joins the room; a refused reconnect fetches a new ticket. */
-  async #connect(room: string): Promise<void> {
-    const { ticket } = await this.#call<{ ticket: string }>('POST', '/console/ticket');
-    if (this.room !== room) return;
+  /**
+   * Connects as the console's session and joins the room. A ticket opens one
+   * connection only, so every (re)connect fetches a new one; a refusal (the
+   * session ended, or no ticket came) starts over while signed in.
+   */
+  #connect(room: string): void {
     const server = this.server || this.api || location.origin;
-    const socket = (this.#socket = new Socket(server, { console: ticket }, (event, arg) => {
-      if (socket !== this.#socket) return;
-      if (event === 'connect') void this.#join(socket, room);
-      else if (event === 'disconnect') this.live = false;
-      else if (event === 'connect_error') {
-        this.live = false;
-        // The ticket expired before a reconnect: take a new one while signed in.
-        if (!socket.active && this.signedIn && this.room === room) setTimeout(() => void this.#connect(room), 1000);
-      } else if (arg?.room === room) this.#onEvent(event, arg);
-    }));
+    const ticket = async () => ({ console: (await this.#call<{ ticket: string }>('POST', '/console/ticket')).ticket });
+    const socket = (this.#socket = openSocket(server, ticket));
+    const current = () => socket === this.#socket;
+    socket.on('connect', () => void this.#join(socket, room));
+    socket.on('disconnect', () => current() && (this.live = false));
+    socket.on('connect_error', () => {
+      if (!current()) return;
+      this.live = false;
+      if (!socket.active && this.signedIn && this.room === room) setTimeout(() => current() && this.#connect(room), 1000);
+    });
+    const mine = (event: { room: string }) => current() && event.room === room;
+    socket.on('message', (message) => mine(message) && this.#add([message]));
+    socket.on('updated', (message) => mine(message) && (this.messages = updateMessages(this.messages, [message])));
+    socket.on('deleted', (event) => mine(event) && (this.messages = deleteMessage(this.messages, event.seq)));
+    socket.on('room', (event) => mine(event) && (this.settings = mergeSettings(this.settings, event.settings)));
   }
 
-  async #join(socket: Socket, room: string): Promise<void> {
+  async #join(socket: RelaySocket, room: string): Promise<void> {
     const since = this.messages.at(-1)?.seq;
-    const ack = await socket.emitWithAck('join', { room, ...(since ? { since } : {}), limit: 100 }, 10_000).catch(() => undefined);
+    const ack = await request(socket, 'join', { room, ...(since ? { since } : {}), limit: 100 }, 10_000).catch(() => undefined);
     if (!ack?.ok || socket !== this.#socket) return;
     this.live = true;
-    this.#merge(ack.messages);
-    if (ack.settings) this.settings = { ...ack.settings, blockedWords: this.settings?.blockedWords ?? ack.settings.blockedWords };
+    this.#add(ack.messages);
+    if (ack.settings) this.settings = mergeSettings(this.settings, ack.settings);
   }
 
-  #onEvent(event: string, arg: any): void {
-    if (event === 'message' || event === 'updated') this.#merge([arg as Message]);
-    else if (event === 'room') this.settings = { ...arg.settings, blockedWords: this.settings?.blockedWords ?? [] };
-  }
-
-  #merge(incoming: Message[]): void {
-    const bySeq = new Map(this.messages.map((m) => [m.seq, m]));
-    for (const message of incoming) bySeq.set(message.seq, message);
-    this.messages = [...bySeq.values()].sort((a, b) => a.seq - b.seq).slice(-MAX_MESSAGES);
+  #add(incoming: Message[]): void {
+    this.messages = addMessages(this.messages, incoming).messages.slice(-MAX_MESSAGES);
   }
 
   #closeSocket(): void {

@@ -1,4 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { addMessages, deleteMessage, latestRev, mergeSettings, updateMessages } from '../client/room-state.js';
 import {
   DEFAULT_EDIT_WINDOW_MINUTES,
   DEFAULT_MAX_MESSAGE_LENGTH,
@@ -157,13 +158,13 @@ export class ChatController implements ReactiveController {
     updated: (message: Message) => this.#update([message]),
     room: ({ settings, pinned }: RoomEvent) => {
       // `blockedWords` is [] in this event: a moderator keeps the list the join gave.
-      this.settings = { ...settings, blockedWords: this.settings?.blockedWords ?? [] };
+      this.settings = mergeSettings(this.settings, settings);
       this.pinned = pinned;
       this.host.requestUpdate();
     },
     report: (event: ReportEvent) => this.listener.report(event),
     deleted: ({ seq }: DeletedEvent) => {
-      this.messages = this.messages.map((m) => (m.seq === seq ? { ...m, text: '', deleted: true } : m));
+      this.messages = deleteMessage(this.messages, seq);
       this.host.requestUpdate();
     },
     presence: ({ count, joined, left }: PresenceEvent) => {
@@ -519,27 +520,26 @@ export class ChatController implements ReactiveController {
    */
   #merge(incoming: Message[], news = true): void {
     if (incoming.length === 0) return;
-    const bySeq = new Map(this.messages.map((m) => [m.seq, m]));
+    const { messages, added } = addMessages(this.messages, incoming);
+    this.rev = latestRev(this.rev, incoming);
+    if (news) for (const message of added) this.listener.message(message);
+    this.messages = messages;
     const selfId = this.self?.id;
     const acked = new Set<string | undefined>();
     for (const message of incoming) {
-      this.rev = Math.max(this.rev, message.rev ?? 0);
-      if (news && !bySeq.has(message.seq)) this.listener.message(message);
-      bySeq.set(message.seq, message);
       if (message.author.id === selfId) acked.add(message.clientMsgId);
       this.typists.delete(message.author.id);
     }
-    this.messages = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
     if (acked.size > 0) this.outgoing = this.outgoing.filter((o) => !acked.has(o.clientMsgId));
     this.host.requestUpdate();
   }
 
   /** Messages that changed (edited, deleted, reacted to) replace the copies held; others are not fetched. */
   #update(changed: Message[]): void {
-    const bySeq = new Map(changed.map((m) => [m.seq, m]));
-    for (const m of changed) this.rev = Math.max(this.rev, m.rev);
-    this.messages = this.messages.map((m) => bySeq.get(m.seq) ?? m);
-    if (this.pinned && bySeq.has(this.pinned.seq)) this.pinned = bySeq.get(this.pinned.seq);
+    this.rev = latestRev(this.rev, changed);
+    this.messages = updateMessages(this.messages, changed);
+    const pinned = this.pinned && changed.find((m) => m.seq === this.pinned!.seq);
+    if (pinned) this.pinned = pinned;
     this.host.requestUpdate();
   }
 

@@ -1,9 +1,7 @@
-import type { ClientToServerEvents, HandshakeAuth, ServerToClientEvents } from '../protocol/index.js';
-import { Socket } from './socket.js';
+import { openSocket, request, type AckOf, type Payload, type RelaySocket, type Request } from '../client/socket.js';
+import type { HandshakeAuth, ServerToClientEvents } from '../protocol/index.js';
 
-type Request = keyof ClientToServerEvents;
-type Payload<E extends Request> = Parameters<ClientToServerEvents[E]>[0];
-export type AckOf<E extends Request> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];
+export type { AckOf };
 
 /** What one user of a connection hears: its room's events, and every change of the connection itself. */
 export type RoomListener = ServerToClientEvents & {
@@ -38,29 +36,26 @@ const shared = new Map<string, SharedConnection>();
 
 class SharedConnection implements Connection {
   private readonly rooms = new Map<string, Set<RoomListener>>();
-  private readonly socket: Socket;
+  private readonly socket: RelaySocket;
 
   constructor(
     private readonly key: string,
     server: string,
     auth: HandshakeAuth,
   ) {
-    const each = (listeners: Iterable<RoomListener> | undefined, event: string, arg: unknown) => {
+    const each = (listeners: Iterable<RoomListener> | undefined, event: string, arg?: unknown) => {
       // A copy: a listener may leave while hearing the event. An event this
       // version does not know (a newer relay's) is ignored.
       for (const listener of [...(listeners ?? [])]) (listener as any)[event]?.(arg);
     };
-    this.socket = new Socket(server, { ...auth }, (event, arg) =>
-      each(
-        // The connection's own events go to every listener; every relay event
-        // is about one room: only that room's listeners hear it.
-        event.startsWith('connect') || event === 'disconnect'
-          ? [...this.rooms.values()].flatMap((set) => [...set])
-          : this.rooms.get(arg?.room),
-        event,
-        arg,
-      ),
-    );
+    const everyone = () => [...this.rooms.values()].flatMap((set) => [...set]);
+    this.socket = openSocket(server, () => ({ ...auth }));
+    // The connection's own events go to every listener; every relay event
+    // is about one room: only that room's listeners hear it.
+    this.socket.on('connect', () => each(everyone(), 'connect'));
+    this.socket.on('disconnect', () => each(everyone(), 'disconnect'));
+    this.socket.on('connect_error', (error) => each(everyone(), 'connect_error', error));
+    this.socket.onAny((event: string, arg?: { room?: string }) => each(arg?.room === undefined ? undefined : this.rooms.get(arg.room), event, arg));
   }
 
   get connected(): boolean {
@@ -80,14 +75,14 @@ class SharedConnection implements Connection {
     const listeners = this.rooms.get(room);
     if (!listeners?.delete(listener) || listeners.size) return;
     this.rooms.delete(room);
-    if (this.socket.connected) this.socket.emitWithAck('leave', { room }, 1000).catch(() => {});
+    if (this.socket.connected) request(this.socket, 'leave', { room }, 1000).catch(() => {});
     if (this.rooms.size) return;
     shared.delete(this.key);
     this.socket.disconnect();
   }
 
   request<E extends Request>(event: E, payload: Payload<E>, timeoutMs: number): Promise<AckOf<E>> {
-    return this.socket.emitWithAck(event, payload, timeoutMs);
+    return request(this.socket, event, payload, timeoutMs);
   }
 }
 

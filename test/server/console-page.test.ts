@@ -268,6 +268,37 @@ test('the console: a busy room opens at its newest message and follows new ones,
   assert.deepEqual(problems, []);
 });
 
+test('the console: a dropped connection comes back live on a new ticket (each opens one connection), and shows what was said meanwhile', { skip }, async (t) => {
+  const relay = await startRelay(t, { adminApiKey: key });
+  const b = await browser(t);
+  const { page, problems } = await consolePage(b, relay);
+  await signIn(page);
+  const ann = await joined(t, relay.url, 'drop', { name: 'ann' });
+  await request(ann.socket, 'send', { room: 'drop', text: 'before the cut', clientMsgId: msgId() });
+  // What the relay answers the console: its tickets, and every WebSocket frame.
+  const tickets: number[] = [];
+  page.on('response', (r) => r.url().endsWith('/console/ticket') && tickets.push(r.status()));
+  const frames: string[] = [];
+  const cdp = await page.createCDPSession();
+  await cdp.send('Network.enable');
+  cdp.on('Network.webSocketFrameReceived', (e) => frames.push(e.response.payloadData));
+  await openRoom(page, 'drop');
+  await shows(page, 'before the cut');
+
+  // The network drops the console's connection (not a Socket.IO disconnect, after which no client comes back).
+  const consoleSockets = () => [...relay.app.sockets.io.sockets.sockets.values()].filter((s) => s.data.consoleSession);
+  assert.equal(consoleSockets().length, 1);
+  consoleSockets()[0]!.conn.close();
+  await request(ann.socket, 'send', { room: 'drop', text: 'said while away', clientMsgId: msgId() });
+  await shows(page, 'said while away');
+  await shows(page, '· live');
+  assert.equal(consoleSockets().length, 1, 'connected again');
+  // A reconnect with the spent ticket would be refused first.
+  assert.deepEqual(tickets, [200, 200], 'one new ticket for the reconnect');
+  assert.deepEqual(frames.filter((f) => f.startsWith('44')), [], 'no handshake refused');
+  assert.deepEqual(problems, []);
+});
+
 test('the console: a report shows with its reporter and reason, and resolved it leaves the open list', { skip }, async (t) => {
   const relay = await startRelay(t, { adminApiKey: key });
   const { page, problems } = await consolePage(await browser(t), relay);
