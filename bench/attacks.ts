@@ -190,6 +190,9 @@ export async function attackRound(): Promise<AttackRun> {
     senders.forEach((s) => s.disconnect());
     lost += words.lost;
 
+    // Every attacker is a guest of 127.0.0.1: each attack starts once the
+    // network's budget of the one before is renewed (RATE_LIMIT's window).
+    await sleep(11_000);
     // edits: one guest (one clientId, one name), 20 tabs, on its own message; a bystander counts `updated`.
     const tabs = await guests(url, 20, () => 'Eddie', () => 'edits-guest-1');
     await Promise.all(tabs.map((s) => join(s, 'edits')));
@@ -210,6 +213,7 @@ export async function attackRound(): Promise<AttackRun> {
     bystander.disconnect();
     lost += edits.lost;
 
+    await sleep(11_000);
     // rejoin: a room of 800 messages of 1,000 characters, 4 guests re-joining with sinceRev 0.
     await postAll(url, 'rejoin', Array.from({ length: 800 }, (_, i) => `${i} ${'x'.repeat(995)}`));
     const rejoiners = await guests(url, 4, (i) => `r${i}`, (i) => `rejoin-guest-${i}`);
