@@ -413,6 +413,13 @@ export class ChatController implements ReactiveController {
       if (ack.error.code === 'banned') {
         const wait = ack.error.retryAfterMs;
         this.#ban({ until: wait ? Date.now() + wait : null });
+      } else if (ack.error.code === 'rate_limited') {
+        // The relay asked to wait (its budget of join answers): join again
+        // then, rather than stay offline until the next reconnect.
+        this.#setStatus('connecting');
+        setTimeout(() => {
+          if (connection === this.#connection && !this.#joined) void this.#join();
+        }, ack.error.retryAfterMs ?? 1000);
       } else this.#setStatus('offline');
       return;
     }
