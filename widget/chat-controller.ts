@@ -414,11 +414,11 @@ export class ChatController implements ReactiveController {
         const wait = ack.error.retryAfterMs;
         this.#ban({ until: wait ? Date.now() + wait : null });
       } else if (ack.error.code === 'rate_limited') {
-        // The relay asked to wait (its budget of join answers): join again
-        // then, rather than stay offline until the next reconnect.
-        this.#setStatus('connecting');
+        // The relay asked to wait (its budget of join answers): join (or
+        // resync) again then, rather than stay offline until the next reconnect.
+        if (!this.#joined) this.#setStatus('connecting');
         setTimeout(() => {
-          if (connection === this.#connection && !this.#joined) void this.#join();
+          if (connection === this.#connection && connection.connected) void this.#join();
         }, ack.error.retryAfterMs ?? 1000);
       } else this.#setStatus('offline');
       return;
