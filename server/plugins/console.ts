@@ -4,13 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ClientError } from '../chat/errors.js';
 import { isAdminKey } from '../http/auth.js';
-import {
-  clearedCookie,
-  ownOrigin,
-  sessionCookie,
-  sessionName,
-  type Session,
-} from '../http/console-session.js';
+import { clearSessionCookie, ownOrigin, sessionName, setSessionCookie, type Session } from '../http/console-session.js';
 import { HttpError } from '../http/errors.js';
 import { errorResponse } from '../http/schemas.js';
 import { staticFiles } from '../http/static-files.js';
@@ -160,7 +154,7 @@ export default fp(
         if (request.body.name && !name) throw new ClientError('invalid_payload', 'name must be a display name of 1–32 characters');
         const { token, session } = sessions.issue(name);
         request.log.info({ ip: request.ip, name: session.name }, 'console signed in');
-        return secure(reply).header('set-cookie', sessionCookie(request, token, session)).header('cache-control', 'no-store').send(answer(session));
+        return setSessionCookie(secure(reply), token, session).header('cache-control', 'no-store').send(answer(session));
       },
     );
 
@@ -188,7 +182,7 @@ export default fp(
           app.sockets.io.in(consoleRoom(session.id)).disconnectSockets(true);
           request.log.info({ name: session.name }, 'console signed out');
         }
-        return secure(reply).header('set-cookie', clearedCookie(request)).code(204).send();
+        return clearSessionCookie(secure(reply)).code(204).send();
       },
     );
 
