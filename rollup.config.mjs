@@ -2,6 +2,28 @@ import minifyLiterals from '@lit-labs/rollup-plugin-minify-html-literals';
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
+
+/**
+ * Writes a .br and a .gz beside each file written (the source map too), at
+ * the highest levels, which the relay sends as they are (@fastify/static's
+ * preCompressed): compressed once here rather than at every start.
+ */
+const precompress = () => ({
+  name: 'precompress',
+  async writeBundle(options, bundle) {
+    const dir = options.dir ?? dirname(options.file);
+    const names = Object.values(bundle).flatMap((out) => (out.type === 'chunk' && out.map ? [out.fileName, `${out.fileName}.map`] : [out.fileName]));
+    for (const name of names) {
+      const path = join(dir, name);
+      const bytes = await readFile(path);
+      await writeFile(`${path}.br`, brotliCompressSync(bytes, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.length } }));
+      await writeFile(`${path}.gz`, gzipSync(bytes, { level: 9 }));
+    }
+  },
+});
 
 /**
  * The widget as ONE classic script (Lit and socket.io-client, through
@@ -35,6 +57,7 @@ const plugins = (outDir = 'dist/widget') => [
       compress: { passes: 2 },
       format: { comments: false },
     }),
+    precompress(),
 ];
 
 export default [

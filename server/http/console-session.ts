@@ -1,5 +1,5 @@
 import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { cleanName } from '../chat/identity.js';
 import type { Actor } from '../chat/moderation.js';
 
@@ -114,20 +114,18 @@ export class ConsoleSessions {
   }
 
   /**
-   * The session of a request's cookie, if valid. Every cookie of the name
-   * is tried, not only the first: another page of the host can plant one
-   * on a narrower path, which the browser sends first, and taking only that
-   * one locked the console out.
+   * The session of a request's cookie, if valid. Every session cookie is
+   * tried, not only the first: another page of the host can plant one on a
+   * narrower path, which the browser sends first, and taking only that one
+   * locked the console out.
    */
-  async fromRequest(request: { headers: { cookie?: string } }): Promise<Session | undefined> {
-    const cookies = parseCookies(request.headers.cookie);
-    for (const token of [...(cookies.get(SECURE_COOKIE) ?? []), ...(cookies.get(COOKIE) ?? [])].slice(0, MAX_COOKIES_TRIED)) {
+  async fromRequest(request: FastifyRequest): Promise<Session | undefined> {
+    for (const token of sessionTokens(request).slice(0, MAX_COOKIES_TRIED)) {
       const session = await this.verify(token);
       if (session) return session;
     }
     return undefined;
   }
-
 }
 
 const sign = (key: Buffer, payload: string) => createHmac('sha256', key).update(payload).digest('base64url');
@@ -168,17 +166,20 @@ export const sessionName = (raw: unknown) => (raw === undefined || raw === '' ? 
 /** Whether the request reached the relay over TLS (directly, or behind a proxy TRUST_PROXY trusts). */
 export const overTls = (request: FastifyRequest) => request.protocol === 'https';
 
-/** The Set-Cookie value that carries a session: HttpOnly, SameSite=Strict, Path=/, Secure over TLS, and an expiry. */
-export function sessionCookie(request: FastifyRequest, token: string, session: Session): string {
-  const maxAge = Math.max(0, Math.ceil((session.exp - Date.now()) / 1000));
-  const secure = overTls(request);
-  return `${secure ? SECURE_COOKIE : COOKIE}=${token}; Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
+/** The cookie's attributes: HttpOnly, SameSite=Strict, Path=/, and Secure with the `__Host-` name over TLS. */
+const attributes = (request: FastifyRequest) =>
+  ({ name: overTls(request) ? SECURE_COOKIE : COOKIE, path: '/', httpOnly: true, sameSite: 'strict', secure: overTls(request) }) as const;
+
+/** Sets the cookie that carries a session (by @fastify/cookie), until the session ends. */
+export function setSessionCookie(reply: FastifyReply, token: string, session: Session): FastifyReply {
+  const { name, ...options } = attributes(reply.request);
+  return reply.setCookie(name, token, { ...options, maxAge: Math.max(0, Math.ceil((session.exp - Date.now()) / 1000)) });
 }
 
-/** The Set-Cookie value that clears the session cookie. */
-export function clearedCookie(request: FastifyRequest): string {
-  const secure = overTls(request);
-  return `${secure ? SECURE_COOKIE : COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
+/** Clears the session cookie. */
+export function clearSessionCookie(reply: FastifyReply): FastifyReply {
+  const { name, ...options } = attributes(reply.request);
+  return reply.clearCookie(name, options);
 }
 
 /** The relay's own origin as the browser sees it (scheme and host, through TRUST_PROXY). */
@@ -187,17 +188,19 @@ export const ownOrigin = (request: FastifyRequest) => `${request.protocol}://${r
 /** Session cookies tried per request: a few planted ones cannot make each request check many. */
 const MAX_COOKIES_TRIED = 4;
 
-/** Each cookie's values, in the order the browser sent them (a name may come more than once, one per path). */
-function parseCookies(header: string | undefined): Map<string, string[]> {
-  const cookies = new Map<string, string[]>();
-  if (!header) return cookies;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq <= 0) continue;
-    const name = part.slice(0, eq).trim();
-    const values = cookies.get(name) ?? [];
-    values.push(part.slice(eq + 1).trim());
-    cookies.set(name, values);
+/**
+ * The values of every session cookie of the request, the `__Host-` ones
+ * first, each in the order the browser sent it. @fastify/cookie's parse
+ * keeps one value per name (the first), so each pair of the header is
+ * parsed on its own, by the same parser.
+ */
+function sessionTokens(request: FastifyRequest): string[] {
+  const secure: string[] = [];
+  const plain: string[] = [];
+  for (const pair of request.headers.cookie?.split(';') ?? []) {
+    const cookie = request.server.parseCookie(pair);
+    if (cookie[SECURE_COOKIE] !== undefined) secure.push(cookie[SECURE_COOKIE]);
+    if (cookie[COOKIE] !== undefined) plain.push(cookie[COOKIE]);
   }
-  return cookies;
+  return [...secure, ...plain];
 }

@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import fp from 'fastify-plugin';
 import { ConsoleSessions, MemoryRevocations, type Revocations } from '../http/console-session.js';
 import type { Redis } from './redis.js';
@@ -43,10 +44,13 @@ export class RedisRevocations implements Revocations {
   }
 }
 
-/** The console's sessions, keyed from ADMIN_API_KEY; their revocation list in Redis when REDIS_URL is set. */
+/** The console's sessions, keyed from ADMIN_API_KEY, and their cookie; their revocation list in Redis when REDIS_URL is set. */
 export default fp(
   async (app) => {
     const { adminApiKey, redisPrefix } = app.config;
+    // Set-Cookie written by @fastify/cookie (sign-out clears it even without a key). No parse of every
+    // request (hook: false): only the console's routes read the header, each value of the name.
+    await app.register(cookie, { hook: false });
     if (!adminApiKey) return;
     const revocations = app.redis ? new RedisRevocations(app.redis.direct, `${redisPrefix}:console-revoked:`) : new MemoryRevocations();
     app.decorate('consoleSessions', new ConsoleSessions(adminApiKey, revocations));

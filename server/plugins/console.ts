@@ -1,19 +1,13 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ClientError } from '../chat/errors.js';
 import { isAdminKey } from '../http/auth.js';
-import {
-  clearedCookie,
-  ownOrigin,
-  sessionCookie,
-  sessionName,
-  type Session,
-} from '../http/console-session.js';
+import { clearSessionCookie, ownOrigin, sessionName, setSessionCookie, type Session } from '../http/console-session.js';
 import { HttpError } from '../http/errors.js';
 import { errorResponse } from '../http/schemas.js';
+import { staticFiles } from '../http/static-files.js';
 import { WRONG_KEYS } from '../http/wrong-keys.js';
 import { root } from '../paths.js';
 import { consoleRoom } from '../socket/types.js';
@@ -54,21 +48,6 @@ const PAGE = `<!doctype html>
 </html>
 `;
 
-interface Asset {
-  type: string;
-  body: Buffer;
-  etag: string;
-}
-
-function asset(path: string, type: string): Asset | undefined {
-  try {
-    const body = readFileSync(path);
-    return { type, body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 16)}"` };
-  } catch {
-    return undefined;
-  }
-}
-
 /** Headers of every console answer: the CSP, no sniffing, no referrer, no framing, never cached by a shared cache. */
 function secure(reply: FastifyReply): FastifyReply {
   return reply
@@ -100,24 +79,22 @@ export default fp(
   async (app) => {
     const { config } = app;
     const dist = join(root, 'dist', 'console');
-    const assets: Record<string, Asset | undefined> = {
-      '/console/console.js': asset(join(dist, 'console.js'), 'text/javascript; charset=utf-8'),
-      '/console/console.js.map': asset(join(dist, 'console.js.map'), 'application/json; charset=utf-8'),
-      '/console/console.css': asset(join(root, 'console', 'console.css'), 'text/css; charset=utf-8'),
-    };
-    if (!assets['/console/console.js']) app.log.warn({ dir: dist }, 'the console is not built: run "npm run build"');
+    if (!existsSync(join(dist, 'console.js'))) app.log.warn({ dir: dist }, 'the console is not built: run "npm run build"');
 
     app.get('/console', async (_request, reply) =>
       secure(reply).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(PAGE),
     );
-    for (const [path, file] of Object.entries(assets)) {
-      app.get(path, async (request, reply) => {
-        if (!file) throw new ClientError('not_found', 'the console is not built: run "npm run build"');
-        secure(reply).header('content-type', file.type).header('etag', file.etag).header('cache-control', 'no-cache');
-        if (request.headers['if-none-match'] === file.etag) return reply.code(304).send();
-        return reply.send(file.body);
-      });
-    }
+    // Revalidated every time (a 304 when unchanged), like the page's own unversioned URLs.
+    const headers = (reply: FastifyReply) => void secure(reply).header('cache-control', 'no-cache');
+    await app.register(
+      staticFiles(dist, [
+        { url: '/console/console.js', file: 'console.js', type: 'text/javascript; charset=utf-8', headers },
+        { url: '/console/console.js.map', file: 'console.js.map', type: 'application/json; charset=utf-8', headers },
+      ]),
+    );
+    await app.register(
+      staticFiles(join(root, 'console'), [{ url: '/console/console.css', file: 'console.css', type: 'text/css; charset=utf-8', headers }]),
+    );
 
     const sameOrigin = (request: FastifyRequest) => {
       if (request.headers.origin !== ownOrigin(request)) {
@@ -177,7 +154,7 @@ export default fp(
         if (request.body.name && !name) throw new ClientError('invalid_payload', 'name must be a display name of 1–32 characters');
         const { token, session } = sessions.issue(name);
         request.log.info({ ip: request.ip, name: session.name }, 'console signed in');
-        return secure(reply).header('set-cookie', sessionCookie(request, token, session)).header('cache-control', 'no-store').send(answer(session));
+        return setSessionCookie(secure(reply), token, session).header('cache-control', 'no-store').send(answer(session));
       },
     );
 
@@ -205,7 +182,7 @@ export default fp(
           app.sockets.io.in(consoleRoom(session.id)).disconnectSockets(true);
           request.log.info({ name: session.name }, 'console signed out');
         }
-        return secure(reply).header('set-cookie', clearedCookie(request)).code(204).send();
+        return clearSessionCookie(secure(reply)).code(204).send();
       },
     );
 

@@ -1,19 +1,6 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { notModified } from '../http/caching.js';
-
-/**
- * The demo's files, a fixed list: the page and what it loads. Nothing else in
- * the folder is reachable, whatever the URL says.
- */
-const FILES = [
-  { url: '/', file: 'index.html', type: 'text/html; charset=utf-8' },
-  { url: '/demo.css', file: 'demo.css', type: 'text/css; charset=utf-8', summary: "The demo page's stylesheet" },
-  { url: '/demo.js', file: 'demo.js', type: 'text/javascript; charset=utf-8', summary: "The demo page's script" },
-] as const;
+import { staticFiles, type StaticFile } from '../http/static-files.js';
 
 /** A host name with an optional port (`chat.example.com:8080`, `[::1]:3000`), nothing that could end a CSP directive. */
 const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
@@ -40,34 +27,39 @@ function contentSecurityPolicy(host: string | undefined): string {
   ].join('; ');
 }
 
-/** GET / (the demo page), /demo.css and /demo.js, read from config.demoDir at start. */
+/** Unversioned URLs: always revalidated (a 304 when unchanged), so an upgraded relay's demo is whole at once. */
+function headers(reply: FastifyReply): void {
+  reply.header('cache-control', 'no-cache').header('x-content-type-options', 'nosniff');
+}
+
+const described = (file: string, summary: string) => ({
+  summary,
+  tags: ['widget'],
+  response: { 200: { description: `${file}, revalidated by its ETag.` }, 304: { description: 'Not modified (`If-None-Match`).' } },
+});
+
+/**
+ * The demo's files, a fixed list: the page and what it loads. Nothing else in
+ * the folder is reachable, whatever the URL says.
+ */
+const FILES: StaticFile[] = [
+  {
+    url: '/',
+    file: 'index.html',
+    type: 'text/html; charset=utf-8',
+    headers: (reply: FastifyReply, request: FastifyRequest) => {
+      headers(reply);
+      reply.header('content-security-policy', contentSecurityPolicy(request.host)).header('referrer-policy', 'strict-origin-when-cross-origin');
+    },
+  },
+  { url: '/demo.css', file: 'demo.css', type: 'text/css; charset=utf-8', headers, schema: described('demo.css', "The demo page's stylesheet") },
+  { url: '/demo.js', file: 'demo.js', type: 'text/javascript; charset=utf-8', headers, schema: described('demo.js', "The demo page's script") },
+];
+
+/** GET / (the demo page), /demo.css and /demo.js, from config.demoDir. */
 export default fp(
   async (app) => {
-    for (const { url, file, type, ...doc } of FILES) {
-      const body = readFileSync(join(app.config.demoDir, file));
-      const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 16)}"`;
-      const schema =
-        'summary' in doc
-          ? {
-              summary: doc.summary,
-              tags: ['widget'],
-              response: { 200: { description: `${file}, revalidated by its ETag.` }, 304: { description: 'Not modified (`If-None-Match`).' } },
-            }
-          : undefined;
-      app.get(url, { schema }, async (request: FastifyRequest, reply: FastifyReply) => {
-        reply
-          .header('content-type', type)
-          .header('etag', etag)
-          // Unversioned URLs: always revalidated (a 304 when unchanged), so an upgraded relay's demo is whole at once.
-          .header('cache-control', 'no-cache')
-          .header('x-content-type-options', 'nosniff');
-        if (file === 'index.html') {
-          reply.header('content-security-policy', contentSecurityPolicy(request.host)).header('referrer-policy', 'strict-origin-when-cross-origin');
-        }
-        if (notModified(request.headers['if-none-match'], etag)) return reply.code(304).send();
-        return reply.send(body);
-      });
-    }
+    await app.register(staticFiles(app.config.demoDir, FILES));
   },
   { name: 'demo', dependencies: ['config'] },
 );

@@ -156,3 +156,33 @@ test('headers too large, a malformed request and a lower-case bearer scheme: the
   });
   assert.equal(posted.status, 201, 'the scheme is case-insensitive');
 });
+
+test('the widget is sent as the build compressed it: the .br and .gz written beside live-chat.js', async (t) => {
+  const relay = await startRelay(t);
+  for (const [accept, suffix] of [
+    ['br', '.br'],
+    ['gzip', '.gz'],
+  ] as const) {
+    for (const name of ['live-chat.js', 'live-chat.js.map', 'live-chat-moderator.js']) {
+      const response = await rawGet(`${relay.url}/${name}`, { 'accept-encoding': accept });
+      assert.equal(response.headers['content-encoding'], accept, name);
+      assert.deepEqual(response.data, readFileSync(join(widgetDir, name + suffix)), `${name}${suffix}`);
+    }
+  }
+});
+
+test('every static file (widget, demo, console) answers If-None-Match lists, weak tags and * alike', async (t) => {
+  const relay = await startRelay(t);
+  for (const path of ['/live-chat.js', '/demo.js', '/', '/console/console.js', '/console/console.css']) {
+    const first = await rawGet(`${relay.url}${path}`, { 'accept-encoding': 'identity' });
+    assert.equal(first.status, 200, path);
+    const etag = first.headers.etag as string;
+    assert.match(etag, /^"[^"]+"$/, `${path}: a strong ETag`);
+    for (const ifNoneMatch of [etag, `"nope", ${etag}`, `W/${etag}`, '*', `W/"x",W/${etag}`]) {
+      const again = await rawGet(`${relay.url}${path}`, { 'accept-encoding': 'identity', 'if-none-match': ifNoneMatch });
+      assert.equal(again.status, 304, `${path} If-None-Match: ${ifNoneMatch}`);
+      assert.equal(again.headers.etag, etag, path);
+    }
+    assert.equal((await rawGet(`${relay.url}${path}`, { 'if-none-match': '"other"' })).status, 200, path);
+  }
+});

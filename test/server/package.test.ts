@@ -83,6 +83,13 @@ test('the tarball holds the built relay, widget, types and manifest, and no sour
     'dist/widget/live-chat.js.map',
     'dist/widget/live-chat-moderator.js',
     'dist/console/console.js',
+    // Compressed by the build, sent as they are (no compression at start or per request).
+    'dist/widget/live-chat.js.br',
+    'dist/widget/live-chat.js.gz',
+    'dist/widget/live-chat-moderator.js.br',
+    'dist/widget/live-chat-moderator.js.gz',
+    'dist/console/console.js.br',
+    'dist/console/console.js.gz',
     'console/console.css',
     'dist/esm/widget/module.js',
     'dist/esm/widget/module.d.ts',
