@@ -19,6 +19,7 @@ import { Handshake } from '../socket/handshake.js';
 import { historyHandler } from '../socket/history.js';
 import { joinHandler } from '../socket/join.js';
 import { leaveHandler } from '../socket/leave.js';
+import { checkSocketInternals } from '../internals/index.js';
 import { oneWriteFrames } from '../socket/one-write-frames.js';
 import { Presence } from '../socket/presence.js';
 import { reactHandler } from '../socket/react.js';
@@ -113,6 +114,8 @@ export default fp(
       // every broadcast in memory for its window. A client that reconnects
       // joins again with `since`, and the store answers what it missed.
     });
+    // Before any patch: an upgrade that changed what they touch stops the relay here, in one line.
+    checkSocketInternals(io);
     // Each broadcast as one buffer per member (see the module).
     oneWriteFrames(io);
     const presence = new Presence(io, Boolean(redis));

@@ -1,7 +1,8 @@
-import { type Internals } from './queued.js';
+import { engineConnection, type EngineConnection } from '../internals/engine.io.js';
+import { wsSocket } from '../internals/ws.js';
 import type { ChatServer } from './types.js';
 
-type Held = Internals & { flush(): void; readyState: string };
+type Held = EngineConnection;
 
 /**
  * Makes what a room is told in one turn of the event loop reach each of its
@@ -34,7 +35,7 @@ export function coalesceWrites(io: ChatServer): (room: string) => void {
       if (conn.transport !== transport || conn.readyState === 'closed') continue;
       transport.writable = true;
       // One packet is one write anyway: corking it would only cost.
-      const tcp = (conn.writeBuffer?.length ?? 0) > 1 ? transport.socket?._socket : undefined;
+      const tcp = (conn.writeBuffer?.length ?? 0) > 1 ? wsSocket(transport.socket)?._socket : undefined;
       tcp?.cork();
       conn.flush();
       tcp?.uncork();
@@ -48,7 +49,8 @@ export function coalesceWrites(io: ChatServer): (room: string) => void {
     if (!ids) return;
     if (conns.length === 0) process.nextTick(releaseAll);
     for (const id of ids) {
-      const conn = namespace.sockets.get(id)?.conn as unknown as Held | undefined;
+      const socket = namespace.sockets.get(id);
+      const conn = socket && engineConnection(socket.conn);
       const transport = conn?.transport;
       if (transport?.name === 'websocket' && transport.writable) {
         transport.writable = false;
