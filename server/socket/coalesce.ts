@@ -2,8 +2,6 @@ import { engineConnection, type EngineConnection } from '../internals/engine.io.
 import { wsSocket } from '../internals/ws.js';
 import type { ChatServer } from './types.js';
 
-type Held = EngineConnection;
-
 /**
  * Makes what a room is told in one turn of the event loop reach each of its
  * members on this relay in one system call. Sends that arrive together are
@@ -25,8 +23,8 @@ type Held = EngineConnection;
  */
 export function coalesceWrites(io: ChatServer): (room: string) => void {
   // Two lists rather than an object per member: a room of 10,000 is 10,000 entries a message.
-  const conns: Held[] = [];
-  const transports: Held['transport'][] = [];
+  const conns: EngineConnection[] = [];
+  const transports: EngineConnection['transport'][] = [];
   const releaseAll = () => {
     for (let i = 0; i < conns.length; i++) {
       const conn = conns[i]!;
