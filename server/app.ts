@@ -3,6 +3,7 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 import { clientErrorHandler } from './http/errors.js';
 import backpressure from './plugins/backpressure.js';
+import chat from './plugins/chat.js';
 import configPlugin from './plugins/config.js';
 import consolePage from './plugins/console.js';
 import consoleSessions from './plugins/console-sessions.js';
@@ -66,6 +67,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(limits);
   await app.register(moderation);
   await app.register(consoleSessions);
+  await app.register(chat);
   await app.register(socket);
   await app.register(backpressure);
   await app.register(httpApi);

@@ -2,6 +2,7 @@ import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { cleanName } from '../chat/identity.js';
 import type { Actor } from '../chat/moderation.js';
+import type { Revocations } from './revocations.js';
 
 /** How long a console session lasts: a working day, then sign in again. */
 export const SESSION_MS = 12 * 60 * 60 * 1000;
@@ -19,40 +20,6 @@ export interface Session {
   name?: string;
   /** A socket ticket's own id, by which it is used once. */
   ticket?: string;
-}
-
-/**
- * Where signed-out sessions are remembered until they would have expired:
- * Redis when relays share one (so signing out on one relay signs out on
- * all), this relay's memory otherwise.
- */
-export interface Revocations {
-  revoke(id: string, until: number): Promise<void>;
-  revoked(id: string): Promise<boolean>;
-  /** Marks `id` used until `until`: true the first time, false ever after (on every relay, with Redis). */
-  useOnce(id: string, until: number): Promise<boolean>;
-}
-
-export class MemoryRevocations implements Revocations {
-  private readonly ids = new Map<string, number>();
-
-  async revoke(id: string, until: number): Promise<void> {
-    this.ids.set(id, until);
-    // Forget those past their expiry, which the signature refuses anyway.
-    const now = Date.now();
-    for (const [other, end] of this.ids) if (end <= now) this.ids.delete(other);
-  }
-
-  async revoked(id: string): Promise<boolean> {
-    const until = this.ids.get(id);
-    return until !== undefined && until > Date.now();
-  }
-
-  async useOnce(id: string, until: number): Promise<boolean> {
-    if (await this.revoked(id)) return false;
-    await this.revoke(id, until);
-    return true;
-  }
 }
 
 /**

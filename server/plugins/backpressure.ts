@@ -1,5 +1,8 @@
 import fp from 'fastify-plugin';
-import { MAX_QUEUED_BYTES, queuedBytes, type Connection, type Internals } from '../socket/queued.js';
+import { engineClients, engineConnection } from '../internals/engine.io.js';
+import { bytesTaken } from '../internals/node-net.js';
+import { wsSocket } from '../internals/ws.js';
+import { MAX_QUEUED_BYTES, queuedBytes, type Connection } from '../socket/queued.js';
 
 /**
  * A client that stops reading (a stalled phone, a bot that never reads, a
@@ -28,16 +31,15 @@ const CHECK_EVERY_MS = 500;
  * request drains the queue: minus what is queued.
  */
 function taken(conn: Connection, queued: number): number {
-  const tcp = (conn as unknown as Internals).transport.socket?._socket;
-  if (tcp?._bytesDispatched === undefined) return -queued;
-  return tcp._bytesDispatched - (tcp._handle?.writeQueueSize ?? 0);
+  const tcp = wsSocket(engineConnection(conn).transport.socket)?._socket;
+  return (tcp && bytesTaken(tcp)) ?? -queued;
 }
 
 export default fp(
   async (app) => {
     const { io } = app.sockets;
-    // Typed protected there; Engine.IO adds a connection at its handshake and removes it when it closes.
-    const { clients } = io.engine as unknown as { clients: Record<string, Connection> };
+    // Engine.IO adds a connection at its handshake and removes it when it closes.
+    const clients = engineClients<Connection>(io.engine);
     // How much each connection over the limit at the last check had taken
     // then; made anew at each check, so a connection under the limit (nearly
     // all of them) costs the walk no lookup, and a closed one is forgotten.
@@ -61,11 +63,11 @@ export default fp(
           continue;
         }
         app.log.warn({ queuedBytes: bytes, address: conn.remoteAddress }, 'closed: slow consumer');
-        const { transport } = conn as unknown as Internals;
+        const { transport } = engineConnection(conn);
         // Discard what waits, and cut the TCP connection rather than wait
         // for a WebSocket closing handshake the client will not read either.
         conn.close(true);
-        if (transport.name === 'websocket') transport.socket?.terminate?.();
+        if (transport.name === 'websocket') wsSocket(transport.socket)?.terminate?.();
       }
       wasOver = over;
     }, CHECK_EVERY_MS);

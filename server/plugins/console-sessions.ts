@@ -1,46 +1,12 @@
 import cookie from '@fastify/cookie';
 import fp from 'fastify-plugin';
-import { ConsoleSessions, MemoryRevocations, type Revocations } from '../http/console-session.js';
-import type { Redis } from './redis.js';
+import { ConsoleSessions } from '../http/console-session.js';
+import { MemoryRevocations, RedisRevocations } from '../http/revocations.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** The console's sessions; undefined without ADMIN_API_KEY (no console then). */
     consoleSessions?: ConsoleSessions;
-  }
-}
-
-/**
- * Signed-out sessions in Redis, shared by every relay: one key per session,
- * expiring when the session would have. While Redis is away a session is
- * refused rather than trusted (a signed-out one might pass): the console
- * waits for Redis; the Bearer key keeps working.
- */
-export class RedisRevocations implements Revocations {
-  constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
-  ) {}
-
-  async revoke(id: string, until: number): Promise<void> {
-    await this.redis.set(`${this.prefix}${id}`, '1', { PXAT: until });
-  }
-
-  async revoked(id: string): Promise<boolean> {
-    try {
-      return (await this.redis.exists(`${this.prefix}${id}`)) === 1;
-    } catch {
-      return true;
-    }
-  }
-
-  async useOnce(id: string, until: number): Promise<boolean> {
-    try {
-      // SET NX: of two relays given one ticket at once, only one sets it.
-      return (await this.redis.set(`${this.prefix}${id}`, '1', { PXAT: until, NX: true })) === 'OK';
-    } catch {
-      return false;
-    }
   }
 }
 

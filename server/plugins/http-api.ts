@@ -16,5 +16,5 @@ export default fp(
     messageRoutes(app, sessions);
     adminRoutes(app, sessions);
   },
-  { name: 'http-api', dependencies: ['config', 'store', 'metrics', 'limits', 'socket', 'console-sessions'] },
+  { name: 'http-api', dependencies: ['config', 'store', 'metrics', 'limits', 'chat', 'console-sessions'] },
 );

@@ -1,12 +1,9 @@
-import type { IncomingMessage } from 'node:http';
 import fp from 'fastify-plugin';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { Server } from 'socket.io';
 import type { ClientToServerEvents } from '../../protocol/index.js';
-import { Chat } from '../chat/chat.js';
-import { addressKey } from '../chat/address.js';
-import { createIdentify, type IdentityResult } from '../chat/identity.js';
-import { VERIFIED_NAME_DAYS, type Member } from '../../protocol/index.js';
+import { createIdentify } from '../chat/identity.js';
+import { VERIFIED_NAME_DAYS } from '../../protocol/index.js';
 import { banHandler } from '../socket/ban.js';
 import { bansHandler } from '../socket/bans.js';
 import { socketBroadcaster, socketRoster } from '../socket/broadcaster.js';
@@ -18,10 +15,11 @@ import { rateLimiter } from './limits.js';
 import { deleteHandler } from '../socket/delete.js';
 import { editHandler } from '../socket/edit.js';
 import { forgetRequests } from '../socket/forget-request.js';
-import { addressResolver, ConnectionCounter, originAllowed } from '../socket/handshake.js';
+import { Handshake } from '../socket/handshake.js';
 import { historyHandler } from '../socket/history.js';
 import { joinHandler } from '../socket/join.js';
 import { leaveHandler } from '../socket/leave.js';
+import { checkSocketInternals } from '../internals/index.js';
 import { oneWriteFrames } from '../socket/one-write-frames.js';
 import { Presence } from '../socket/presence.js';
 import { reactHandler } from '../socket/react.js';
@@ -36,8 +34,6 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Socket.IO and who is online through it. */
     sockets: SocketLayer;
-    /** The chat core, which the socket handlers and the HTTP routes both call. */
-    chat: Chat;
   }
 }
 
@@ -64,24 +60,24 @@ const MAX_PACKET_BYTES = 64 * 1024;
 /** Socket.IO on Fastify's own HTTP server: the handshake checks, then one handler per event. */
 export default fp(
   async (app) => {
-    const { config, metrics, log } = app;
+    const { config, metrics, log, chat } = app;
     const { redis } = app;
-    const addressOf = addressResolver(config.trustProxy);
-    // Engine.IO connections that have not opened a Socket.IO session (yet).
-    // `perAddress` below counts sessions; without this, connections that never
-    // send the Socket.IO CONNECT escaped MAX_CONNECTIONS_PER_IP altogether
-    // (found by test/server/floods.test.ts). Past the cap they are refused at
-    // the HTTP handshake (403 on polling, 400 on WebSocket, with
-    // too_many_connections in the body, which client libraries do not show):
-    // a client library sends CONNECT at once, so only a flood gets there.
-    // They are counted apart from sessions, so that a client merely at the
-    // cap reaches the session check and its `too_many_connections`, as the
-    // contract says; an address may thus hold the cap in sessions and, for
-    // at most `connectTimeout`, the cap again in connections without one.
-    const unopened = new ConnectionCounter(config.maxConnectionsPerIp);
-    const unopenedAddress = new WeakMap<object, string>();
-    // Sessions, by the address they are counted under until their Engine.IO connection closes.
-    const sessionAddress = new WeakMap<object, string>();
+    // Names a guest cannot fake: a storage failure lets the guest in rather
+    // than refuse every guest while the database is away.
+    const verifiedLookAlike = (keys: string[]) =>
+      app.store.verifiedNameSince(keys, Date.now() - VERIFIED_NAME_DAYS * 86_400_000).catch(() => false);
+    const { blockedEverywhere } = app.moderationDeps;
+    const handshake = new Handshake({
+      config,
+      metrics,
+      log,
+      identify: createIdentify({ ...config, verifiedLookAlike, blockedName: (name) => blockedEverywhere.blocks(name) }),
+      // A ticket of a console session (http/console-session.ts).
+      consoleTicket: async (ticket) => {
+        const session = await app.consoleSessions?.verifyTicket(ticket);
+        return session && { member: sessionActor(session).member, session: session.id };
+      },
+    });
     // Loaded with Redis only, as the client is (plugins/redis.ts).
     const createAdapter = redis && (await import('@socket.io/redis-streams-adapter')).createAdapter;
     const io: ChatServer = new Server(app.server, {
@@ -102,16 +98,13 @@ export default fp(
         : {}),
       serveClient: false,
       maxHttpBufferSize: MAX_PACKET_BYTES,
-      // Same list as @fastify/cors; the relay also checks Origin itself below,
+      // Same list as @fastify/cors; the relay also checks Origin itself (socket/handshake.ts),
       // since CORS binds only browsers, and only for polling.
       cors: { origin: config.allowedOrigins },
       // An Engine.IO connection must open a Socket.IO session within this
       // (never later than the join timeout, which follows it).
       connectTimeout: Math.min(10_000, config.joinTimeoutMs),
-      allowRequest: (request, callback) => {
-        if (unopened.isFull(addressOf(request))) callback('too_many_connections', false);
-        else callback(null, true);
-      },
+      allowRequest: handshake.allowRequest,
       pingInterval: config.pingIntervalMs,
       pingTimeout: config.pingTimeoutMs,
       // No connection-state recovery: it replays missed packets before the
@@ -121,24 +114,17 @@ export default fp(
       // every broadcast in memory for its window. A client that reconnects
       // joins again with `since`, and the store answers what it missed.
     });
+    // Before any patch: an upgrade that changed what they touch stops the relay here, in one line.
+    checkSocketInternals(io);
     // Each broadcast as one buffer per member (see the module).
     oneWriteFrames(io);
     const presence = new Presence(io, Boolean(redis));
     // Per connection, so in this relay's memory (a connection lives on one relay).
     const perConnection = config.rateLimit && requestsPerConnection(config.rateLimit);
     const requests = perConnection && new RateLimiterMemory({ points: perConnection.points, duration: perConnection.windowMs / 1000 });
-    const chat = new Chat({
-      store: app.store,
-      config,
-      metrics,
-      limits: app.limits,
-      broadcast: socketBroadcaster(io, presence),
-      roster: socketRoster(io, presence),
-      webhooks: app.webhooks,
-      ...app.moderationDeps,
-    });
+    // The chat core's news goes out through Socket.IO (plugins/chat.ts says why it is attached here).
+    app.attachChatTransport({ broadcast: socketBroadcaster(io, presence), roster: socketRoster(io, presence) });
     app.decorate('sockets', { io, presence });
-    app.decorate('chat', chat);
     // The bytes of heavy answers: per connection in memory, per guest network in Redis when relays share it.
     const answers =
       config.rateLimit &&
@@ -149,72 +135,12 @@ export default fp(
     const shared: SharedContext = { io, presence, chat, metrics, log, requests: requests || undefined, answers: answers || undefined };
     const handlers = new Map(Object.entries(HANDLERS));
 
-    // Per connection, the same listeners (given the connection or socket as
-    // `this`) rather than closures of each one's own: a relay holds tens of
-    // thousands of idle connections, and each closure kept its scope alive.
-    function connectionClosed(this: object) {
-      const unopenedAt = unopenedAddress.get(this);
-      if (unopenedAt !== undefined) unopened.remove(unopenedAt);
-      const sessionAt = sessionAddress.get(this);
-      if (sessionAt !== undefined) perAddress.remove(sessionAt);
-      unopenedAddress.delete(this);
-      sessionAddress.delete(this);
-    }
-    io.engine.on('connection', (conn: { request: IncomingMessage; close(): void; on(event: 'close', listener: () => void): void }) => {
-      const address = addressOf(conn.request);
-      if (!unopened.tryAdd(address)) return conn.close();
-      unopenedAddress.set(conn, address);
-      conn.on('close', connectionClosed);
-    });
-
-    // Names a guest cannot fake: a storage failure lets the guest in rather
-    // than refuse every guest while the database is away.
-    const verifiedLookAlike = (keys: string[]) =>
-      app.store.verifiedNameSince(keys, Date.now() - VERIFIED_NAME_DAYS * 86_400_000).catch(() => false);
-    const { blockedEverywhere } = app.moderationDeps;
-    const identify = createIdentify({ ...config, verifiedLookAlike, blockedName: (name) => blockedEverywhere.blocks(name) });
-    const perAddress = new ConnectionCounter(config.maxConnectionsPerIp);
-
-    io.use((socket, next) => {
-      const refuse = (code: string) => {
-        metrics.errors.inc({ code });
-        log.info({ address, origin, code }, 'handshake refused');
-        next(new Error(code));
-        // Then close the Engine.IO connection too (once the refusal is
-        // flushed), rather than hold it open for a client we turned away.
-        setImmediate(() => socket.conn.close());
-      };
-      const { origin, host } = socket.handshake.headers;
-      const address = addressOf(socket.request);
-      if (!originAllowed(config.allowedOrigins, origin, host)) return refuse('origin_not_allowed');
-      // The console's own connection: a ticket of a console session (http/console-session.ts).
-      const ticket = (socket.handshake.auth as { console?: unknown } | undefined)?.console;
-      const identified: Promise<IdentityResult | { member: Member; session: string }> =
-        ticket === undefined
-          ? identify(socket.handshake.auth)
-          : (app.consoleSessions?.verifyTicket(ticket) ?? Promise.resolve(undefined)).then((session) =>
-              session ? { member: sessionActor(session).member, session: session.id } : { refuse: 'unauthorized' as const },
-            );
-      identified.then((identity) => {
-        if ('refuse' in identity) return refuse(identity.refuse);
-        // Gone while its token was checked: counting it now would never be undone.
-        if (socket.conn.readyState !== 'open') return next(new Error('closed'));
-        if (!perAddress.tryAdd(address)) return refuse('too_many_connections');
-        // Counted until the underlying connection closes (connectionClosed),
-        // which it does even when the client leaves before its session opens.
-        sessionAddress.set(socket.conn, address);
-        // Now counted as a session, no longer as an unopened connection.
-        if (unopenedAddress.delete(socket.conn)) unopened.remove(address);
-        socket.data.member = identity.member;
-        if ('rooms' in identity && identity.rooms) socket.data.rooms = identity.rooms;
-        if ('session' in identity) socket.data.consoleSession = identity.session;
-        const key = addressKey(address);
-        if (key) socket.data.address = key;
-        next();
-      }, next);
-    });
+    handshake.install(io);
 
     const forgetRequest = forgetRequests(io);
+    // Per connection, the same listeners (given the socket as `this`) rather
+    // than closures of each one's own: a relay holds tens of thousands of
+    // idle connections, and each closure kept its scope alive.
     const contexts = new WeakMap<ChatSocket, HandlerContext>();
     function dispatch(this: ChatSocket, event: string, ...args: unknown[]) {
       handlers.get(event)?.(contexts.get(this)!, args);
@@ -270,5 +196,5 @@ export default fp(
       presence.close();
     });
   },
-  { name: 'socket', dependencies: ['config', 'store', 'metrics', 'redis', 'limits', 'moderation', 'console-sessions', 'webhooks'] },
+  { name: 'socket', dependencies: ['config', 'store', 'metrics', 'redis', 'moderation', 'console-sessions', 'chat'] },
 );

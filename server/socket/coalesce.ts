@@ -1,7 +1,6 @@
-import { type Internals } from './queued.js';
+import { engineConnection, type EngineConnection } from '../internals/engine.io.js';
+import { wsSocket } from '../internals/ws.js';
 import type { ChatServer } from './types.js';
-
-type Held = Internals & { flush(): void; readyState: string };
 
 /**
  * Makes what a room is told in one turn of the event loop reach each of its
@@ -24,8 +23,8 @@ type Held = Internals & { flush(): void; readyState: string };
  */
 export function coalesceWrites(io: ChatServer): (room: string) => void {
   // Two lists rather than an object per member: a room of 10,000 is 10,000 entries a message.
-  const conns: Held[] = [];
-  const transports: Held['transport'][] = [];
+  const conns: EngineConnection[] = [];
+  const transports: EngineConnection['transport'][] = [];
   const releaseAll = () => {
     for (let i = 0; i < conns.length; i++) {
       const conn = conns[i]!;
@@ -34,7 +33,7 @@ export function coalesceWrites(io: ChatServer): (room: string) => void {
       if (conn.transport !== transport || conn.readyState === 'closed') continue;
       transport.writable = true;
       // One packet is one write anyway: corking it would only cost.
-      const tcp = (conn.writeBuffer?.length ?? 0) > 1 ? transport.socket?._socket : undefined;
+      const tcp = (conn.writeBuffer?.length ?? 0) > 1 ? wsSocket(transport.socket)?._socket : undefined;
       tcp?.cork();
       conn.flush();
       tcp?.uncork();
@@ -48,7 +47,8 @@ export function coalesceWrites(io: ChatServer): (room: string) => void {
     if (!ids) return;
     if (conns.length === 0) process.nextTick(releaseAll);
     for (const id of ids) {
-      const conn = namespace.sockets.get(id)?.conn as unknown as Held | undefined;
+      const socket = namespace.sockets.get(id);
+      const conn = socket && engineConnection(socket.conn);
       const transport = conn?.transport;
       if (transport?.name === 'websocket' && transport.writable) {
         transport.writable = false;

@@ -1,10 +1,6 @@
 import { type IncomingMessage, ServerResponse } from 'node:http';
+import { engineConnection, type UpgradeResponse } from '../internals/engine.io.js';
 import type { ChatServer, ChatSocket } from './types.js';
-
-/** What Engine.IO answers a WebSocket upgrade with instead of a ServerResponse (typed private there). */
-interface UpgradeResponse {
-  req: IncomingMessage | null;
-}
 
 /**
  * Lets go of the HTTP request a connection was opened with once its session
@@ -26,7 +22,7 @@ export function forgetRequests(io: ChatServer): (socket: ChatSocket) => void {
     next();
   });
   return (socket) => {
-    const conn = socket.conn as unknown as { request: IncomingMessage | null };
+    const conn = engineConnection(socket.conn);
     const upgrade = conn.request && upgrades.get(conn.request);
     if (upgrade) upgrade.req = null;
     conn.request = null;

@@ -1,10 +1,10 @@
 import type pg from 'pg';
+import { streamDestroyed } from '../internals/pg.js';
 import { StorageError } from './store.js';
 
 /** Whether a pooled client's connection is still usable. */
 export function isHealthy(client: pg.PoolClient): boolean {
-  const connection = (client as unknown as { connection?: { stream?: { destroyed?: boolean } } }).connection;
-  return !connection?.stream?.destroyed;
+  return !streamDestroyed(client);
 }
 
 /**

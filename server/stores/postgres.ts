@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { Member, Message } from '../../protocol/index.js';
 import { attachReactions, mentionsSeq, replyPreview, withoutDeletedText } from './shape.js';
 import { moderationStore, MODERATION_MIGRATION, REPORTS_PAGING_MIGRATION } from './postgres-moderation.js';
+import { checkPg } from '../internals/pg.js';
 import { inTransaction } from './postgres-transaction.js';
 import {
   StorageError,
@@ -276,6 +277,8 @@ const UNIQUE_VIOLATION = '23505';
  * insert rolls its number back) and no duplicate.
  */
 export async function openPostgresStore(url: string): Promise<Store> {
+  // An upgrade of pg that moved what postgres-transaction.ts reads stops the relay here, in one line.
+  checkPg();
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,

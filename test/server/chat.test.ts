@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { TestContext } from 'node:test';
-import { collect, connect, joined, msgId, next, request, sleep, startRelay, type Relay } from './helpers.js';
+import { collect, connect, joined, msgId, next, request, sleep, startRelay, writeCalls } from './helpers.js';
 
 /**
  * Joins `room` (empty until now) and waits for the member's own arrival to be
@@ -265,26 +265,6 @@ test('messages work over HTTP long-polling as over WebSocket', async (t) => {
   const ack = await request(polling, 'send', { room: 'lobby', text: 'over polling', clientMsgId: msgId() });
   assert.deepEqual(await arrived, ack.message);
 });
-
-/**
- * The relay's side of a WebSocket member's TCP connection: the name of each
- * write call it makes into libuv from now on, in order.
- */
-function writeCalls(relay: Relay, socketId: string): string[] {
-  const conn = relay.app.sockets.io.of('/').sockets.get(socketId)!.conn as unknown as {
-    transport: { socket: { _socket: { _handle: Record<string, unknown> } } };
-  };
-  const handle = conn.transport.socket._socket._handle;
-  const calls: string[] = [];
-  for (const name of ['writev', 'writeBuffer', 'writeUtf8String', 'writeLatin1String', 'writeAsciiString', 'writeUcs2String']) {
-    const write = handle[name] as (...args: unknown[]) => unknown;
-    handle[name] = function (this: unknown, ...args: unknown[]) {
-      calls.push(name);
-      return write.apply(this, args);
-    };
-  }
-  return calls;
-}
 
 test('messages stored together reach each member over WebSocket in one write, in order', async (t) => {
   const relay = await startRelay(t);

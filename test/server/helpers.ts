@@ -146,3 +146,23 @@ export async function freePort(): Promise<number> {
   await once(server, 'close');
   return port;
 }
+
+/**
+ * The relay's side of a WebSocket member's TCP connection: the name of each
+ * write call it makes into libuv from now on, in order.
+ */
+export function writeCalls(relay: Relay, socketId: string): string[] {
+  const conn = relay.app.sockets.io.of('/').sockets.get(socketId)!.conn as unknown as {
+    transport: { socket: { _socket: { _handle: Record<string, unknown> } } };
+  };
+  const handle = conn.transport.socket._socket._handle;
+  const calls: string[] = [];
+  for (const name of ['writev', 'writeBuffer', 'writeUtf8String', 'writeLatin1String', 'writeAsciiString', 'writeUcs2String']) {
+    const write = handle[name] as (...args: unknown[]) => unknown;
+    handle[name] = function (this: unknown, ...args: unknown[]) {
+      calls.push(name);
+      return write.apply(this, args);
+    };
+  }
+  return calls;
+}
