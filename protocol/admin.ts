@@ -23,10 +23,10 @@ import {
   ROOMS_MAX_LIMIT,
 } from './limits.js';
 import { memberId } from './events.js';
-import { ban, errorCode, member, message, name } from './shapes.js';
+import { ban, errorCode, member, message, nameShape } from './shapes.js';
 
 /** A room as GET /api/rooms lists it. */
-export const roomSummary = name(
+export const roomSummary = nameShape(
   z.object({
     room: z.string(),
     online: z.number().int().meta({ description: 'Members online in it now, on every relay.' }),
@@ -39,7 +39,7 @@ export const roomSummary = name(
 
 export const reportStatus = z.enum(['open', 'resolved']);
 
-export const report = name(
+export const report = nameShape(
   z
     .object({
       id: z.string(),
@@ -57,7 +57,7 @@ export const report = name(
 
 export const auditAction = z.enum(['delete', 'ban', 'unban', 'configure', 'resolve_report']);
 
-export const auditEntry = name(
+export const auditEntry = nameShape(
   z
     .object({
       id: z.number().int(),
@@ -72,7 +72,7 @@ export const auditEntry = name(
   'AuditEntry',
 );
 
-export const messagePage = name(
+export const messagePage = nameShape(
   z
     .object({ messages: z.array(message), hasMore: z.boolean() })
     .meta({ description: 'Messages oldest first, and whether older ones remain (as the socket `history` answers).' }),
@@ -82,7 +82,7 @@ export const messagePage = name(
 /** Every code an HTTP error can carry: the socket events' codes, and `unauthorized` of the handshake. */
 export const httpErrorCode = z.enum([...errorCode.options, 'unauthorized']);
 
-export const httpError = name(
+export const httpError = nameShape(
   z
     .object({
       error: z.object({

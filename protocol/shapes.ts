@@ -12,10 +12,10 @@ import { BLOCKED_WORD_PATTERN, MAX_BLOCKED_WORD_LENGTH, MAX_BLOCKED_WORDS, MAX_S
  * /openapi.json). A registry of its own, not zod's global one, so a second
  * copy of this module (sources and build in one process) names nothing twice.
  */
-export const named = z.registry<{ id: string }>();
+export const sharedShapes = z.registry<{ id: string }>();
 /** Names a shape shared by `$ref`. */
-export function name<S extends z.ZodType>(schema: S, id: string): S {
-  named.add(schema, { id });
+export function nameShape<S extends z.ZodType>(schema: S, id: string): S {
+  sharedShapes.add(schema, { id });
   return schema;
 }
 
@@ -36,7 +36,7 @@ export function chars(min: number, max: number) {
 
 export const role = z.literal('moderator');
 
-export const member = name(
+export const member = nameShape(
   z
     .object({
       id: z.string(),
@@ -55,7 +55,7 @@ export const replyPreview = z
 
 export const reactionCount = z.object({ emoji: z.string(), count: z.number().int().min(1) });
 
-export const message = name(
+export const message = nameShape(
   z
     .object({
       /** Unique across all rooms. */
@@ -92,7 +92,7 @@ export const message = name(
 export const ownReaction = z.object({ seq: z.number().int(), emoji: z.string() });
 
 /** v2: a room's settings; moderators change them with `configure`. */
-export const roomSettings = name(
+export const roomSettings = nameShape(
   z
     .object({
       /** At most MAX_TOPIC_LENGTH characters, "" by default. */
@@ -132,7 +132,7 @@ export const settingsPatch = z
   .meta({ description: 'The settings to change; those not named keep their value (as the socket `configure`).' });
 
 /** v2: a member's ban from a room. */
-export const ban = name(
+export const ban = nameShape(
   z
     .object({
       member,

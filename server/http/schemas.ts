@@ -12,7 +12,7 @@ import {
   banBody,
   banList,
   memberParams,
-  named,
+  sharedShapes,
   pageQuery,
   postBody,
   reportPage,
@@ -46,7 +46,7 @@ export function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'):
     target,
     io,
     override: ({ zodSchema, jsonSchema }) => {
-      const id = named.get(zodSchema)?.id;
+      const id = sharedShapes.get(zodSchema)?.id;
       if (id === undefined || (zodSchema as unknown) === schema) return;
       for (const key of Object.keys(jsonSchema)) delete (jsonSchema as Record<string, unknown>)[key];
       Object.assign(jsonSchema, ref(id));
@@ -56,7 +56,7 @@ export function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'):
 
 /** The shapes the routes refer to by `$ref` (components/schemas/<id> in /openapi.json): Member, Message, Report … */
 export const sharedSchemas: Record<string, unknown>[] = Object.entries(
-  z.toJSONSchema(named, { target, io: 'output', uri: (id) => `${id}#` }).schemas,
+  z.toJSONSchema(sharedShapes, { target, io: 'output', uri: (id) => `${id}#` }).schemas,
 ).map(([id, schema]) => ({ ...schema, $id: id }));
 
 // Requests: path parameters, queries, bodies.
