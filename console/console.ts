@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import type { Ban, Member, Message, RoomSettings } from '../protocol/index.js';
+import type { AuditEntry, Ban, Member, Message, Report as WireReport, RoomSettings, RoomSummary } from '../protocol/index.js';
 import { addMessages, deleteMessage, mergeSettings, updateMessages } from '../client/room-state.js';
 import { openSocket, request, type RelaySocket } from '../client/socket.js';
 import { styles } from './styles.js';
@@ -21,34 +21,8 @@ const MAX_MESSAGES = 200;
  */
 const REPORTS_PAGE = 20;
 
-interface RoomSummary {
-  room: string;
-  online: number;
-  messages: number;
-  lastSeq: number;
-  lastMessageAt: number | null;
-}
-interface Report {
-  id: string;
-  room: string;
-  message: Message;
-  reporters: Member[];
-  reasons: string[];
-  count: number;
-  status: 'open' | 'resolved';
-  ts: number;
-  /** The messages just before it, fetched for context. */
-  before?: Message[];
-}
-interface AuditEntry {
-  id: number;
-  ts: number;
-  actor: Member;
-  action: string;
-  memberId?: string;
-  seq?: number;
-  detail?: string;
-}
+/** A report, with the messages just before it, fetched for context. */
+type Report = WireReport & { before?: Message[] };
 
 class ApiError extends Error {
   constructor(

@@ -1,5 +1,20 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { addMessages, deleteMessage, latestRev, mergeSettings, updateMessages } from '../client/room-state.js';
+import type {
+  BannedEvent,
+  DeletedEvent,
+  ErrorBody,
+  HandshakeAuth,
+  HandshakeErrorCode,
+  Member,
+  Message,
+  OwnReaction,
+  PresenceEvent,
+  ReportEvent,
+  RoomEvent,
+  RoomSettings,
+  TypingEvent,
+} from '../protocol/index.js';
 import {
   DEFAULT_EDIT_WINDOW_MINUTES,
   DEFAULT_MAX_MESSAGE_LENGTH,
@@ -7,20 +22,7 @@ import {
   HISTORY_DEFAULT_LIMIT,
   HISTORY_MAX_LIMIT,
   TYPING_THROTTLE_MS,
-  type BannedEvent,
-  type DeletedEvent,
-  type ErrorBody,
-  type HandshakeAuth,
-  type HandshakeErrorCode,
-  type Member,
-  type Message,
-  type OwnReaction,
-  type PresenceEvent,
-  type ReportEvent,
-  type RoomEvent,
-  type RoomSettings,
-  type TypingEvent,
-} from '../protocol/index.js';
+} from '../protocol/limits.js';
 import { connect as sharedConnection, type Connect, type Connection, type RoomListener } from './connection.js';
 import { scriptRelay } from './relay-url.js';
 import { clientId, recall, remember, rememberClientId } from './storage.js';

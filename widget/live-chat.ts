@@ -1,7 +1,8 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { MAX_MENTIONS, MAX_NAME_LENGTH, type ErrorBody, type Member, type Message } from '../protocol/index.js';
+import type { ErrorBody, Member, Message } from '../protocol/index.js';
+import { MAX_MENTIONS, MAX_NAME_LENGTH } from '../protocol/limits.js';
 import { ChatController, type Outgoing } from './chat-controller.js';
 import {
   LiveChatConnectEvent,

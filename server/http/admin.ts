@@ -1,23 +1,33 @@
 import type { FastifyInstance } from 'fastify';
-import { REPORTS_DEFAULT_LIMIT, REPORTS_MAX_LIMIT, type RoomSettings } from '../../protocol/index.js';
-import type { ReportStatus } from '../stores/store.js';
-import { adminActor, adminGuard } from './auth.js';
-import type { ConsoleSessions } from './console-session.js';
 import {
   AUDIT_DEFAULT_LIMIT,
   AUDIT_MAX_LIMIT,
-  auditQuery,
-  banBody,
-  errorResponse,
-  memberParams,
-  reportParams,
-  reportsQuery,
-  roomParams,
+  REPORTS_DEFAULT_LIMIT,
+  REPORTS_MAX_LIMIT,
   ROOMS_DEFAULT_LIMIT,
   ROOMS_MAX_LIMIT,
-  roomsQuery,
-  seqParams,
-  settingsPatch,
+  type BanBody,
+  type ReportStatus,
+  type SettingsPatch,
+} from '../../protocol/index.js';
+import { adminActor, adminGuard } from './auth.js';
+import type { ConsoleSessions } from './console-session.js';
+import {
+  auditPageSchema,
+  auditQuerySchema,
+  banBodySchema,
+  banListSchema,
+  errorResponse,
+  memberParamsSchema,
+  reportPageSchema,
+  reportParamsSchema,
+  reportsQuerySchema,
+  roomListSchema,
+  roomParamsSchema,
+  roomsQuerySchema,
+  seqParamsSchema,
+  settingsPatchSchema,
+  shared,
 } from './schemas.js';
 
 const security: Record<string, string[]>[] = [{ adminApiKey: [] }, { consoleSession: [] }];
@@ -58,14 +68,9 @@ export function adminRoutes(app: FastifyInstance, sessions: () => ConsoleSession
       preValidation,
       schema: {
         ...route('List rooms', 'Rooms that have had a message, most recently active first, with who is online in each now.'),
-        querystring: roomsQuery,
+        querystring: roomsQuerySchema,
         response: {
-          200: {
-            description: 'The rooms.',
-            type: 'object',
-            properties: { rooms: { type: 'array', items: { $ref: 'RoomSummary#' } } },
-            required: ['rooms'],
-          },
+          200: { description: 'The rooms.', ...roomListSchema },
           ...errors({ 400: '`invalid_payload`: an unknown or malformed query parameter.' }),
         },
       },
@@ -82,23 +87,23 @@ export function adminRoutes(app: FastifyInstance, sessions: () => ConsoleSession
       preValidation,
       schema: {
         ...route("Read a room's settings", 'Blocked words included.'),
-        params: roomParams,
-        response: { 200: { description: 'The settings.', $ref: 'RoomSettings#' }, ...errors() },
+        params: roomParamsSchema,
+        response: { 200: shared('RoomSettings', 'The settings.'), ...errors() },
       },
     },
     async (request) => moderation.settings(request.params.room),
   );
 
-  app.patch<{ Params: { room: string }; Body: Partial<RoomSettings> }>(
+  app.patch<{ Params: { room: string }; Body: SettingsPatch }>(
     '/api/rooms/:room/settings',
     {
       preValidation,
       schema: {
         ...route("Change a room's settings", 'As the socket `configure`: settings not named keep their value; the room is told with `room`; audited.'),
-        params: roomParams,
-        body: settingsPatch,
+        params: roomParamsSchema,
+        body: settingsPatchSchema,
         response: {
-          200: { description: 'The settings now.', $ref: 'RoomSettings#' },
+          200: shared('RoomSettings', 'The settings now.'),
           ...errors({ 403: CSRF, 404: '`not_found`: `pinnedSeq` names no message of the room.' }),
         },
       },
@@ -112,7 +117,7 @@ export function adminRoutes(app: FastifyInstance, sessions: () => ConsoleSession
       preValidation,
       schema: {
         ...route('Delete a message', 'Blanks it (it keeps its seq); the room is told with `deleted` and `updated`; audited. Deleting a deleted message is no error.'),
-        params: seqParams,
+        params: seqParamsSchema,
         response: {
           204: { description: 'Deleted.', type: 'null' },
           ...errors({ 400: '`invalid_room`, or `invalid_payload` (`seq` is not a positive integer).', 403: CSRF, 404: '`not_found`: the room has no such message.' }),
@@ -131,9 +136,9 @@ export function adminRoutes(app: FastifyInstance, sessions: () => ConsoleSession
       preValidation,
       schema: {
         ...route("List a room's bans", 'The bans in force, newest first.'),
-        params: roomParams,
+        params: roomParamsSchema,
         response: {
-          200: { description: 'The bans.', type: 'object', properties: { bans: { type: 'array', items: { $ref: 'Ban#' } } }, required: ['bans'] },
+          200: { description: 'The bans.', ...banListSchema },
           ...errors(),
         },
       },
@@ -141,7 +146,7 @@ export function adminRoutes(app: FastifyInstance, sessions: () => ConsoleSession
     async (request) => ({ bans: await moderation.bans(adminActor(request), request.params.room) }),
   );
 
-  app.post<{ Params: { room: string }; Body: { memberId: string; minutes: number; reason?: string } }>(
+  app.post<{ Params: { room: string }; Body: BanBody }>(
     '/api/rooms/:room/bans',
     {
       preValidation,
@@ -150,10 +155,10 @@ export function adminRoutes(app: FastifyInstance, sessions: () => ConsoleSession
           'Ban a member from a room',
           'As the socket `ban`: the member is removed from the room and refused there for `minutes`, with the guests of their network address; audited.',
         ),
-        params: roomParams,
-        body: banBody,
+        params: roomParamsSchema,
+        body: banBodySchema,
         response: {
-          201: { description: 'The ban.', $ref: 'Ban#' },
+          201: shared('Ban', 'The ban.'),
           ...errors({ 403: '`forbidden`: the member is a moderator (moderators cannot be banned), or a change with the console cookie from another origin.' }),
         },
       },
@@ -171,7 +176,7 @@ export function adminRoutes(app: FastifyInstance, sessions: () => ConsoleSession
       preValidation,
       schema: {
         ...route('Lift a ban', 'With the address bans that came with it; audited.'),
-        params: memberParams,
+        params: memberParamsSchema,
         response: {
           204: { description: 'Lifted.', type: 'null' },
           ...errors({ 403: CSRF, 404: '`not_found`: the member is not banned from the room.' }),
@@ -193,18 +198,9 @@ export function adminRoutes(app: FastifyInstance, sessions: () => ConsoleSession
           'List reports',
           'One entry per reported message, newest first (by its first report), each with the message as it is now, its reporters and their reasons; paged with `before`, so no flood of newer reports hides an older one.',
         ),
-        querystring: reportsQuery,
+        querystring: reportsQuerySchema,
         response: {
-          200: {
-            description: 'A page of reports, newest first; how many the filter holds in all; whether older ones remain.',
-            type: 'object',
-            properties: {
-              reports: { type: 'array', items: { $ref: 'Report#' } },
-              total: { type: 'integer', minimum: 0, description: 'How many reports match `room` and `status`, on every page.' },
-              hasMore: { type: 'boolean', description: 'Older reports remain: ask again with `before` = the last `id` of this page.' },
-            },
-            required: ['reports', 'total', 'hasMore'],
-          },
+          200: { description: 'A page of reports, newest first; how many the filter holds in all; whether older ones remain.', ...reportPageSchema },
           ...errors({ 404: '`not_found`: `before` names no report.' }),
         },
       },
@@ -224,9 +220,9 @@ export function adminRoutes(app: FastifyInstance, sessions: () => ConsoleSession
       preValidation,
       schema: {
         ...route('Resolve a report', 'Marks it resolved (a new report of the message opens it again); audited.'),
-        params: reportParams,
+        params: reportParamsSchema,
         response: {
-          200: { description: 'The report, resolved.', $ref: 'Report#' },
+          200: shared('Report', 'The report, resolved.'),
           ...errors({ 400: '`invalid_payload`: a malformed id.', 403: CSRF, 404: '`not_found`: no such report.' }),
         },
       },
@@ -240,15 +236,10 @@ export function adminRoutes(app: FastifyInstance, sessions: () => ConsoleSession
       preValidation,
       schema: {
         ...route("Read a room's audit log", 'Every moderator\'s and the admin\'s action, over Socket.IO and HTTP alike, newest first.'),
-        params: roomParams,
-        querystring: auditQuery,
+        params: roomParamsSchema,
+        querystring: auditQuerySchema,
         response: {
-          200: {
-            description: 'A page of entries, newest first, and whether older ones remain.',
-            type: 'object',
-            properties: { entries: { type: 'array', items: { $ref: 'AuditEntry#' } }, hasMore: { type: 'boolean' } },
-            required: ['entries', 'hasMore'],
-          },
+          200: { description: 'A page of entries, newest first, and whether older ones remain.', ...auditPageSchema },
           ...errors(),
         },
       },

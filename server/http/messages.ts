@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { MAX_NAME_LENGTH } from '../../protocol/index.js';
+import { MAX_NAME_LENGTH, type PostBody } from '../../protocol/index.js';
 import { ClientError } from '../chat/errors.js';
 import { cleanName } from '../chat/identity.js';
 import { adminGuard } from './auth.js';
 import type { ConsoleSessions } from './console-session.js';
-import { errorResponse, pageQuery, postBody, roomParams } from './schemas.js';
+import { errorResponse, pageQuerySchema, postBodySchema, roomParamsSchema, shared } from './schemas.js';
 
 interface RoomRoute {
   Params: { room: string };
@@ -32,10 +32,10 @@ export function messageRoutes(app: FastifyInstance, sessions?: () => ConsoleSess
           'Open to anyone while GUESTS=on; with GUESTS=off it needs `Authorization: Bearer <ADMIN_API_KEY>`.',
         tags: ['api'],
         security: [{}, { adminApiKey: [] }],
-        params: roomParams,
-        querystring: pageQuery,
+        params: roomParamsSchema,
+        querystring: pageQuerySchema,
         response: {
-          200: { description: 'The page of messages.', $ref: 'MessagePage#' },
+          200: shared('MessagePage', 'The page of messages.'),
           400: errorResponse('`invalid_room` or `invalid_payload` (an unknown or malformed query parameter).'),
           401: errorResponse('`unauthorized`: GUESTS=off and the key is missing or wrong.'),
           503: errorResponse('`unavailable`: the database failed; retry later.'),
@@ -53,9 +53,7 @@ export function messageRoutes(app: FastifyInstance, sessions?: () => ConsoleSess
     },
   );
 
-  app.post<
-    RoomRoute & { Body: { text: string; author: { id: string; name: string; avatar?: string }; clientMsgId?: string; replyTo?: number } }
-  >(
+  app.post<RoomRoute & { Body: PostBody }>(
     '/api/rooms/:room/messages',
     {
       preValidation: [admin],
@@ -66,11 +64,11 @@ export function messageRoutes(app: FastifyInstance, sessions?: () => ConsoleSess
           'Needs `Authorization: Bearer <ADMIN_API_KEY>`; without ADMIN_API_KEY set, the route answers 401.',
         tags: ['api'],
         security: [{ adminApiKey: [] }],
-        params: roomParams,
-        body: postBody,
+        params: roomParamsSchema,
+        body: postBodySchema,
         response: {
-          201: { description: 'Stored and broadcast.', $ref: 'Message#' },
-          200: { description: 'A repeated `clientMsgId`: the original message, not broadcast again.', $ref: 'Message#' },
+          201: shared('Message', 'Stored and broadcast.'),
+          200: shared('Message', 'A repeated `clientMsgId`: the original message, not broadcast again.'),
           400: errorResponse('`invalid_payload`, `invalid_room`, `empty` or `too_long`.'),
           401: errorResponse('`unauthorized`: the key is missing or wrong, or ADMIN_API_KEY is not set.'),
           404: errorResponse('`not_found`: `replyTo` names no message of the room.'),

@@ -1,5 +1,5 @@
+import { banRequest } from '../../protocol/index.js';
 import { defineHandler } from './define-handler.js';
-import { banSchema } from './schemas.js';
 import { actorOf } from './types.js';
 
 /**
@@ -7,7 +7,7 @@ import { actorOf } from './types.js';
  * rules); every tab of the member, and every guest from their address, is
  * told with `banned`.
  */
-export const banHandler = defineHandler('ban', banSchema, async (ctx, { room, memberId, minutes, reason }) => {
+export const banHandler = defineHandler('ban', banRequest, async (ctx, { room, memberId, minutes, reason }) => {
   await ctx.chat.moderation.ban(actorOf(ctx.socket), room, memberId, minutes, reason || undefined);
   ctx.log.info({ room, memberId, minutes, by: ctx.socket.data.member.id }, 'member banned');
   return {};

@@ -1,10 +1,9 @@
-import type { HistoryResult } from '../../protocol/index.js';
+import { historyRequest, type HistoryResult } from '../../protocol/index.js';
 import { answerBytes } from './answer-budget.js';
 import { defineHandler, requireJoined } from './define-handler.js';
-import { historySchema } from './schemas.js';
 
 /** `history`: older messages, for scrolling up (members only, so a ban also ends reading). */
-export const historyHandler = defineHandler('history', historySchema, async (ctx, { room, before, limit }): Promise<HistoryResult> => {
+export const historyHandler = defineHandler('history', historyRequest, async (ctx, { room, before, limit }): Promise<HistoryResult> => {
   requireJoined(ctx, room);
   await ctx.answers?.check(ctx.socket);
   const page = await ctx.chat.history(ctx.socket.data.member, room, before, limit);

@@ -1,8 +1,7 @@
-import type { JoinResult } from '../../protocol/index.js';
+import { joinRequest, type JoinResult } from '../../protocol/index.js';
 import { ClientError } from '../chat/errors.js';
 import { answerBytes } from './answer-budget.js';
 import { defineHandler } from './define-handler.js';
-import { joinSchema } from './schemas.js';
 import { actorOf, chatRooms } from './types.js';
 
 /**
@@ -17,7 +16,7 @@ export const MAX_ROOMS_PER_CONNECTION = 50;
  * `join`: enters a room and answers with its history. Joining again is how a
  * client resyncs after a reconnect, so it is answered the same way.
  */
-export const joinHandler = defineHandler('join', joinSchema, async (ctx, { room, since, limit, sinceRev }): Promise<JoinResult> => {
+export const joinHandler = defineHandler('join', joinRequest, async (ctx, { room, since, limit, sinceRev }): Promise<JoinResult> => {
   const { socket, chat, presence } = ctx;
   const member = socket.data.member;
   await ctx.answers?.check(socket);

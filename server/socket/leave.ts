@@ -1,6 +1,6 @@
+import { leaveRequest } from '../../protocol/index.js';
 import type { HandlerContext } from './context.js';
 import { defineHandler } from './define-handler.js';
-import { leaveSchema } from './schemas.js';
 import { stopTyping } from './typing.js';
 
 /** Leaves a room on the client's behalf, ending any typing there; presence tells the others if its member is gone. */
@@ -11,7 +11,7 @@ export async function leaveRoom(ctx: HandlerContext, room: string): Promise<void
 }
 
 /** `leave`: leaving a room one never joined is harmless, so it is not an error. */
-export const leaveHandler = defineHandler('leave', leaveSchema, async (ctx, { room }) => {
+export const leaveHandler = defineHandler('leave', leaveRequest, async (ctx, { room }) => {
   if (ctx.socket.rooms.has(room)) await leaveRoom(ctx, room);
   return {};
 });

@@ -1,10 +1,9 @@
-import type { SendResult } from '../../protocol/index.js';
+import { sendRequest, type SendResult } from '../../protocol/index.js';
 import { defineHandler, requireJoined } from './define-handler.js';
-import { sendSchema } from './schemas.js';
 import { stopTyping } from './typing.js';
 
 /** `send`: the chat core stores and broadcasts the message; the sender stops typing. */
-export const sendHandler = defineHandler('send', sendSchema, async (ctx, request): Promise<SendResult> => {
+export const sendHandler = defineHandler('send', sendRequest, async (ctx, request): Promise<SendResult> => {
   const { socket, chat, metrics } = ctx;
   const stopTimer = metrics.sendAckSeconds.startTimer();
   requireJoined(ctx, request.room);

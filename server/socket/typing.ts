@@ -1,7 +1,6 @@
-import { TYPING_THROTTLE_MS } from '../../protocol/index.js';
+import { TYPING_THROTTLE_MS, typingRequest } from '../../protocol/index.js';
 import type { HandlerContext } from './context.js';
 import { defineHandler, requireJoined } from './define-handler.js';
-import { typingSchema } from './schemas.js';
 import { memberRoom } from './types.js';
 
 function tellOthers(ctx: HandlerContext, room: string, typing: boolean): void {
@@ -16,7 +15,7 @@ export function stopTyping(ctx: HandlerContext, room: string): void {
 }
 
 /** `typing`: relayed to the others in the room, throttled. */
-export const typingHandler = defineHandler('typing', typingSchema, async (ctx, { room, typing }) => {
+export const typingHandler = defineHandler('typing', typingRequest, async (ctx, { room, typing }) => {
   requireJoined(ctx, room);
   if (!typing) {
     stopTyping(ctx, room);

@@ -1,4 +1,6 @@
-import type { Ban, Member, Message, OwnReaction, RoomSettings } from '../../protocol/index.js';
+import type { AuditAction, Ban, Member, Message, OwnReaction, ReportStatus, RoomSettings } from '../../protocol/index.js';
+
+export type { AuditAction, ReportStatus };
 
 /** What the relay asks of storage: SQLite and PostgreSQL implement it. */
 export interface NewMessage {
@@ -249,7 +251,6 @@ export interface RoomSummary {
   lastMessageAt: number | null;
 }
 
-export type ReportStatus = 'open' | 'resolved';
 
 /** Which reports a listing holds: of one room or all, of one status or both. */
 export interface ReportFilter {
@@ -277,7 +278,6 @@ export interface StoredReport {
   ts: number;
 }
 
-export type AuditAction = 'delete' | 'ban' | 'unban' | 'configure' | 'resolve_report';
 
 export interface NewAuditEntry {
   room: string;
