@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { test } from 'node:test';
+import { httpErrorCode } from '../../protocol/admin.js';
+import { errorCode } from '../../protocol/shapes.js';
 import { root } from '../../server/paths.js';
 
 /** The manual: the README and every page of docs/. */
@@ -83,4 +85,31 @@ test('the README stays short: at most 250 lines, with the two commands that star
   assert.ok(readme.split('\n').length <= 250, `${readme.split('\n').length} lines`);
   assert.match(readme, /^npm install && npm start$/m);
   assert.match(readme, /^npm test$/m);
+});
+
+/** The source of a file of the repository. */
+const source = (path: string) => readFileSync(join(root, path), 'utf8');
+
+/** The keys of an interface of a TypeScript source: `name: (…) => void;` lines, comments aside. */
+function interfaceKeys(code: string, name: string): string[] {
+  const body = new RegExp(`export interface ${name} \\{([^]*?)\\n\\}`).exec(code)?.[1] ?? '';
+  return [...body.matchAll(/^\s+(\w+):/gm)].map((m) => m[1]!);
+}
+
+test('docs/protocol.md names, as code, every event, error code and environment variable of the relay', () => {
+  const page = source('docs/protocol.md');
+  const events = source('protocol/events.ts');
+  const clientEvents = interfaceKeys(events, 'ClientToServerEvents');
+  const relayEvents = interfaceKeys(events, 'ServerToClientEvents');
+  const handshakeCodes = [...(/HandshakeErrorCode =([^;]+);/.exec(source('protocol/shapes.ts'))?.[1] ?? '').matchAll(/'(\w+)'/g)].map((m) => m[1]!);
+  const config = source('server/config.ts');
+  const variables = [...new Set([...config.matchAll(/env\.([A-Z][A-Z0-9_]+)|'([A-Z][A-Z0-9_]+)'/g)].map((m) => (m[1] ?? m[2])!))];
+  // So that a change of the sources' layout cannot make this test check nothing.
+  assert.ok(clientEvents.length >= 13 && clientEvents.includes('report'), `client events: ${clientEvents}`);
+  assert.ok(relayEvents.length >= 8 && relayEvents.includes('updated'), `relay events: ${relayEvents}`);
+  assert.ok(handshakeCodes.length >= 5 && handshakeCodes.includes('origin_not_allowed'), `handshake codes: ${handshakeCodes}`);
+  assert.ok(variables.length >= 20 && variables.includes('WEBHOOK_SECRET'), `variables: ${variables}`);
+  const names = [...clientEvents, ...relayEvents, ...errorCode.options, ...httpErrorCode.options, ...handshakeCodes, ...variables];
+  const missing = [...new Set(names)].filter((name) => !page.includes(`\`${name}\``));
+  assert.deepEqual(missing, [], 'named in docs/protocol.md as `name`');
 });
