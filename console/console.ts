@@ -3,6 +3,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { Ban, Member, Message, RoomSettings } from '../protocol/index.js';
 import { addMessages, deleteMessage, mergeSettings, updateMessages } from '../client/room-state.js';
 import { openSocket, request, type RelaySocket } from '../client/socket.js';
+import { AdminApi, ApiError, type AuditEntry, type Report, type RoomSummary } from './api.js';
 import { styles } from './styles.js';
 
 /** The ban lengths offered, in minutes: 5 min, 1 h, 24 h, 7 days. */
@@ -14,53 +15,6 @@ const BAN_MINUTES: [number, string][] = [
 ];
 /** Messages of a room kept on screen. */
 const MAX_MESSAGES = 200;
-/**
- * Reports a page of the open list holds. Each report shows the two
- * messages before it, one request each, so a page is kept short; "Load
- * more" brings the next, and the open count says how many there are.
- */
-const REPORTS_PAGE = 20;
-
-interface RoomSummary {
-  room: string;
-  online: number;
-  messages: number;
-  lastSeq: number;
-  lastMessageAt: number | null;
-}
-interface Report {
-  id: string;
-  room: string;
-  message: Message;
-  reporters: Member[];
-  reasons: string[];
-  count: number;
-  status: 'open' | 'resolved';
-  ts: number;
-  /** The messages just before it, fetched for context. */
-  before?: Message[];
-}
-interface AuditEntry {
-  id: number;
-  ts: number;
-  actor: Member;
-  action: string;
-  memberId?: string;
-  seq?: number;
-  detail?: string;
-}
-
-class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly retryAfterMs?: number,
-  ) {
-    super(message);
-  }
-}
-
 /** A wait as the sign-in says it: seconds under a minute, else whole minutes (wrong keys hold an address up to 10). */
 const waitText = (ms: number) => (ms < 60_000 ? `${Math.ceil(ms / 1000)} s` : `${Math.ceil(ms / 60_000)} min`);
 const time = (ts: number | null) => (ts === null ? '—' : new Date(ts).toLocaleString());
@@ -119,6 +73,7 @@ export class LiveChatConsole extends LitElement {
   declare problem: string;
   declare live: boolean;
 
+  readonly #http = new AdminApi(() => this.api, () => this.#signedOut());
   #socket?: RelaySocket;
   #poll?: ReturnType<typeof setInterval>;
   /** Whether the message list showed its newest before this update: it then follows the new ones. */
@@ -172,23 +127,6 @@ export class LiveChatConsole extends LitElement {
 
   // ---- HTTP
 
-  async #call<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${this.api}${path}`, {
-      method,
-      credentials: 'same-origin',
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    if (response.status === 204) return undefined as T;
-    const answer = await response.json().catch(() => ({}));
-    if (!response.ok) {
-      const error = answer?.error ?? {};
-      if (response.status === 401 && path !== '/console/session') this.#signedOut();
-      throw new ApiError(response.status, error.code ?? 'internal', error.message ?? response.statusText, error.retryAfterMs);
-    }
-    return answer as T;
-  }
-
   /** Runs an action, showing what it did or why it failed. */
   async #act(done: string, action: () => Promise<unknown>): Promise<void> {
     this.problem = '';
@@ -203,7 +141,7 @@ export class LiveChatConsole extends LitElement {
 
   async #restore(): Promise<void> {
     try {
-      const { name } = await this.#call<{ name: string }>('GET', '/console/session');
+      const { name } = await this.#http.session();
       this.#signedInAs(name);
     } catch {
       this.signedIn = false;
@@ -233,10 +171,7 @@ export class LiveChatConsole extends LitElement {
     const data = new FormData(form);
     this.problem = '';
     try {
-      const { name } = await this.#call<{ name: string }>('POST', '/console/session', {
-        key: String(data.get('key')),
-        ...(data.get('name') ? { name: String(data.get('name')) } : {}),
-      });
+      const { name } = await this.#http.signIn(String(data.get('key')), data.get('name') ? String(data.get('name')) : undefined);
       form.reset();
       this.status = '';
       this.#signedInAs(name);
@@ -252,15 +187,14 @@ export class LiveChatConsole extends LitElement {
   }
 
   async #signOut(): Promise<void> {
-    await this.#call('DELETE', '/console/session').catch(() => {});
+    await this.#http.signOut().catch(() => {});
     this.#signedOut();
     this.status = 'Signed out.';
   }
 
   async #loadRooms(): Promise<void> {
     const q = this.filter.trim();
-    const { rooms } = await this.#call<{ rooms: RoomSummary[] }>('GET', `/api/rooms${q ? `?q=${encodeURIComponent(q)}` : ''}`);
-    this.rooms = rooms;
+    this.rooms = await this.#http.rooms(q);
   }
 
   /**
@@ -270,17 +204,11 @@ export class LiveChatConsole extends LitElement {
    */
   async #loadReports(more = false): Promise<void> {
     const before = more ? this.reports.at(-1)?.id : undefined;
-    const { reports, total, hasMore } = await this.#call<{ reports: Report[]; total: number; hasMore: boolean }>(
-      'GET',
-      `/api/reports?status=open&limit=${REPORTS_PAGE}${before ? `&before=${encodeURIComponent(before)}` : ''}`,
-    );
+    const { reports, total, hasMore } = await this.#http.openReports(before);
     // Each with the two messages before it, for context.
     await Promise.all(
       reports.map(async (report) => {
-        const page = await this.#call<{ messages: Message[] }>('GET', `/api/rooms/${report.room}/messages?before=${report.message.seq}&limit=2`).catch(
-          () => ({ messages: [] }),
-        );
-        report.before = page.messages;
+        report.before = await this.#http.messagesBefore(report.room, report.message.seq, 2).catch(() => []);
       }),
     );
     this.reports = more ? [...this.reports, ...reports.filter((r) => !this.reports.some((shown) => shown.id === r.id))] : reports;
@@ -289,11 +217,7 @@ export class LiveChatConsole extends LitElement {
   }
 
   async #loadRoomSide(room: string): Promise<void> {
-    const [settings, { bans }, { entries }] = await Promise.all([
-      this.#call<RoomSettings>('GET', `/api/rooms/${room}/settings`),
-      this.#call<{ bans: Ban[] }>('GET', `/api/rooms/${room}/bans`),
-      this.#call<{ entries: AuditEntry[] }>('GET', `/api/rooms/${room}/audit?limit=20`),
-    ]);
+    const [settings, bans, entries] = await Promise.all([this.#http.settings(room), this.#http.bans(room), this.#http.audit(room, 20)]);
     if (this.room !== room) return;
     this.settings = settings;
     this.bans = bans;
@@ -321,7 +245,7 @@ export class LiveChatConsole extends LitElement {
    */
   #connect(room: string): void {
     const server = this.server || this.api || location.origin;
-    const ticket = async () => ({ console: (await this.#call<{ ticket: string }>('POST', '/console/ticket')).ticket });
+    const ticket = async () => ({ console: await this.#http.ticket() });
     const socket = (this.#socket = openSocket(server, ticket));
     const current = () => socket === this.#socket;
     socket.on('connect', () => void this.#join(socket, room));
@@ -361,7 +285,7 @@ export class LiveChatConsole extends LitElement {
 
   #delete(room: string, seq: number) {
     return this.#act(`Message ${seq} deleted.`, async () => {
-      await this.#call('DELETE', `/api/rooms/${room}/messages/${seq}`);
+      await this.#http.deleteMessage(room, seq);
       if (this.view === 'reports') await this.#loadReports();
       else await this.#loadRoomSide(room);
     });
@@ -372,21 +296,21 @@ export class LiveChatConsole extends LitElement {
     const minutes = Number(data.get('minutes'));
     const reason = String(data.get('reason') ?? '').trim();
     return this.#act(`${member.name} is banned from ${room} for ${BAN_MINUTES.find(([m]) => m === minutes)?.[1]}.`, async () => {
-      await this.#call('POST', `/api/rooms/${room}/bans`, { memberId: member.id, minutes, ...(reason ? { reason } : {}) });
+      await this.#http.ban(room, member.id, minutes, reason);
       if (this.view === 'room') await this.#loadRoomSide(room);
     });
   }
 
   #unban(room: string, memberId: string) {
     return this.#act('Ban lifted.', async () => {
-      await this.#call('DELETE', `/api/rooms/${room}/bans/${encodeURIComponent(memberId)}`);
+      await this.#http.unban(room, memberId);
       await this.#loadRoomSide(room);
     });
   }
 
   #configure(room: string, patch: Partial<RoomSettings>, done = 'Settings saved.') {
     return this.#act(done, async () => {
-      this.settings = await this.#call<RoomSettings>('PATCH', `/api/rooms/${room}/settings`, patch);
+      this.settings = await this.#http.configure(room, patch);
       await this.#loadRoomSide(room);
     });
   }
@@ -408,7 +332,7 @@ export class LiveChatConsole extends LitElement {
 
   #resolve(report: Report) {
     return this.#act('Report resolved.', async () => {
-      await this.#call('POST', `/api/reports/${report.id}/resolve`);
+      await this.#http.resolveReport(report.id);
       // Taken out where it is, so a moderator working through older pages keeps their place.
       this.reports = this.reports.filter((r) => r.id !== report.id);
       this.openReports = Math.max(0, this.openReports - 1);
