@@ -31,6 +31,18 @@ export const styles = css`
       --soft: #272c33;
     }
   }
+  /* The views (each an element rendering into this root, console/part.ts). */
+  live-chat-console-sign-in,
+  live-chat-console-notice,
+  live-chat-console-rooms,
+  live-chat-console-room,
+  live-chat-console-settings-form,
+  live-chat-console-bans,
+  live-chat-console-audit-log,
+  live-chat-console-reports,
+  live-chat-console-message-actions {
+    display: block;
+  }
   *,
   *::before,
   *::after {

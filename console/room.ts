@@ -1,0 +1,142 @@
+import { html, nothing } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import type { Ban, Message } from '../protocol/index.js';
+import type { AdminApi, AuditEntry } from './api.js';
+import type { RoomChangedEvent } from './events.js';
+import { time } from './format.js';
+import './audit-log.js';
+import './bans.js';
+import './message-actions.js';
+import { ConsolePart } from './part.js';
+import { RoomConnection } from './room-connection.js';
+import './settings-form.js';
+
+/** Audit entries shown beside a room. */
+const AUDIT_SHOWN = 20;
+
+/**
+ * One room: its messages live (each with the moderator's actions), its
+ * settings, bans and audit log. The side (settings, bans, log) comes from
+ * the admin API, loaded again after each action.
+ */
+export class ConsoleRoom extends ConsolePart {
+  static override properties = {
+    http: { attribute: false },
+    server: {},
+    room: {},
+    bans: { state: true },
+    audit: { state: true },
+  };
+  declare http: AdminApi;
+  /** Where the relay's Socket.IO is. */
+  declare server: string;
+  declare room: string;
+  declare bans: Ban[];
+  declare audit: AuditEntry[];
+
+  readonly #live = new RoomConnection(this, {
+    room: () => this.room,
+    server: () => this.server,
+    ticket: () => this.http.ticket(),
+  });
+  /** The room whose side is loaded or loading; none while the view is off the page. */
+  #sideOf?: string;
+  /** The messages last rendered, and whether the list showed its newest then: it then follows the new ones. */
+  #shown: Message[] = [];
+  #atNewest = true;
+
+  constructor() {
+    super();
+    this.bans = [];
+    this.audit = [];
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#sideOf = undefined;
+  }
+
+  // A room opened (or opened again) loads its side afresh.
+  override willUpdate(): void {
+    if (this.room !== this.#sideOf) {
+      this.#sideOf = this.room;
+      this.bans = [];
+      this.audit = [];
+      void this.#loadSide(this.room).catch(() => {});
+    }
+    // A moderator watching a busy room sees the newest message, as in a chat;
+    // one who scrolled up to read is left where they are.
+    if (this.#live.messages !== this.#shown) {
+      const list = this.querySelector('ul.messages');
+      this.#atNewest = !list || list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+    }
+  }
+
+  override async updated(): Promise<void> {
+    if (this.#live.messages === this.#shown) return;
+    this.#shown = this.#live.messages;
+    const list = this.querySelector('ul.messages');
+    if (!this.#atNewest || !list) return;
+    // Each message's actions render just after this view: the list has its full height then.
+    await Promise.all([...list.querySelectorAll('live-chat-console-message-actions')].map((actions) => actions.updateComplete));
+    list.scrollTo({ top: list.scrollHeight });
+  }
+
+  async #loadSide(room: string): Promise<void> {
+    const [settings, bans, entries] = await Promise.all([this.http.settings(room), this.http.bans(room), this.http.audit(room, AUDIT_SHOWN)]);
+    if (this.room !== room) return;
+    this.#live.settings = settings;
+    this.bans = bans;
+    this.audit = entries;
+  }
+
+  #changed(event: RoomChangedEvent): void {
+    if (event.room !== this.room) return;
+    if (event.settings) {
+      this.#live.settings = event.settings;
+      this.requestUpdate();
+    }
+    void this.#loadSide(this.room).catch(() => {});
+  }
+
+  override render() {
+    const room = this.room;
+    const { messages, settings, live } = this.#live;
+    return html`<div class="grid" @live-chat-console-room-changed=${this.#changed}>
+      <section aria-labelledby="room-title">
+        <h2 id="room-title">${room} <span class="muted">${live ? '· live' : '· connecting…'}</span></h2>
+        ${settings?.topic ? html`<p class="muted">Topic: <bdi>${settings.topic}</bdi></p>` : nothing}
+        <ul class="messages" aria-label="Messages">
+          ${repeat(messages, (m) => m.seq, (m) => this.#renderMessage(m, settings?.pinnedSeq === m.seq))}
+        </ul>
+        ${messages.length === 0 ? html`<p class="muted">No messages yet.</p>` : nothing}
+      </section>
+      <div>
+        ${settings ? html`<live-chat-console-settings-form .http=${this.http} .room=${room} .settings=${settings}></live-chat-console-settings-form>` : nothing}
+        <live-chat-console-bans .http=${this.http} .room=${room} .bans=${this.bans}></live-chat-console-bans>
+        <live-chat-console-audit-log .entries=${this.audit}></live-chat-console-audit-log>
+      </div>
+    </div>`;
+  }
+
+  #renderMessage(m: Message, pinned: boolean) {
+    return html`<li class=${m.deleted ? 'deleted' : ''} data-seq=${m.seq}>
+      <div>
+        <strong><bdi>${m.author.name}</bdi></strong>
+        <span class="muted">${m.author.verified ? '' : 'guest · '}#${m.seq} · <time>${time(m.ts)}</time>${pinned ? ' · pinned' : ''}</span>
+      </div>
+      <div class="text" dir="auto">${m.deleted ? 'deleted' : m.text}</div>
+      ${m.deleted
+        ? nothing
+        : html`<live-chat-console-message-actions .http=${this.http} .room=${this.room} .message=${m} .pinned=${pinned}></live-chat-console-message-actions>`}
+    </li>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'live-chat-console-room': ConsoleRoom;
+  }
+}
+
+if (!customElements.get('live-chat-console-room')) customElements.define('live-chat-console-room', ConsoleRoom);
