@@ -2,7 +2,8 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { MAX_MENTIONS, MAX_NAME_LENGTH, type ErrorBody, type Member, type Message } from '../protocol/index.js';
-import { ChatController, type Outgoing } from './chat-controller.js';
+import { ChatController } from './chat-controller.js';
+import type { Outgoing } from './controllers/outbox.js';
 import {
   LiveChatConnectEvent,
   LiveChatDisconnectEvent,
@@ -379,7 +380,8 @@ export class LiveChat extends LitElement {
 
   /** Slow mode holds the composer (the draft kept) until the relay takes another message. */
   get #slowWait(): number {
-    const { retryAt, settings, self } = this.chat;
+    const { settings, self } = this.chat;
+    const retryAt = this.chat.outbox.retryAt;
     return retryAt && settings?.slowModeSeconds && self?.role !== 'moderator'
       ? Math.max(1, Math.ceil((retryAt - Date.now()) / 1000))
       : 0;
@@ -509,7 +511,7 @@ export class LiveChat extends LitElement {
   #onInput(event: InputEvent): void {
     const input = event.target as HTMLTextAreaElement;
     this.draft = input.value;
-    this.chat.typing(this.draft.trim() !== '');
+    this.chat.typing.say(this.draft.trim() !== '');
     // `@` at a word's start, then what is typed up to the caret.
     this.query = /(?:^|\s)@([^\s@]{0,32})$/.exec(this.draft.slice(0, input.selectionStart))?.[1];
     this.choice = 0;
@@ -629,7 +631,8 @@ export class LiveChat extends LitElement {
 
   #renderPanel() {
     const t = this.#t;
-    const { status, messages, outgoing, count, banned, refused, self, settings, pinned } = this.chat;
+    const { status, messages, count, banned, refused, self, settings, pinned } = this.chat;
+    const outgoing = this.chat.outbox.outgoing;
     const statusText = banned
       ? t.banned
       : refused
@@ -772,7 +775,7 @@ export class LiveChat extends LitElement {
   }
 
   #renderTyping() {
-    const names = [...this.chat.typists.values()].map(({ member }) => member.name);
+    const names = [...this.chat.typing.typists.values()].map(({ member }) => member.name);
     return names.length ? this.#t.typing(names) : '';
   }
 
@@ -907,8 +910,8 @@ export class LiveChat extends LitElement {
       <p part="text" dir="auto">${outgoing.text}</p>
       ${error
         ? html`<div class="actions shown">
-            <button type="button" @click=${() => this.chat.retry(outgoing.clientMsgId)}>${t.retry}</button>
-            <button type="button" @click=${() => this.chat.discard(outgoing.clientMsgId)}>${t.discard}</button>
+            <button type="button" @click=${() => this.chat.outbox.retry(outgoing.clientMsgId)}>${t.retry}</button>
+            <button type="button" @click=${() => this.chat.outbox.discard(outgoing.clientMsgId)}>${t.discard}</button>
           </div>`
         : nothing}
     </article>`;
@@ -917,7 +920,7 @@ export class LiveChat extends LitElement {
   #renderComposer() {
     const t = this.#t;
     const slow = this.#slowWait;
-    const wait = this.chat.retryAt ? Math.max(1, Math.ceil((this.chat.retryAt - Date.now()) / 1000)) : 0;
+    const wait = this.chat.outbox.retryAt ? Math.max(1, Math.ceil((this.chat.outbox.retryAt - Date.now()) / 1000)) : 0;
     const length = this.#length;
     const max = this.chat.maxLength;
     const tooLong = length > max;
