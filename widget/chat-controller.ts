@@ -160,11 +160,11 @@ export class ChatController implements ReactiveController {
   /** `connect`: how to reach a relay; the page's shared connections unless a test hands in a fake. */
   constructor(
     readonly host: ChatHost,
-    private readonly listener: ChatListener,
+    readonly listener: ChatListener,
     private readonly connect: Connect = sharedConnection,
   ) {
     this.outbox = new Outbox(this);
-    this.typing = new Typing(host, () => this.joined);
+    this.typing = new Typing(host, this);
     host.addController(this);
   }
 
@@ -201,10 +201,6 @@ export class ChatController implements ReactiveController {
   /** The relay stored one of the visitor's sends. */
   stored(message: Message): void {
     this.#merge([message]);
-  }
-
-  failed(error: ErrorBody): void {
-    this.listener.error(error);
   }
 
   get lastSeq(): number {
@@ -247,7 +243,7 @@ export class ChatController implements ReactiveController {
 
   send(text: string, replyTo?: number, mentions?: string[]): void {
     this.typing.stop();
-    this.outbox.send(text, replyTo, mentions, !!this.banned);
+    this.outbox.send(text, replyTo, mentions, this.banned);
   }
 
   /** Fetches the page of messages before the oldest one held (down to `seq`, when given). */

@@ -1,11 +1,10 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { MAX_NAME_LENGTH, type ErrorBody, type Message } from '../protocol/index.js';
 import { ChatController } from './chat-controller.js';
-import { ComposerController } from './controllers/composer.js';
+import { ComposerController, type ComposerView } from './controllers/composer.js';
 import { ScrollController } from './controllers/scroll.js';
-import type { Outgoing } from './controllers/outbox.js';
 import {
   LiveChatConnectEvent,
   LiveChatDisconnectEvent,
@@ -15,19 +14,24 @@ import {
   LiveChatSigninEvent,
   LiveChatUnreadEvent,
 } from './events.js';
-import { AUTO_NAME, renderAuthor, renderAvatar } from './author.js';
-import { dayLabel, fullTime, linkify, relativeTime, sameDay, timeKey } from './format.js';
+import { fullTime, timeKey } from './format.js';
 import { pickLanguage, strings, type Strings } from './i18n.js';
 import { scriptRelay } from './relay-url.js';
-import { loadModerator, type ModeratorView } from './moderator-hook.js';
+import { loadModerator, type ModeratorView, type ModeratorWidget } from './moderator-hook.js';
+import { renderMembers } from './members.js';
+import { mentionsMe, renderMessage, renderOutgoing } from './message-row.js';
+import type { Rows } from './rows.js';
 import { remember, recall } from './storage.js';
 import { styles } from './live-chat.styles.js';
+
+/** What the element hands its parts (#parts): the message rows and menus, the composer, the moderator script. */
+type Parts = Rows & ModeratorWidget & ComposerView;
+/** What the parts show, set at each update (willUpdate); the rest is what they do. */
+type Shown = Pick<Rows, 'composer' | 't' | 'lang' | 'now' | 'menu' | 'step' | 'mod'>;
 
 export type Mode = 'inline' | 'launcher';
 export type Theme = 'light' | 'dark' | 'auto';
 
-/** Messages by one author closer together than this are grouped under one name. */
-const GROUP_MS = 5 * 60_000;
 /** How long the status line keeps saying what a moderation did. */
 const NOTICE_MS = 8000;
 /** Where the panel fills the screen (launcher mode), and so holds the focus while open. */
@@ -159,9 +163,6 @@ export class LiveChat extends LitElement {
   /** The moderator script's part, once loaded (moderators only). */
   #mod?: ModeratorView;
 
-  get #input() {
-    return this.renderRoot.querySelector<HTMLElement>('[part=input]');
-  }
   get #launcher() {
     return this.renderRoot.querySelector<HTMLElement>('[part=launcher]');
   }
@@ -174,11 +175,33 @@ export class LiveChat extends LitElement {
     report: (event) => this.#mod?.report(event),
   });
   readonly #scroll = new ScrollController(this, this.chat);
-  readonly #composer = new ComposerController(this, this.chat, {
-    t: () => this.#t,
-    say: (notice) => this.#say(notice),
-    closeMenu: () => this.#closeMenu(),
-  });
+  /** The element as its parts see it: the message rows and menus, the composer, the moderator script. */
+  readonly #parts = {
+    el: this,
+    chat: this.chat,
+    scroll: this.#scroll,
+    openMenu: (seq: number) => {
+      this.menu = this.menu === seq ? undefined : seq;
+      this.step = undefined;
+      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part=message-menu] button')?.focus());
+    },
+    closeMenu: () => {
+      const article = this.renderRoot.querySelector<HTMLElement>('[part=message-menu]')?.closest('article');
+      this.menu = this.step = undefined;
+      article?.focus();
+    },
+    setStep: (step: string) => {
+      this.step = step;
+      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part=message-menu] :is(select, button)')?.focus());
+    },
+    /** Says what an action did, in the status line, for a while. */
+    say: (notice: string) => {
+      this.notice = notice;
+      setTimeout(() => this.notice === notice && (this.notice = ''), NOTICE_MS);
+    },
+    // What they show is set at each update (willUpdate).
+  } as Omit<Parts, keyof Shown> as Parts;
+  readonly #composer = new ComposerController(this, this.chat, this.#parts);
   #clock?: ReturnType<typeof setInterval>;
 
   /** The language and its strings, settled once per update (not once per message). */
@@ -239,30 +262,24 @@ export class LiveChat extends LitElement {
     this.#t = strings[this.#language]!;
     const self = this.chat.self;
     if (self?.role === 'moderator' && !this.#mod) this.#loadModerator();
+    Object.assign<Parts, Shown>(this.#parts, {
+      composer: this.#composer,
+      t: this.#t,
+      lang: this.#language,
+      now: this.now,
+      menu: this.menu,
+      step: this.step,
+      mod: this.#mod,
+    });
   }
 
   /** A moderator signed in: their tools come from the relay, once per page. */
   #loadModerator(): void {
     this.#mod = { menu: () => nothing, header: () => nothing, panel: () => nothing, report: () => {} };
-    const widget = this;
     loadModerator(this.server || scriptRelay).then(({ factory, sheet }) => {
       const root = this.shadowRoot!;
       root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-      this.#mod = factory({
-        el: this,
-        chat: this.chat,
-        get lang() {
-          return widget.#language;
-        },
-        get step() {
-          return widget.step;
-        },
-        set step(step) {
-          widget.#setStep(step!);
-        },
-        say: (notice) => this.#say(notice),
-        closeMenu: () => this.#closeMenu(),
-      });
+      this.#mod = factory(this.#parts);
       this.requestUpdate();
     }, () => {});
   }
@@ -276,7 +293,7 @@ export class LiveChat extends LitElement {
       this.#scroll.stick = true;
       this.dispatchEvent(new LiveChatUnreadEvent(0));
       // The visitor asked for the panel: take them to the field.
-      void this.updateComplete.then(() => this.#input?.focus());
+      void this.updateComplete.then(() => this.#composer.focus());
     } else {
       void this.updateComplete.then(() => this.#launcher?.focus());
     }
@@ -285,7 +302,7 @@ export class LiveChat extends LitElement {
   #onMessage(message: Message): void {
     this.dispatchEvent(new LiveChatMessageEvent(message));
     if (message.author.id === this.chat.self?.id) return;
-    const mentioned = this.#mentionsMe(message);
+    const mentioned = mentionsMe(message, this.chat.self);
     if (mentioned) this.dispatchEvent(new LiveChatMentionEvent(message));
     if (!this.#isOpen) {
       if (mentioned) this.#unreadMentions++;
@@ -294,9 +311,6 @@ export class LiveChat extends LitElement {
     } else this.#scroll.arrived();
   }
 
-  #mentionsMe(message: Message): boolean {
-    return !!message.mentions?.some((m) => m.id === this.chat.self?.id);
-  }
 
   #submitNickname(event: Event): void {
     event.preventDefault();
@@ -305,12 +319,12 @@ export class LiveChat extends LitElement {
     if (!name) return;
     this.chat.setNickname(name);
     this.renaming = false;
-    void this.updateComplete.then(() => this.#input?.focus());
+    void this.updateComplete.then(() => this.#composer.focus());
   }
 
   #onKeydownPanel(event: KeyboardEvent): void {
     if (event.key === 'Escape' && this.menu !== undefined) {
-      this.#closeMenu();
+      this.#parts.closeMenu();
     } else if (event.key === 'Escape' && this.mode === 'launcher') {
       this.close();
     } else if (event.key === 'Tab' && this.mode === 'launcher' && matchMedia(PHONE).matches) {
@@ -327,40 +341,6 @@ export class LiveChat extends LitElement {
   #rename(): void {
     this.showMembers = false;
     this.renaming = true;
-  }
-
-  #openMenu(seq: number): void {
-    this.menu = this.menu === seq ? undefined : seq;
-    this.step = undefined;
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part=message-menu] button')?.focus());
-  }
-
-  #closeMenu(): void {
-    const article = this.renderRoot.querySelector<HTMLElement>('[part=message-menu]')?.closest('article');
-    this.menu = this.step = undefined;
-    article?.focus();
-  }
-
-  #setStep(step: string): void {
-    this.step = step;
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part=message-menu] :is(select, button)')?.focus());
-  }
-
-  /** Runs a request from the menu, then says what it did in the status line. */
-  async #moderate(done: Promise<boolean>, notice: string): Promise<void> {
-    this.#closeMenu();
-    if (await done) this.#say(notice);
-  }
-
-  #say(notice: string): void {
-    this.notice = notice;
-    setTimeout(() => this.notice === notice && (this.notice = ''), NOTICE_MS);
-  }
-
-  #submitReport(event: Event, message: Message): void {
-    event.preventDefault();
-    const reason = ((event.currentTarget as HTMLFormElement).elements.namedItem('reason') as HTMLInputElement).value.trim();
-    void this.#moderate(this.chat.report(message.seq, reason), this.#t.reported);
   }
 
   override render() {
@@ -430,7 +410,7 @@ export class LiveChat extends LitElement {
           ? html`<button part="close" class="close" type="button" aria-label=${t.closeChat} @click=${this.close}>×</button>`
           : nothing}
       </header>
-      ${this.showMembers && status === 'online' ? this.#renderMembers() : nothing} ${this.#mod?.panel() ?? nothing}
+      ${this.showMembers && status === 'online' ? renderMembers(this.chat, t, !this.token && !this.name?.trim(), () => this.#rename()) : nothing} ${this.#mod?.panel() ?? nothing}
       ${pinned && !pinned.deleted
         ? html`<details part="pinned" class="pinned" open>
             <summary>📌 ${t.pinned} · <bdi>${pinned.author.name}</bdi></summary>
@@ -455,11 +435,11 @@ export class LiveChat extends LitElement {
             // its relative time; an open menu follows every change.
             const previous = messages[i - 1];
             return guard([m, previous, self, this.#language, today, timeKey(m.ts, this.now), this.menu === m.seq && {}], () =>
-              this.#renderMessage(m, previous),
+              renderMessage(this.#parts, m, previous),
             );
           },
         )}
-        ${repeat(outgoing, (o) => o.clientMsgId, (o) => this.#renderOutgoing(o))}
+        ${repeat(outgoing, (o) => o.clientMsgId, (o) => renderOutgoing(this.#parts, o, this.#displayName))}
       </div>
       ${this.#scroll.missed
         ? html`<button part="new-messages" class="jump" type="button" @click=${this.#scroll.jump}>${t.newMessages} ↓</button>`
@@ -481,173 +461,9 @@ export class LiveChat extends LitElement {
     </section>`;
   }
 
-  #renderMembers() {
-    const t = this.#t;
-    const { members, count, self } = this.chat;
-    // Readers who never chose a name are counted, not listed.
-    const named = [...members.values()].filter((m) => m.verified || !AUTO_NAME.test(m.name));
-    const readers = count - named.length;
-    const canRename = !this.token && !this.name?.trim();
-    return html`<ul part="members" aria-label=${t.members}>
-      ${named.map(
-        (m) =>
-          html`<li>
-            ${renderAuthor(m, t)}
-            ${m.id === self?.id
-              ? html`(${t.you})
-                ${canRename
-                  ? html`<button class="link" type="button" @click=${this.#rename}>
-                      ${t.changeName}
-                    </button>`
-                  : nothing}`
-              : nothing}
-          </li>`,
-      )}
-      ${readers > 0 ? html`<li class="readers">${t.reading(readers)}</li>` : nothing}
-    </ul>`;
-  }
-
   #renderTyping() {
     const names = [...this.chat.typing.typists.values()].map(({ member }) => member.name);
     return names.length ? this.#t.typing(names) : '';
-  }
-
-  #renderMessage(message: Message, previous: Message | undefined) {
-    const t = this.#t;
-    const lang = this.#language;
-    const self = this.chat.self;
-    const own = message.author.id === self?.id;
-    const newDay = !previous || !sameDay(previous.ts, message.ts);
-    const grouped =
-      !newDay && previous?.author.id === message.author.id && message.ts - previous.ts < GROUP_MS && !previous.deleted;
-    const open = this.menu === message.seq;
-    const reply = message.replyTo;
-    const mention = this.#mentionsMe(message) && !message.deleted;
-    return html`${newDay ? html`<p part="day" class="day" role="separator">${dayLabel(message.ts, lang, t, this.now)}</p>` : nothing}
-      <article
-        part=${mention ? 'message mention' : 'message'}
-        class="message ${own ? 'own' : ''} ${grouped ? 'grouped' : ''}"
-        data-seq=${message.seq}
-        tabindex="-1"
-      >
-        ${grouped
-          ? nothing
-          : html`<div class="meta">
-              ${renderAvatar(message.author)} ${renderAuthor(message.author, t)}
-              <time part="time" datetime=${new Date(message.ts).toISOString()} title=${fullTime(message.ts, lang)}
-                >${relativeTime(message.ts, lang, this.now)}</time
-              >
-            </div>`}
-        ${reply && !message.deleted
-          ? html`<button part="reply-quote" class="quote" type="button" tabindex="-1" @click=${() => this.#scroll.show(reply.seq)}>
-              <bdi>${reply.author.name}</bdi>: <span dir="auto">${reply.text || t.deleted}</span>
-            </button>`
-          : nothing}
-        ${message.deleted
-          ? html`<p part="text" class="deleted">${t.deleted}</p>`
-          : html`<p part="text" dir="auto">${this.#renderText(message.text)}</p>`}
-        ${message.editedAt && !message.deleted ? html`<span part="edited" class="edited">${t.edited}</span>` : nothing}
-        ${message.reactions?.length && !message.deleted
-          ? html`<div part="reactions" class="reactions" role="group" aria-label=${t.reactions}>
-              ${message.reactions.map(({ emoji, count }) => this.#renderReaction(message, emoji, t.reacted(count, emoji), `${emoji} ${count}`))}
-            </div>`
-          : nothing}
-        ${!message.deleted || self?.role === 'moderator'
-          ? html`<button
-              part="more"
-              class="more"
-              type="button"
-              tabindex="-1"
-              aria-label=${t.actions}
-              aria-expanded=${open}
-              @click=${() => this.#openMenu(message.seq)}
-            >
-              ⋯
-            </button>`
-          : nothing}
-        ${open ? this.#renderMenu(message, own) : nothing}
-      </article>`;
-  }
-
-  /** A reaction toggle: pressed when the visitor's own. */
-  #renderReaction(message: Message, emoji: string, label: string, text: string) {
-    const on = this.chat.mine.has(`${message.seq} ${emoji}`);
-    return html`<button
-      part="reaction"
-      class="reaction"
-      type="button"
-      tabindex="-1"
-      aria-pressed=${on}
-      aria-label=${label}
-      @click=${() => this.chat.react(message.seq, emoji, !on)}
-    >
-      ${text}
-    </button>`;
-  }
-
-  /**
-   * A message's actions: react, reply, edit, delete (asks first), report (an
-   * optional reason), and a moderator's from the moderator script. Buttons, so
-   * touch, keys and mouse all work.
-   */
-  #renderMenu(message: Message, own: boolean) {
-    const t = this.#t;
-    const step = this.step;
-    const live = !message.deleted;
-    const cancel = html`<button type="button" @click=${this.#closeMenu}>${t.cancel}</button>`;
-    return html`<div part="message-menu" class="menu" role="group" aria-label=${t.actions}>
-      ${step === 'delete'
-        ? html`<span>${t.confirmDelete}</span>
-            <button type="button" @click=${() => this.#moderate(this.chat.remove(message.seq), t.deleted)}>${t.delete}</button>
-            ${cancel}`
-        : step === 'report'
-          ? html`<form @submit=${(e: Event) => this.#submitReport(e, message)}>
-              <input name="reason" dir="auto" maxlength="200" aria-label=${t.reasonOptional} placeholder=${t.reasonOptional} />
-              <button type="submit">${t.report}</button>
-              ${cancel}
-            </form>`
-          : step
-            ? this.#mod?.menu(message)
-            : html`${live && this.chat.reactions.length
-                  ? html`<span class="emoji">
-                      ${this.chat.reactions.map((emoji) => this.#renderReaction(message, emoji, `${t.react} ${emoji}`, emoji))}
-                    </span>`
-                  : nothing}
-                ${live ? html`<button type="button" @click=${() => this.#composer.startReply(message)}>${t.reply}</button>` : nothing}
-                ${this.#composer.canEdit(message) ? html`<button type="button" @click=${() => this.#composer.startEdit(message)}>${t.edit}</button>` : nothing}
-                ${live && (own || this.chat.self?.role === 'moderator')
-                  ? html`<button type="button" @click=${() => this.#setStep('delete')}>${t.delete}</button>`
-                  : nothing}
-                ${live && !own ? html`<button type="button" @click=${() => this.#setStep('report')}>${t.report}…</button>` : nothing}
-                ${this.#mod?.menu(message) ?? nothing} ${cancel}`}
-    </div>`;
-  }
-
-  /** Text with http(s) links as safe anchors; every other character stays text. */
-  #renderText(text: string) {
-    return linkify(text).map((part): TemplateResult | string =>
-      typeof part === 'string'
-        ? part
-        : html`<a href=${part.url} target="_blank" rel="noopener noreferrer nofollow ugc">${part.url}</a>`,
-    );
-  }
-
-  #renderOutgoing(outgoing: Outgoing) {
-    const t = this.#t;
-    const error = outgoing.error;
-    return html`<article part="message" class="message own ${error ? 'failed' : 'pending'}" tabindex="-1">
-      <div class="meta">
-        <bdi part="author">${this.#displayName}</bdi>
-        <span part="time">${error ? `${t.notSent}: ${t.errors[error.code] ?? t.errors.internal}` : t.sending}</span>
-      </div>
-      <p part="text" dir="auto">${outgoing.text}</p>
-      ${error
-        ? html`<div class="actions shown">
-            <button type="button" @click=${() => this.chat.outbox.retry(outgoing.clientMsgId)}>${t.retry}</button>
-            <button type="button" @click=${() => this.chat.outbox.discard(outgoing.clientMsgId)}>${t.discard}</button>
-          </div>`
-        : nothing}
-    </article>`;
   }
 
   #renderBan() {

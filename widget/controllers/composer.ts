@@ -17,7 +17,7 @@ export interface ComposerHost extends ReactiveElement {
 /** What the composer asks of the rest of the element. */
 export interface ComposerView {
   /** The strings of the element's language. */
-  t(): Strings;
+  readonly t: Strings;
   /** Says what happened, in the status line. */
   say(notice: string): void;
   closeMenu(): void;
@@ -51,6 +51,11 @@ export class ComposerController {
     return this.host.renderRoot.querySelector<HTMLElement>('[part=input]');
   }
 
+  /** Puts the focus in the field (the message's, or the nickname's). */
+  focus(): void {
+    this.#input?.focus();
+  }
+
   /** Sends `text` (trimmed, not empty), answering the message replied to, with the mentions picked that it still holds. */
   send(text: string): void {
     const mentions = [...this.#picked].filter(([name]) => text.includes(`@${name}`)).map(([, id]) => id);
@@ -76,7 +81,7 @@ export class ComposerController {
     if (seq) {
       const text = this.draft.trim();
       void this.chat.edit(seq, text).then((ok) => {
-        if (!ok) this.view.say(`${this.view.t().notEdited}: ${this.view.t().errors[this.chat.lastError!.code] ?? this.view.t().errors.internal}`);
+        if (!ok) this.view.say(`${this.view.t.notEdited}: ${this.view.t.errors[this.chat.lastError!.code] ?? this.view.t.errors.internal}`);
       });
       this.editing = undefined;
     } else this.host.send(this.draft);
@@ -189,7 +194,7 @@ export class ComposerController {
   };
 
   render() {
-    const t = this.view.t();
+    const t = this.view.t;
     const slow = this.#slowWait;
     const wait = this.chat.outbox.retryAt ? Math.max(1, Math.ceil((this.chat.outbox.retryAt - Date.now()) / 1000)) : 0;
     const length = this.#length;

@@ -24,7 +24,7 @@ export interface OutboxRoom {
   readonly self?: Member;
   /** A send the relay stored: it joins the messages held (and settles its Outgoing). */
   stored(message: Message): void;
-  failed(error: ErrorBody): void;
+  readonly listener: { error(error: ErrorBody): void };
 }
 
 export const NO_ANSWER: ErrorBody = { code: 'unavailable', message: 'no answer from the chat server' };
@@ -54,7 +54,7 @@ export class Outbox {
 
   constructor(private readonly room: OutboxRoom) {}
 
-  send(text: string, replyTo?: number, mentions?: string[], banned?: boolean): void {
+  send(text: string, replyTo?: number, mentions?: string[], banned?: object): void {
     rememberClientId();
     const outgoing: Outgoing = { clientMsgId: newClientMsgId(), text, ts: Date.now(), replyTo, mentions };
     this.outgoing = [...this.outgoing, outgoing];
@@ -166,7 +166,7 @@ export class Outbox {
     if (!this.outgoing.includes(outgoing)) return;
     outgoing.error = error;
     this.outgoing = [...this.outgoing];
-    this.room.failed(error);
+    this.room.listener.error(error);
     this.room.host.requestUpdate();
   }
 }

@@ -64,12 +64,9 @@ export class ScrollController implements ReactiveController {
     }
   }
 
-  /** A message arrived in view of the reader (the panel open). */
+  /** A message arrived in view of the reader (the panel open); the room renders it next. */
   arrived(): void {
-    if (!this.stick) {
-      this.missed = true;
-      this.host.requestUpdate();
-    }
+    if (!this.stick) this.missed = true;
   }
 
   onScroll = (): void => {

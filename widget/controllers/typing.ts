@@ -20,8 +20,8 @@ export class Typing {
 
   constructor(
     private readonly host: ReactiveControllerHost,
-    /** The connection and room while joined. */
-    private readonly joined: () => { connection: Connection; room: string } | undefined,
+    /** The room's controller: the connection and room while joined. */
+    private readonly room: { readonly joined?: { connection: Connection; room: string } },
   ) {}
 
   /** A `typing` event from the room. */
@@ -37,7 +37,7 @@ export class Typing {
 
   /** Tells the room the visitor is typing: repeated while they type, stopped when they pause. */
   say(active: boolean): void {
-    const joined = this.joined();
+    const joined = this.room.joined;
     if (!joined) return;
     const { connection, room } = joined;
     clearTimeout(this.#idle);

@@ -154,7 +154,7 @@ export function moderatorView({ html, nothing }: ModeratorHook, widget: Moderato
         </form>`;
       }
       const pinned = chat.settings?.pinnedSeq === message.seq;
-      return html`${own || moderator ? nothing : html`<button type="button" @click=${() => (widget.step = 'ban')}>${s.ban}…</button>`}
+      return html`${own || moderator ? nothing : html`<button type="button" @click=${() => widget.setStep('ban')}>${s.ban}…</button>`}
         ${message.deleted ? nothing : html`<button type="button" @click=${() => pin(pinned ? null : message.seq)}>${pinned ? s.unpin : s.pin}</button>`}`;
     },
     header() {
