@@ -21,23 +21,15 @@ import {
   DEFAULT_REACTIONS,
   HISTORY_DEFAULT_LIMIT,
   HISTORY_MAX_LIMIT,
-  TYPING_THROTTLE_MS,
 } from '../protocol/limits.js';
+import type { AckOf, Payload, Request } from '../client/socket.js';
 import { connect as sharedConnection, type Connect, type Connection, type RoomListener } from './connection.js';
 import { scriptRelay } from './relay-url.js';
-import { clientId, recall, remember, rememberClientId } from './storage.js';
+import { clientId, recall, remember } from './storage.js';
+import { ACK_TIMEOUT_MS, NO_ANSWER, Outbox } from './controllers/outbox.js';
+import { Typing } from './controllers/typing.js';
 
 export type Status = 'connecting' | 'online' | 'offline';
-
-/** A message the visitor sent that the relay has not acknowledged yet. */
-export interface Outgoing {
-  clientMsgId: string;
-  text: string;
-  ts: number;
-  replyTo?: number;
-  mentions?: string[];
-  error?: ErrorBody;
-}
 
 /** The element the controller serves: it reads the room and the identity from it. */
 export interface ChatHost extends ReactiveControllerHost, Element {
@@ -70,19 +62,10 @@ export interface ChatListener {
   report(event: ReportEvent): void;
 }
 
-const NO_ANSWER: ErrorBody = { code: 'unavailable', message: 'no answer from the chat server' };
-const BANNED: ErrorBody = { code: 'banned', message: 'banned from this room' };
-
-/** How long a request may wait for its ack before the visitor is offered a retry. */
-const ACK_TIMEOUT_MS = 10_000;
-/** Stop saying "typing" after this long idle (it is repeated every TYPING_THROTTLE_MS while typing). */
-const TYPING_IDLE_MS = 4000;
-/** Forget someone's "typing" after this long without a repeat (a lost `false`). */
-const TYPIST_EXPIRY_MS = 6000;
-
-function newClientMsgId(): string {
-  return `m${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
-}
+/** The requests about one room that the widget's menus and the moderator tools make. */
+export type RoomRequest = 'delete' | 'edit' | 'react' | 'report' | 'ban' | 'unban' | 'bans' | 'configure';
+/** A request's ack when the relay did it. */
+export type Answer<E extends Request> = Extract<AckOf<E>, { ok: true }>;
 
 /**
  * The widget's view of one room on one relay: its messages in seq order, who
@@ -93,9 +76,11 @@ function newClientMsgId(): string {
 export class ChatController implements ReactiveController {
   status: Status = 'connecting';
   messages: Message[] = [];
-  outgoing: Outgoing[] = [];
   members = new Map<string, Member>();
-  typists = new Map<string, { member: Member; until: number }>();
+  /** The visitor's sends the relay has not acknowledged. */
+  readonly outbox: Outbox;
+  /** Who is typing, and telling the room when the visitor does. */
+  readonly typing: Typing;
   self?: Member;
   count = 0;
   /** Older messages exist before the first one held. */
@@ -109,8 +94,6 @@ export class ChatController implements ReactiveController {
   banned?: Ban;
   /** The longest text the relay accepts, in characters (code points). */
   maxLength = DEFAULT_MAX_MESSAGE_LENGTH;
-  /** Set while the relay says to slow down: sends wait until then. */
-  retryAt?: number;
   /** The highest revision seen in the room: a rejoin asks for every change after it. */
   rev = 0;
   /** The visitor's own reactions, as `seq emoji`. */
@@ -127,18 +110,12 @@ export class ChatController implements ReactiveController {
   #connection?: Connection;
   #options?: ChatOptions;
   #joined = false;
-  #typingSentAt = 0;
-  #typingIdle?: ReturnType<typeof setTimeout>;
-  #retryTimer?: ReturnType<typeof setTimeout>;
-  #retryTick?: ReturnType<typeof setInterval>;
-  /** The one send awaiting its ack: the queue goes out one at a time, so a backlog never trips the rate limit at once. */
-  #inFlight?: Outgoing;
   readonly #handlers: RoomListener = {
     connect: () => void this.#join(),
     disconnect: () => {
       this.#joined = false;
-      this.#inFlight = undefined;
-      this.typists.clear();
+      this.outbox.lost();
+      this.typing.typists.clear();
       this.#setStatus(this.#connection?.active ? 'connecting' : 'offline');
       this.listener.disconnected();
     },
@@ -174,28 +151,22 @@ export class ChatController implements ReactiveController {
       for (const m of joined) this.members.set(m.id, m);
       for (const m of left) {
         this.members.delete(m.id);
-        this.typists.delete(m.id);
+        this.typing.typists.delete(m.id);
       }
       this.host.requestUpdate();
     },
-    typing: ({ member, typing }: TypingEvent) => {
-      if (typing) {
-        this.typists.set(member.id, { member, until: Date.now() + TYPIST_EXPIRY_MS });
-        setTimeout(() => this.#pruneTypists(), TYPIST_EXPIRY_MS + 50);
-      } else {
-        this.typists.delete(member.id);
-      }
-      this.host.requestUpdate();
-    },
+    typing: (event: TypingEvent) => this.typing.heard(event),
     banned: ({ until, reason }: BannedEvent) => this.#ban({ until, reason }),
   };
 
   /** `connect`: how to reach a relay; the page's shared connections unless a test hands in a fake. */
   constructor(
-    private readonly host: ChatHost,
-    private readonly listener: ChatListener,
+    readonly host: ChatHost,
+    readonly listener: ChatListener,
     private readonly connect: Connect = sharedConnection,
   ) {
+    this.outbox = new Outbox(this);
+    this.typing = new Typing(host, this);
     host.addController(this);
   }
 
@@ -217,6 +188,21 @@ export class ChatController implements ReactiveController {
     remember('name', name);
     this.nickname = name;
     this.host.requestUpdate();
+  }
+
+  /** The connection and room while joined. */
+  get joined(): { connection: Connection; room: string } | undefined {
+    return this.#joined ? { connection: this.#connection!, room: this.#options!.room } : undefined;
+  }
+
+  /** The room's connection (it outlives a disconnect). */
+  get connection(): Connection | undefined {
+    return this.#connection;
+  }
+
+  /** The relay stored one of the visitor's sends. */
+  stored(message: Message): void {
+    this.#merge([message]);
   }
 
   get lastSeq(): number {
@@ -242,7 +228,7 @@ export class ChatController implements ReactiveController {
       this.messages = [];
       this.rev = 0;
       this.mine.clear();
-      this.outgoing = [];
+      this.outbox.outgoing = [];
       this.members.clear();
       this.hasMore = false;
     }
@@ -258,46 +244,8 @@ export class ChatController implements ReactiveController {
   }
 
   send(text: string, replyTo?: number, mentions?: string[]): void {
-    rememberClientId();
-    const outgoing: Outgoing = { clientMsgId: newClientMsgId(), text, ts: Date.now(), replyTo, mentions };
-    this.outgoing = [...this.outgoing, outgoing];
-    this.#typingSentAt = 0;
-    clearTimeout(this.#typingIdle);
-    this.host.requestUpdate();
-    if (this.banned) this.#fail(outgoing, BANNED);
-    else this.#flush();
-  }
-
-  /** Sends a failed message again, under its original clientMsgId. */
-  retry(clientMsgId: string): void {
-    const outgoing = this.outgoing.find((o) => o.clientMsgId === clientMsgId);
-    if (!outgoing) return;
-    delete outgoing.error;
-    this.outgoing = [...this.outgoing];
-    this.host.requestUpdate();
-    this.#flush();
-  }
-
-  discard(clientMsgId: string): void {
-    this.outgoing = this.outgoing.filter((o) => o.clientMsgId !== clientMsgId);
-    this.host.requestUpdate();
-  }
-
-  /** Tells the room the visitor is typing: repeated while they type, stopped when they pause. */
-  typing(active: boolean): void {
-    if (!this.#joined) return;
-    const room = this.#options!.room;
-    clearTimeout(this.#typingIdle);
-    if (!active) {
-      if (this.#typingSentAt) this.#connection!.request('typing', { room, typing: false }, ACK_TIMEOUT_MS).catch(() => {});
-      this.#typingSentAt = 0;
-      return;
-    }
-    if (Date.now() - this.#typingSentAt >= TYPING_THROTTLE_MS) {
-      this.#typingSentAt = Date.now();
-      this.#connection!.request('typing', { room, typing: true }, ACK_TIMEOUT_MS).catch(() => {});
-    }
-    this.#typingIdle = setTimeout(() => this.typing(false), TYPING_IDLE_MS);
+    this.typing.stop();
+    this.outbox.send(text, replyTo, mentions, this.banned);
   }
 
   /** Fetches the page of messages before the oldest one held (down to `seq`, when given). */
@@ -360,12 +308,13 @@ export class ChatController implements ReactiveController {
   /**
    * Sends a request about the room (`room` is added) and resolves with its
    * ack, or undefined when it was refused or unanswered (the error is raised).
-   * The moderator script's requests go through here too.
+   * The moderator script's requests go through here too, typed by the
+   * contract's ClientToServerEvents.
    */
-  async ask(event: string, payload: object): Promise<any> {
+  async ask<E extends RoomRequest>(event: E, payload: Omit<Payload<E>, 'room'>): Promise<Answer<E> | undefined> {
     try {
-      const ack: any = await this.#connection!.request(event as 'delete', { room: this.#options!.room, ...payload } as never, ACK_TIMEOUT_MS);
-      if (ack.ok) return ack;
+      const ack = await this.#connection!.request(event, { room: this.#options!.room, ...payload } as Payload<E>, ACK_TIMEOUT_MS);
+      if (ack.ok) return ack as Answer<E>;
       this.listener.error((this.lastError = ack.error));
     } catch {
       this.listener.error((this.lastError = NO_ANSWER));
@@ -381,18 +330,14 @@ export class ChatController implements ReactiveController {
     connection.leave(this.#options!.room, this.#handlers);
     this.#connection = undefined;
     this.#joined = false;
-    clearTimeout(this.#retryTimer);
-    clearInterval(this.#retryTick);
-    clearTimeout(this.#typingIdle);
-    this.retryAt = undefined;
-    this.#inFlight = undefined;
+    this.outbox.stop();
+    this.typing.stop();
   }
 
   #ban(ban: Ban): void {
     this.#joined = false;
     this.banned = ban;
-    // Nothing waiting will go out: say so now rather than leave it "sending".
-    for (const outgoing of this.outgoing) if (!outgoing.error) this.#fail(outgoing, BANNED);
+    this.outbox.failAll();
     this.#setStatus('offline');
   }
 
@@ -451,75 +396,7 @@ export class ChatController implements ReactiveController {
       void this.#join(); // Missed more than one page while away: keep catching up.
       return;
     }
-    this.#flush();
-  }
-
-  /** Sends the oldest waiting message, if none is on its way and the relay allows it; each ack sends the next. */
-  #flush(): void {
-    const outgoing = this.outgoing.find((o) => !o.error);
-    if (!outgoing || !this.#joined || this.retryAt || this.#inFlight) return;
-    this.#inFlight = outgoing;
-    const connection = this.#connection!;
-    const { room } = this.#options!;
-    const settle = (error?: ErrorBody) => {
-      if (this.#inFlight !== outgoing) return;
-      this.#inFlight = undefined;
-      if (error?.code === 'rate_limited' || error?.code === 'slow_mode') this.#slowDown(error.retryAfterMs ?? 1000);
-      else if (error) this.#fail(outgoing, error);
-      this.#flush();
-    };
-    connection
-      .request(
-        'send',
-        {
-          room,
-          text: outgoing.text,
-          clientMsgId: outgoing.clientMsgId,
-          // Only when set: a v1 relay refuses unknown fields.
-          ...(outgoing.replyTo ? { replyTo: outgoing.replyTo } : {}),
-          ...(outgoing.mentions?.length ? { mentions: outgoing.mentions } : {}),
-        },
-        ACK_TIMEOUT_MS,
-      )
-      .then(
-        (ack) => {
-          if (ack.ok) {
-            this.#merge([ack.message]);
-            // Slow mode: the composer waits (keeping the draft) as long as the relay would.
-            const slow = this.settings?.slowModeSeconds;
-            if (slow && this.self?.role !== 'moderator') this.#slowDown(slow * 1000);
-          }
-          settle(ack.ok ? undefined : ack.error);
-        },
-        () => {
-          // Unanswered while still connected: let the visitor decide. Had the
-          // connection dropped, the next join resends it by itself.
-          if (connection.connected && connection === this.#connection) settle(NO_ANSWER);
-        },
-      );
-  }
-
-  /** Rate limited: hold the queue until the relay allows more (the visitor may go on writing), then send it. */
-  #slowDown(retryAfterMs: number): void {
-    if (this.retryAt) return;
-    this.retryAt = Date.now() + retryAfterMs;
-    this.host.requestUpdate();
-    // The countdown shown moves every second.
-    this.#retryTick = setInterval(() => this.host.requestUpdate(), 1000);
-    this.#retryTimer = setTimeout(() => {
-      clearInterval(this.#retryTick);
-      this.retryAt = undefined;
-      this.host.requestUpdate();
-      this.#flush();
-    }, retryAfterMs);
-  }
-
-  #fail(outgoing: Outgoing, error: ErrorBody): void {
-    if (!this.outgoing.includes(outgoing)) return;
-    outgoing.error = error;
-    this.outgoing = [...this.outgoing];
-    this.listener.error(error);
-    this.host.requestUpdate();
+    this.outbox.flush();
   }
 
   /**
@@ -537,9 +414,9 @@ export class ChatController implements ReactiveController {
     const acked = new Set<string | undefined>();
     for (const message of incoming) {
       if (message.author.id === selfId) acked.add(message.clientMsgId);
-      this.typists.delete(message.author.id);
+      this.typing.typists.delete(message.author.id);
     }
-    if (acked.size > 0) this.outgoing = this.outgoing.filter((o) => !acked.has(o.clientMsgId));
+    this.outbox.settle(acked);
     this.host.requestUpdate();
   }
 
@@ -554,12 +431,6 @@ export class ChatController implements ReactiveController {
 
   #own(reactions: OwnReaction[] = []): void {
     for (const { seq, emoji } of reactions) this.mine.add(`${seq} ${emoji}`);
-  }
-
-  #pruneTypists(): void {
-    const now = Date.now();
-    for (const [id, { until }] of this.typists) if (until <= now) this.typists.delete(id);
-    this.host.requestUpdate();
   }
 
   #setStatus(status: Status): void {

@@ -1,9 +1,11 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { ErrorBody, Member, Message } from '../protocol/index.js';
-import { MAX_MENTIONS, MAX_NAME_LENGTH } from '../protocol/limits.js';
-import { ChatController, type Outgoing } from './chat-controller.js';
+import type { ErrorBody, Message } from '../protocol/index.js';
+import { MAX_NAME_LENGTH } from '../protocol/limits.js';
+import { ChatController } from './chat-controller.js';
+import { ComposerController, type ComposerView } from './controllers/composer.js';
+import { ScrollController } from './controllers/scroll.js';
 import {
   LiveChatConnectEvent,
   LiveChatDisconnectEvent,
@@ -13,26 +15,24 @@ import {
   LiveChatSigninEvent,
   LiveChatUnreadEvent,
 } from './events.js';
-import { dayLabel, fullTime, linkify, relativeTime, sameDay, timeKey } from './format.js';
+import { fullTime, timeKey } from './format.js';
 import { pickLanguage, strings, type Strings } from './i18n.js';
 import { scriptRelay } from './relay-url.js';
-import { loadModerator, type ModeratorView } from './moderator-hook.js';
+import { loadModerator, type ModeratorView, type ModeratorWidget } from './moderator-hook.js';
+import { renderMembers } from './members.js';
+import { mentionsMe, renderMessage, renderOutgoing } from './message-row.js';
+import type { Rows } from './rows.js';
 import { remember, recall } from './storage.js';
 import { styles } from './live-chat.styles.js';
+
+/** What the element hands its parts (#parts): the message rows and menus, the composer, the moderator script. */
+type Parts = Rows & ModeratorWidget & ComposerView;
+/** What the parts show, set at each update (willUpdate); the rest is what they do. */
+type Shown = Pick<Rows, 'composer' | 't' | 'lang' | 'now' | 'menu' | 'step' | 'mod'>;
 
 export type Mode = 'inline' | 'launcher';
 export type Theme = 'light' | 'dark' | 'auto';
 
-/** How close to the bottom (px) counts as "reading the newest": new messages then scroll into view. */
-const STICK_TO_BOTTOM_PX = 48;
-/** At most this many messages are kept while the reader is at the bottom, so a busy room cannot slow the page. */
-const MAX_RENDERED = 500;
-/** Messages by one author closer together than this are grouped under one name. */
-const GROUP_MS = 5 * 60_000;
-/** At most this many members are offered after `@`. */
-const MENTION_CHOICES = 6;
-/** The name the relay gives a guest who chose none: a reader, counted but not listed. */
-const AUTO_NAME = /^guest-[0-9a-f]{4}$/;
 /** How long the status line keeps saying what a moderation did. */
 const NOTICE_MS = 8000;
 /** Where the panel fills the screen (launcher mode), and so holds the focus while open. */
@@ -130,19 +130,13 @@ export class LiveChat extends LitElement {
     theme: { reflect: true },
     lang: {},
     opened: { state: true },
-    draft: { state: true },
     unread: { state: true },
     showMembers: { state: true },
-    missed: { state: true },
     now: { state: true },
     menu: { state: true },
     step: { state: true },
     notice: { state: true },
     renaming: { state: true },
-    editing: { state: true },
-    replying: { state: true },
-    query: { state: true },
-    choice: { state: true },
   };
 
   room = '';
@@ -155,11 +149,8 @@ export class LiveChat extends LitElement {
 
   /** Launcher mode: whether the panel is open (remembered per room). */
   private opened = false;
-  private draft = '';
   private unread = 0;
   private showMembers = false;
-  /** New messages arrived while the visitor was reading older ones. */
-  private missed = false;
   private now = Date.now();
   /** The message whose menu is open, and how far the visitor went in it (a confirmation, the ban form). */
   private menu?: number;
@@ -168,26 +159,11 @@ export class LiveChat extends LitElement {
   private notice = '';
   /** The visitor is choosing a new nickname. */
   private renaming = false;
-  /** The seq of the visitor's message being edited in the composer. */
-  private editing?: number;
-  /** The message the draft answers. */
-  private replying?: Message;
-  /** What follows `@` before the caret, while members are offered; and the one highlighted. */
-  private query?: string;
-  private choice = 0;
   /** Messages that mention the visitor among the unread. */
   #unreadMentions = 0;
-  /** Names picked after `@`, with their ids, sent as `mentions` while the draft still has them. */
-  #picked = new Map<string, string>();
   /** The moderator script's part, once loaded (moderators only). */
   #mod?: ModeratorView;
 
-  get #list() {
-    return this.renderRoot.querySelector<HTMLElement>('[part=messages]');
-  }
-  get #input() {
-    return this.renderRoot.querySelector<HTMLElement>('[part=input]');
-  }
   get #launcher() {
     return this.renderRoot.querySelector<HTMLElement>('[part=launcher]');
   }
@@ -199,12 +175,35 @@ export class LiveChat extends LitElement {
     error: (error: ErrorBody) => this.dispatchEvent(new LiveChatErrorEvent(error)),
     report: (event) => this.#mod?.report(event),
   });
-  #stickToBottom = true;
-  /** The message at the top when older ones were asked for, and its distance from the top, to keep the view still. */
-  #anchor?: { el: HTMLElement; top: number };
+  readonly #scroll = new ScrollController(this, this.chat);
+  /** The element as its parts see it: the message rows and menus, the composer, the moderator script. */
+  readonly #parts = {
+    el: this,
+    chat: this.chat,
+    scroll: this.#scroll,
+    openMenu: (seq: number) => {
+      this.menu = this.menu === seq ? undefined : seq;
+      this.step = undefined;
+      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part=message-menu] button')?.focus());
+    },
+    closeMenu: () => {
+      const article = this.renderRoot.querySelector<HTMLElement>('[part=message-menu]')?.closest('article');
+      this.menu = this.step = undefined;
+      article?.focus();
+    },
+    setStep: (step: string) => {
+      this.step = step;
+      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part=message-menu] :is(select, button)')?.focus());
+    },
+    /** Says what an action did, in the status line, for a while. */
+    say: (notice: string) => {
+      this.notice = notice;
+      setTimeout(() => this.notice === notice && (this.notice = ''), NOTICE_MS);
+    },
+    // What they show is set at each update (willUpdate).
+  } as Omit<Parts, keyof Shown> as Parts;
+  readonly #composer = new ComposerController(this, this.chat, this.#parts);
   #clock?: ReturnType<typeof setInterval>;
-  /** The message that is the list's one Tab stop. */
-  #stop?: HTMLElement;
 
   /** The language and its strings, settled once per update (not once per message). */
   #language = 'en';
@@ -222,11 +221,8 @@ export class LiveChat extends LitElement {
   send(text: string): void {
     const trimmed = text.trim();
     if (!trimmed) return;
-    this.#stickToBottom = true;
-    const mentions = [...this.#picked].filter(([name]) => trimmed.includes(`@${name}`)).map(([, id]) => id);
-    this.chat.send(trimmed, this.replying?.seq, mentions.slice(0, MAX_MENTIONS));
-    this.replying = undefined;
-    this.#picked.clear();
+    this.#scroll.stick = true;
+    this.#composer.send(trimmed);
   }
 
   /** Opens the launcher's panel (no effect inline). */
@@ -262,70 +258,31 @@ export class LiveChat extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    // 50 at a time: dropping the oldest moves every row held, which the
-    // browser then paints again; one at a time, that was every frame.
-    const messages = this.chat.messages;
-    if (this.#stickToBottom && messages.length > MAX_RENDERED) {
-      const list = this.#list;
-      const row = list?.querySelector<HTMLElement>(`[data-seq="${messages.at(50 - MAX_RENDERED)!.seq}"]`);
-      // Scrolled up first by as much as goes, so nothing in view moves (else
-      // Chromium counts the rows in view as shifted by all that went).
-      if (row) list!.scrollTop -= row.offsetTop - list!.querySelector<HTMLElement>('article')!.offsetTop;
-      this.chat.dropOldest(MAX_RENDERED - 50);
-    }
     if (changed.has('room')) this.opened = recall(`open:${this.room}`) === '1';
     this.#language = pickLanguage(this);
     this.#t = strings[this.#language]!;
     const self = this.chat.self;
     if (self?.role === 'moderator' && !this.#mod) this.#loadModerator();
+    Object.assign<Parts, Shown>(this.#parts, {
+      composer: this.#composer,
+      t: this.#t,
+      lang: this.#language,
+      now: this.now,
+      menu: this.menu,
+      step: this.step,
+      mod: this.#mod,
+    });
   }
 
   /** A moderator signed in: their tools come from the relay, once per page. */
   #loadModerator(): void {
     this.#mod = { menu: () => nothing, header: () => nothing, panel: () => nothing, report: () => {} };
-    const widget = this;
     loadModerator(this.server || scriptRelay).then(({ factory, sheet }) => {
       const root = this.shadowRoot!;
       root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-      this.#mod = factory({
-        el: this,
-        chat: this.chat,
-        get lang() {
-          return widget.#language;
-        },
-        get step() {
-          return widget.step;
-        },
-        set step(step) {
-          widget.#setStep(step!);
-        },
-        say: (notice) => this.#say(notice),
-        closeMenu: () => this.#closeMenu(),
-      });
+      this.#mod = factory(this.#parts);
       this.requestUpdate();
     }, () => {});
-  }
-
-  protected override updated(): void {
-    const list = this.#list;
-    if (!list) return;
-    // One message is the list's Tab stop: the newest, until the visitor moves with the arrows.
-    // Kept rather than looked for: a busy room updates every frame, with up to 500 messages.
-    if (!this.#stop?.isConnected) {
-      const last = list.querySelector<HTMLElement>('article:last-of-type');
-      if (last) this.#moveStop(last);
-    }
-    if (this.#anchor && !this.chat.loadingOlder) {
-      list.scrollTop = this.#anchor.el.offsetTop - this.#anchor.top;
-      this.#anchor = undefined;
-    } else if (this.#stickToBottom) {
-      list.scrollTop = list.scrollHeight;
-    }
-  }
-
-  #moveStop(item: HTMLElement): void {
-    if (this.#stop) this.#stop.tabIndex = -1;
-    (this.#stop = item).tabIndex = 0;
   }
 
   #setOpen(open: boolean): void {
@@ -334,10 +291,10 @@ export class LiveChat extends LitElement {
     remember(`open:${this.room}`, open ? '1' : '0');
     if (open) {
       this.unread = this.#unreadMentions = 0;
-      this.#stickToBottom = true;
+      this.#scroll.stick = true;
       this.dispatchEvent(new LiveChatUnreadEvent(0));
       // The visitor asked for the panel: take them to the field.
-      void this.updateComplete.then(() => this.#input?.focus());
+      void this.updateComplete.then(() => this.#composer.focus());
     } else {
       void this.updateComplete.then(() => this.#launcher?.focus());
     }
@@ -346,175 +303,15 @@ export class LiveChat extends LitElement {
   #onMessage(message: Message): void {
     this.dispatchEvent(new LiveChatMessageEvent(message));
     if (message.author.id === this.chat.self?.id) return;
-    const mentioned = this.#mentionsMe(message);
+    const mentioned = mentionsMe(message, this.chat.self);
     if (mentioned) this.dispatchEvent(new LiveChatMentionEvent(message));
     if (!this.#isOpen) {
       if (mentioned) this.#unreadMentions++;
       this.unread++;
       this.dispatchEvent(new LiveChatUnreadEvent(this.unread));
-    } else if (!this.#stickToBottom) {
-      this.missed = true;
-    }
+    } else this.#scroll.arrived();
   }
 
-  #onScroll(): void {
-    const list = this.#list!;
-    this.#stickToBottom = list.scrollHeight - list.scrollTop - list.clientHeight < STICK_TO_BOTTOM_PX;
-    if (this.#stickToBottom) this.missed = false;
-    if (list.scrollTop < 40 && this.chat.hasMore && !this.chat.loadingOlder) {
-      const first = list.querySelector<HTMLElement>('[part~=message]');
-      if (first) this.#anchor = { el: first, top: first.offsetTop - list.scrollTop };
-      void this.chat.loadOlder();
-    }
-  }
-
-  #jumpToNewest(): void {
-    this.#stickToBottom = true;
-    this.missed = false;
-    this.requestUpdate();
-  }
-
-  #mentionsMe(message: Message): boolean {
-    return !!message.mentions?.some((m) => m.id === this.chat.self?.id);
-  }
-
-  /** Slow mode holds the composer (the draft kept) until the relay takes another message. */
-  get #slowWait(): number {
-    const { retryAt, settings, self } = this.chat;
-    return retryAt && settings?.slowModeSeconds && self?.role !== 'moderator'
-      ? Math.max(1, Math.ceil((retryAt - Date.now()) / 1000))
-      : 0;
-  }
-
-  #submitMessage(event: Event): void {
-    event.preventDefault();
-    // Too long: refused here, the draft kept for the visitor to shorten.
-    if (!this.draft.trim() || this.#tooLong || this.#slowWait) return;
-    const seq = this.editing;
-    if (seq) {
-      const text = this.draft.trim();
-      void this.chat.edit(seq, text).then((ok) => {
-        if (!ok) this.#say(`${this.#t.notEdited}: ${this.#t.errors[this.chat.lastError!.code] ?? this.#t.errors.internal}`);
-      });
-      this.editing = undefined;
-    } else this.send(this.draft);
-    this.draft = '';
-    this.query = undefined;
-  }
-
-  /** The members offered after `@`: named ones (not the visitor) whose name starts with what was typed. */
-  get #choices(): Member[] {
-    const query = this.query?.toLowerCase();
-    if (query === undefined) return [];
-    return [...this.chat.members.values()]
-      .filter((m) => m.id !== this.chat.self?.id && (m.verified || !AUTO_NAME.test(m.name)) && m.name.toLowerCase().startsWith(query))
-      .slice(0, MENTION_CHOICES);
-  }
-
-  /** Puts `@name ` in place of what was typed after `@`, and remembers whom it names. */
-  #pick(member: Member): void {
-    const input = this.#input as HTMLTextAreaElement;
-    const caret = input.selectionStart;
-    const start = caret - this.query!.length - 1;
-    const inserted = `@${member.name} `;
-    this.draft = this.draft.slice(0, start) + inserted + this.draft.slice(caret);
-    this.#picked.set(member.name, member.id);
-    this.query = undefined;
-    void this.updateComplete.then(() => {
-      input.focus();
-      input.setSelectionRange(start + inserted.length, start + inserted.length);
-    });
-  }
-
-  #startEdit(message: Message): void {
-    this.#closeMenu();
-    this.replying = undefined;
-    this.editing = message.seq;
-    this.draft = message.text;
-    void this.updateComplete.then(() => this.#input?.focus());
-  }
-
-  #startReply(message: Message): void {
-    this.#closeMenu();
-    this.editing = undefined;
-    this.replying = message;
-    void this.updateComplete.then(() => this.#input?.focus());
-  }
-
-  /** Leaves replying or editing (an edit's draft goes). */
-  #cancelContext(): void {
-    if (this.editing) this.draft = '';
-    this.editing = this.replying = undefined;
-    this.#input?.focus();
-  }
-
-  #canEdit(message: Message): boolean {
-    return !message.deleted && message.author.id === this.chat.self?.id && Date.now() - message.ts < this.chat.editWindowMs;
-  }
-
-  /** Shows a message (a reply's parent, the pinned one), fetching older pages down to it when not held. */
-  async #show(seq: number): Promise<void> {
-    const chat = this.chat;
-    this.#stickToBottom = false;
-    for (let pages = 0; pages < 20 && chat.hasMore && (chat.messages[0]?.seq ?? 0) > seq; pages++) {
-      const first = chat.messages[0]?.seq;
-      await chat.loadOlder(seq);
-      if (chat.messages[0]?.seq === first) break;
-    }
-    await this.updateComplete;
-    const item = this.renderRoot.querySelector<HTMLElement>(`article[data-seq="${seq}"]`);
-    if (!item) return;
-    this.#moveStop(item);
-    item.scrollIntoView({ block: 'center' });
-    item.focus();
-  }
-
-  /** The draft's length in characters as the relay counts them (code points), after trim. */
-  get #length(): number {
-    return [...this.draft.trim()].length;
-  }
-
-  get #tooLong(): boolean {
-    return this.#length > this.chat.maxLength;
-  }
-
-  #onKeydown(event: KeyboardEvent): void {
-    const choices = this.#choices;
-    const key = event.key;
-    if (choices.length && !event.isComposing) {
-      // The members offered after `@`: arrows move, Enter or Tab picks, Escape closes.
-      const move = { ArrowDown: 1, ArrowUp: choices.length - 1 }[key];
-      if (move) this.choice = (this.choice + move) % choices.length;
-      else if (key === 'Enter' || key === 'Tab') this.#pick(choices[this.choice] ?? choices[0]!);
-      else if (key === 'Escape') this.query = undefined;
-      else return;
-      event.preventDefault();
-      event.stopPropagation();
-      return;
-    }
-    if (key === 'Escape' && (this.editing || this.replying)) {
-      event.stopPropagation();
-      this.#cancelContext();
-    } else if (key === 'ArrowUp' && !this.draft) {
-      // As chat users expect: ↑ in an empty field edits one's last message.
-      const last = this.chat.messages.findLast((m) => m.author.id === this.chat.self?.id);
-      if (last && this.#canEdit(last)) {
-        event.preventDefault();
-        this.#startEdit(last);
-      }
-    }
-    // Enter sends; Shift+Enter is a newline; Enter while composing (IME) is neither.
-    else if (key === 'Enter' && !event.shiftKey && !event.isComposing) this.#submitMessage(event);
-  }
-
-  #onInput(event: InputEvent): void {
-    const input = event.target as HTMLTextAreaElement;
-    this.draft = input.value;
-    this.chat.typing(this.draft.trim() !== '');
-    // `@` at a word's start, then what is typed up to the caret.
-    this.query = /(?:^|\s)@([^\s@]{0,32})$/.exec(this.draft.slice(0, input.selectionStart))?.[1];
-    this.choice = 0;
-  }
 
   #submitNickname(event: Event): void {
     event.preventDefault();
@@ -523,12 +320,12 @@ export class LiveChat extends LitElement {
     if (!name) return;
     this.chat.setNickname(name);
     this.renaming = false;
-    void this.updateComplete.then(() => this.#input?.focus());
+    void this.updateComplete.then(() => this.#composer.focus());
   }
 
   #onKeydownPanel(event: KeyboardEvent): void {
     if (event.key === 'Escape' && this.menu !== undefined) {
-      this.#closeMenu();
+      this.#parts.closeMenu();
     } else if (event.key === 'Escape' && this.mode === 'launcher') {
       this.close();
     } else if (event.key === 'Tab' && this.mode === 'launcher' && matchMedia(PHONE).matches) {
@@ -542,62 +339,9 @@ export class LiveChat extends LitElement {
     }
   }
 
-  /** The message list is one Tab stop: arrows move between messages, Enter opens a message's menu. */
-  #onKeydownList(event: KeyboardEvent): void {
-    const target = event.target as HTMLElement;
-    if (target.localName !== 'article') return;
-    if (event.key === 'Enter' || event.key === ' ') {
-      target.querySelector<HTMLElement>('[part=more]')?.click();
-      event.preventDefault();
-      return;
-    }
-    const items = [...this.#list!.querySelectorAll<HTMLElement>('article')];
-    const at = items.indexOf(target);
-    const next = { ArrowUp: at - 1, ArrowDown: at + 1, Home: 0, End: items.length - 1 }[event.key];
-    const item = next === undefined ? undefined : items[next];
-    if (!item) return;
-    event.preventDefault();
-    this.#moveStop(item);
-    item.focus();
-  }
-
   #rename(): void {
     this.showMembers = false;
     this.renaming = true;
-  }
-
-  #openMenu(seq: number): void {
-    this.menu = this.menu === seq ? undefined : seq;
-    this.step = undefined;
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part=message-menu] button')?.focus());
-  }
-
-  #closeMenu(): void {
-    const article = this.renderRoot.querySelector<HTMLElement>('[part=message-menu]')?.closest('article');
-    this.menu = this.step = undefined;
-    article?.focus();
-  }
-
-  #setStep(step: string): void {
-    this.step = step;
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part=message-menu] :is(select, button)')?.focus());
-  }
-
-  /** Runs a request from the menu, then says what it did in the status line. */
-  async #moderate(done: Promise<boolean>, notice: string): Promise<void> {
-    this.#closeMenu();
-    if (await done) this.#say(notice);
-  }
-
-  #say(notice: string): void {
-    this.notice = notice;
-    setTimeout(() => this.notice === notice && (this.notice = ''), NOTICE_MS);
-  }
-
-  #submitReport(event: Event, message: Message): void {
-    event.preventDefault();
-    const reason = ((event.currentTarget as HTMLFormElement).elements.namedItem('reason') as HTMLInputElement).value.trim();
-    void this.#moderate(this.chat.report(message.seq, reason), this.#t.reported);
   }
 
   override render() {
@@ -630,7 +374,8 @@ export class LiveChat extends LitElement {
 
   #renderPanel() {
     const t = this.#t;
-    const { status, messages, outgoing, count, banned, refused, self, settings, pinned } = this.chat;
+    const { status, messages, count, banned, refused, self, settings, pinned } = this.chat;
+    const outgoing = this.chat.outbox.outgoing;
     const statusText = banned
       ? t.banned
       : refused
@@ -666,17 +411,17 @@ export class LiveChat extends LitElement {
           ? html`<button part="close" class="close" type="button" aria-label=${t.closeChat} @click=${this.close}>×</button>`
           : nothing}
       </header>
-      ${this.showMembers && status === 'online' ? this.#renderMembers() : nothing} ${this.#mod?.panel() ?? nothing}
+      ${this.showMembers && status === 'online' ? renderMembers(this.chat, t, !this.token && !this.name?.trim(), () => this.#rename()) : nothing} ${this.#mod?.panel() ?? nothing}
       ${pinned && !pinned.deleted
         ? html`<details part="pinned" class="pinned" open>
             <summary>📌 ${t.pinned} · <bdi>${pinned.author.name}</bdi></summary>
-            <button class="link" type="button" dir="auto" @click=${() => this.#show(pinned.seq)}>${pinned.text}</button>
+            <button class="link" type="button" dir="auto" @click=${() => this.#scroll.show(pinned.seq)}>${pinned.text}</button>
           </details>`
         : nothing}
       ${self && status !== 'online' && !banned && !refused
         ? html`<p class="offline" role="status">${t.reconnecting}${outgoing.length ? ` ${t.willSend}` : ''}</p>`
         : nothing}
-      <div part="messages" role="log" aria-label=${t.messages} @scroll=${this.#onScroll} @keydown=${this.#onKeydownList}>
+      <div part="messages" role="log" aria-label=${t.messages} @scroll=${this.#scroll.onScroll} @keydown=${this.#scroll.onKeydown}>
         ${this.chat.loadingOlder ? html`<p class="note">${t.older}</p>` : nothing}
         ${messages.length === 0 && outgoing.length === 0
           ? html`<p class="note">${status === 'online' ? t.empty : t.loading}</p>`
@@ -691,14 +436,14 @@ export class LiveChat extends LitElement {
             // its relative time; an open menu follows every change.
             const previous = messages[i - 1];
             return guard([m, previous, self, this.#language, today, timeKey(m.ts, this.now), this.menu === m.seq && {}], () =>
-              this.#renderMessage(m, previous),
+              renderMessage(this.#parts, m, previous),
             );
           },
         )}
-        ${repeat(outgoing, (o) => o.clientMsgId, (o) => this.#renderOutgoing(o))}
+        ${repeat(outgoing, (o) => o.clientMsgId, (o) => renderOutgoing(this.#parts, o, this.#displayName))}
       </div>
-      ${this.missed
-        ? html`<button part="new-messages" class="jump" type="button" @click=${this.#jumpToNewest}>${t.newMessages} ↓</button>`
+      ${this.#scroll.missed
+        ? html`<button part="new-messages" class="jump" type="button" @click=${this.#scroll.jump}>${t.newMessages} ↓</button>`
         : nothing}
       <p part="typing" class="typing" aria-live="polite">${this.#renderTyping()}</p>
       <p class="said" role="status">${this.notice}</p>
@@ -712,270 +457,14 @@ export class LiveChat extends LitElement {
                 <button type="button" @click=${() => this.dispatchEvent(new LiveChatSigninEvent())}>${t.signIn}</button>
               </p>`
         : (this.#displayName || this.token) && !this.renaming
-          ? this.#renderComposer()
+          ? this.#composer.render()
           : this.#renderNicknamePrompt()}
     </section>`;
   }
 
-  #renderMembers() {
-    const t = this.#t;
-    const { members, count, self } = this.chat;
-    // Readers who never chose a name are counted, not listed.
-    const named = [...members.values()].filter((m) => m.verified || !AUTO_NAME.test(m.name));
-    const readers = count - named.length;
-    const canRename = !this.token && !this.name?.trim();
-    return html`<ul part="members" aria-label=${t.members}>
-      ${named.map(
-        (m) =>
-          html`<li>
-            ${this.#renderAuthor(m)}
-            ${m.id === self?.id
-              ? html`(${t.you})
-                ${canRename
-                  ? html`<button class="link" type="button" @click=${this.#rename}>
-                      ${t.changeName}
-                    </button>`
-                  : nothing}`
-              : nothing}
-          </li>`,
-      )}
-      ${readers > 0 ? html`<li class="readers">${t.reading(readers)}</li>` : nothing}
-    </ul>`;
-  }
-
-  /**
-   * A name, with the badges only the widget draws from the relay's
-   * `verified` and `role` (never from text): verified, moderator. A guest's
-   * name is in italics and tagged "guest" (unless the relay named them
-   * `guest-XXXX`, which says it already), so that even a perfect look-alike
-   * of a verified name never looks like one.
-   */
-  #renderAuthor(member: Member) {
-    const t = this.#t;
-    return html`<bdi part="author" class=${member.verified ? '' : 'guest'}>${member.name}</bdi>${member.verified
-        ? html`<span part="verified" role="img" aria-label=${t.verified} title=${t.verified}>✓</span>`
-        : AUTO_NAME.test(member.name)
-          ? nothing
-          : // A space apart as text too (the template's own would be minified away): "Ann guest".
-            [' ', html`<span part="guest">${t.guest}</span>`]}${member.role === 'moderator'
-        ? html`<span part="moderator" role="img" aria-label=${t.moderator} title=${t.moderator}>★</span>`
-        : nothing}`;
-  }
-
-  /** The token's avatar (https only, no referrer), else coloured initials. */
-  #renderAvatar(member: Member) {
-    if (member.avatar?.startsWith('https://')) {
-      return html`<img part="avatar" src=${member.avatar} alt="" referrerpolicy="no-referrer" loading="lazy" />`;
-    }
-    let hue = 0;
-    for (const c of member.id) hue = (hue * 31 + c.charCodeAt(0)) % 6;
-    return html`<span part="avatar" class="initials c${hue}" aria-hidden="true">${[...member.name][0]?.toUpperCase()}</span>`;
-  }
-
   #renderTyping() {
-    const names = [...this.chat.typists.values()].map(({ member }) => member.name);
+    const names = [...this.chat.typing.typists.values()].map(({ member }) => member.name);
     return names.length ? this.#t.typing(names) : '';
-  }
-
-  #renderMessage(message: Message, previous: Message | undefined) {
-    const t = this.#t;
-    const lang = this.#language;
-    const self = this.chat.self;
-    const own = message.author.id === self?.id;
-    const newDay = !previous || !sameDay(previous.ts, message.ts);
-    const grouped =
-      !newDay && previous?.author.id === message.author.id && message.ts - previous.ts < GROUP_MS && !previous.deleted;
-    const open = this.menu === message.seq;
-    const reply = message.replyTo;
-    const mention = this.#mentionsMe(message) && !message.deleted;
-    return html`${newDay ? html`<p part="day" class="day" role="separator">${dayLabel(message.ts, lang, t, this.now)}</p>` : nothing}
-      <article
-        part=${mention ? 'message mention' : 'message'}
-        class="message ${own ? 'own' : ''} ${grouped ? 'grouped' : ''}"
-        data-seq=${message.seq}
-        tabindex="-1"
-      >
-        ${grouped
-          ? nothing
-          : html`<div class="meta">
-              ${this.#renderAvatar(message.author)} ${this.#renderAuthor(message.author)}
-              <time part="time" datetime=${new Date(message.ts).toISOString()} title=${fullTime(message.ts, lang)}
-                >${relativeTime(message.ts, lang, this.now)}</time
-              >
-            </div>`}
-        ${reply && !message.deleted
-          ? html`<button part="reply-quote" class="quote" type="button" tabindex="-1" @click=${() => this.#show(reply.seq)}>
-              <bdi>${reply.author.name}</bdi>: <span dir="auto">${reply.text || t.deleted}</span>
-            </button>`
-          : nothing}
-        ${message.deleted
-          ? html`<p part="text" class="deleted">${t.deleted}</p>`
-          : html`<p part="text" dir="auto">${this.#renderText(message.text)}</p>`}
-        ${message.editedAt && !message.deleted ? html`<span part="edited" class="edited">${t.edited}</span>` : nothing}
-        ${message.reactions?.length && !message.deleted
-          ? html`<div part="reactions" class="reactions" role="group" aria-label=${t.reactions}>
-              ${message.reactions.map(({ emoji, count }) => this.#renderReaction(message, emoji, t.reacted(count, emoji), `${emoji} ${count}`))}
-            </div>`
-          : nothing}
-        ${!message.deleted || self?.role === 'moderator'
-          ? html`<button
-              part="more"
-              class="more"
-              type="button"
-              tabindex="-1"
-              aria-label=${t.actions}
-              aria-expanded=${open}
-              @click=${() => this.#openMenu(message.seq)}
-            >
-              ⋯
-            </button>`
-          : nothing}
-        ${open ? this.#renderMenu(message, own) : nothing}
-      </article>`;
-  }
-
-  /** A reaction toggle: pressed when the visitor's own. */
-  #renderReaction(message: Message, emoji: string, label: string, text: string) {
-    const on = this.chat.mine.has(`${message.seq} ${emoji}`);
-    return html`<button
-      part="reaction"
-      class="reaction"
-      type="button"
-      tabindex="-1"
-      aria-pressed=${on}
-      aria-label=${label}
-      @click=${() => this.chat.react(message.seq, emoji, !on)}
-    >
-      ${text}
-    </button>`;
-  }
-
-  /**
-   * A message's actions: react, reply, edit, delete (asks first), report (an
-   * optional reason), and a moderator's from the moderator script. Buttons, so
-   * touch, keys and mouse all work.
-   */
-  #renderMenu(message: Message, own: boolean) {
-    const t = this.#t;
-    const step = this.step;
-    const live = !message.deleted;
-    const cancel = html`<button type="button" @click=${this.#closeMenu}>${t.cancel}</button>`;
-    return html`<div part="message-menu" class="menu" role="group" aria-label=${t.actions}>
-      ${step === 'delete'
-        ? html`<span>${t.confirmDelete}</span>
-            <button type="button" @click=${() => this.#moderate(this.chat.remove(message.seq), t.deleted)}>${t.delete}</button>
-            ${cancel}`
-        : step === 'report'
-          ? html`<form @submit=${(e: Event) => this.#submitReport(e, message)}>
-              <input name="reason" dir="auto" maxlength="200" aria-label=${t.reasonOptional} placeholder=${t.reasonOptional} />
-              <button type="submit">${t.report}</button>
-              ${cancel}
-            </form>`
-          : step
-            ? this.#mod?.menu(message)
-            : html`${live && this.chat.reactions.length
-                  ? html`<span class="emoji">
-                      ${this.chat.reactions.map((emoji) => this.#renderReaction(message, emoji, `${t.react} ${emoji}`, emoji))}
-                    </span>`
-                  : nothing}
-                ${live ? html`<button type="button" @click=${() => this.#startReply(message)}>${t.reply}</button>` : nothing}
-                ${this.#canEdit(message) ? html`<button type="button" @click=${() => this.#startEdit(message)}>${t.edit}</button>` : nothing}
-                ${live && (own || this.chat.self?.role === 'moderator')
-                  ? html`<button type="button" @click=${() => this.#setStep('delete')}>${t.delete}</button>`
-                  : nothing}
-                ${live && !own ? html`<button type="button" @click=${() => this.#setStep('report')}>${t.report}…</button>` : nothing}
-                ${this.#mod?.menu(message) ?? nothing} ${cancel}`}
-    </div>`;
-  }
-
-  /** Text with http(s) links as safe anchors; every other character stays text. */
-  #renderText(text: string) {
-    return linkify(text).map((part): TemplateResult | string =>
-      typeof part === 'string'
-        ? part
-        : html`<a href=${part.url} target="_blank" rel="noopener noreferrer nofollow ugc">${part.url}</a>`,
-    );
-  }
-
-  #renderOutgoing(outgoing: Outgoing) {
-    const t = this.#t;
-    const error = outgoing.error;
-    return html`<article part="message" class="message own ${error ? 'failed' : 'pending'}" tabindex="-1">
-      <div class="meta">
-        <bdi part="author">${this.#displayName}</bdi>
-        <span part="time">${error ? `${t.notSent}: ${t.errors[error.code] ?? t.errors.internal}` : t.sending}</span>
-      </div>
-      <p part="text" dir="auto">${outgoing.text}</p>
-      ${error
-        ? html`<div class="actions shown">
-            <button type="button" @click=${() => this.chat.retry(outgoing.clientMsgId)}>${t.retry}</button>
-            <button type="button" @click=${() => this.chat.discard(outgoing.clientMsgId)}>${t.discard}</button>
-          </div>`
-        : nothing}
-    </article>`;
-  }
-
-  #renderComposer() {
-    const t = this.#t;
-    const slow = this.#slowWait;
-    const wait = this.chat.retryAt ? Math.max(1, Math.ceil((this.chat.retryAt - Date.now()) / 1000)) : 0;
-    const length = this.#length;
-    const max = this.chat.maxLength;
-    const tooLong = length > max;
-    const choices = this.#choices;
-    const context = this.editing ? this.chat.messages.find((m) => m.seq === this.editing) : this.replying;
-    // Rate limited, the visitor may go on writing: what they send joins the
-    // queue. Slow mode (the room's rule) holds the draft in the field instead.
-    return html`${wait
-        ? html`<p class="slow" role="status">${slow ? t.slowMode(slow) : t.slowDown(wait)}</p>`
-        : nothing}
-      ${context
-        ? html`<p part="context" class="context">
-            <span>${this.editing ? t.editing : t.replyingTo(context.author.name)}</span>
-            <span class="quoted" dir="auto">${context.text}</span>
-            <button class="link" type="button" aria-label=${t.cancel} @click=${this.#cancelContext}>×</button>
-          </p>`
-        : nothing}
-      ${choices.length
-        ? html`<ul part="mentions" id="mentions" role="listbox" aria-label=${t.mentionWho}>
-            ${choices.map(
-              (m, i) =>
-                html`<li
-                  id="mention-${i}"
-                  role="option"
-                  aria-selected=${i === this.choice}
-                  @pointerdown=${(e: Event) => e.preventDefault()}
-                  @click=${() => this.#pick(m)}
-                >
-                  ${this.#renderAuthor(m)}
-                </li>`,
-            )}
-          </ul>`
-        : nothing}
-      <form part="composer" @submit=${this.#submitMessage}>
-        <textarea
-          part="input"
-          dir="auto"
-          rows="1"
-          aria-label=${t.message}
-          aria-describedby="hint"
-          aria-invalid=${tooLong}
-          aria-autocomplete="list"
-          aria-controls=${choices.length ? 'mentions' : nothing}
-          aria-activedescendant=${choices.length ? `mention-${this.choice}` : nothing}
-          placeholder=${t.placeholder(this.room)}
-          .value=${this.draft}
-          @input=${this.#onInput}
-          @keydown=${this.#onKeydown}
-        ></textarea>
-        <button part="send" type="submit" ?disabled=${!this.draft.trim() || tooLong || !!slow}>
-          ${this.editing ? t.save : t.send}
-        </button>
-      </form>
-      <p id="hint" class="hint ${tooLong ? 'over' : ''}">
-        ${this.draft ? (tooLong ? `${t.notSent}: ${t.errors.too_long}` : t.newLine) : ''}
-        ${length > max * 0.9 ? html`<span part="counter">${length}/${max}</span>` : nothing}
-      </p>`;
   }
 
   #renderBan() {

@@ -18,8 +18,10 @@ export interface ModeratorWidget {
   readonly chat: ChatController;
   /** `en`, `fr`… */
   readonly lang: string;
-  /** How far the open message menu went ('ban'…); set it to open a step. */
-  step?: string;
+  /** How far the open message menu went ('ban'…). */
+  readonly step?: string;
+  /** Opens a step of the message menu. */
+  setStep(step: string): void;
   /** Says what an action did, in the status line. */
   say(notice: string): void;
   closeMenu(): void;

@@ -1,4 +1,6 @@
 import type { Ban, Message, ReportEvent, RoomSettings } from '../../protocol/index.js';
+import type { Payload } from '../../client/socket.js';
+import type { RoomRequest } from '../chat-controller.js';
 import type { ModeratorHook, ModeratorView, ModeratorWidget } from '../moderator-hook.js';
 
 /** The ban lengths a moderator picks from, in minutes: 5 min, 1 h, 24 h, 7 days. */
@@ -97,7 +99,7 @@ export function moderatorView({ html, nothing }: ModeratorHook, widget: Moderato
   };
   const time = (ts: number) => new Date(ts).toLocaleString(widget.lang, { dateStyle: 'medium', timeStyle: 'short' });
   /** Sends a request; says what it did once the relay did it. */
-  const act = async (event: string, payload: object, notice: string) => {
+  const act = async <E extends RoomRequest>(event: E, payload: Omit<Payload<E>, 'room'>, notice: string) => {
     widget.closeMenu();
     const ack = await chat.ask(event, payload);
     if (ack) widget.say(notice);
@@ -152,7 +154,7 @@ export function moderatorView({ html, nothing }: ModeratorHook, widget: Moderato
         </form>`;
       }
       const pinned = chat.settings?.pinnedSeq === message.seq;
-      return html`${own || moderator ? nothing : html`<button type="button" @click=${() => (widget.step = 'ban')}>${s.ban}…</button>`}
+      return html`${own || moderator ? nothing : html`<button type="button" @click=${() => widget.setStep('ban')}>${s.ban}…</button>`}
         ${message.deleted ? nothing : html`<button type="button" @click=${() => pin(pinned ? null : message.seq)}>${pinned ? s.unpin : s.pin}</button>`}`;
     },
     header() {
