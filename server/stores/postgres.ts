@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { Member, Message } from '../../protocol/index.js';
 import { attachReactions, mentionsSeq, replyPreview, withoutDeletedText } from './shape.js';
 import { moderationStore, MODERATION_MIGRATION, REPORTS_PAGING_MIGRATION } from './postgres-moderation.js';
+import { memberStore } from './postgres-members.js';
 import { checkPg } from '../internals/pg.js';
 import { inTransaction } from './postgres-transaction.js';
 import {
@@ -536,6 +537,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
       }));
     },
     ...moderationStore(pool, query),
+    ...memberStore(query),
     async removeOlderThan(before, limit) {
       // One statement a batch: the messages and their reactions go together.
       const [row] = await query<{ removed: string }>(
