@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Ban, Member, RoomSettings } from '../../protocol/index.js';
-import { inTransaction } from './postgres-transaction.js';
+import { inTransaction, type Query } from './postgres-transaction.js';
 import type { AuditEntry, ModerationStore, StoredReport } from './store.js';
 
 /**
@@ -72,8 +72,6 @@ export const MODERATION_MIGRATION = `
   );
   CREATE INDEX audit_by_room ON audit (room, id);
 `;
-
-type Query = <R extends pg.QueryResultRow>(sql: string, params: unknown[]) => Promise<R[]>;
 
 interface BanRow {
   member: Member;
@@ -197,37 +195,6 @@ export function moderationStore(pool: pg.Pool, query: Query): ModerationStore {
         [room, address, now],
       );
       return row?.until ? Number(row.until) : 0;
-    },
-    async seen(room, member, address, ts) {
-      await query(
-        `INSERT INTO room_members (room, member_id, member, address, seen) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (room, member_id) DO UPDATE SET member = excluded.member,
-           address = coalesce(excluded.address, room_members.address), seen = excluded.seen`,
-        [room, member.id, member, address ?? null, ts],
-      );
-    },
-    async rememberVerifiedName(keys, ts) {
-      await query(
-        `INSERT INTO verified_names (name_key, last_join) SELECT unnest($1::text[]), $2
-         ON CONFLICT (site, name_key) DO UPDATE SET last_join = GREATEST(verified_names.last_join, excluded.last_join)`,
-        [keys, ts],
-      );
-    },
-    async verifiedNameSince(keys, since) {
-      if (keys.length === 0) return false;
-      const rows = await query(
-        "SELECT 1 FROM verified_names WHERE site = 'default' AND name_key = ANY($1::text[]) AND last_join >= $2 LIMIT 1",
-        [keys, since],
-      );
-      return rows.length > 0;
-    },
-    async lastSeen(room, memberId) {
-      const [row] = await query<{ member: Member; address: string | null }>(
-        'SELECT member, address FROM room_members WHERE room = $1 AND member_id = $2',
-        [room, memberId],
-      );
-      if (!row) return undefined;
-      return row.address === null ? { member: row.member } : { member: row.member, address: row.address };
     },
     async settings(room) {
       const [row] = await query<{ settings: RoomSettings; version: string }>('SELECT settings, version FROM room_settings WHERE room = $1', [

@@ -2,6 +2,12 @@ import type pg from 'pg';
 import { streamDestroyed } from '../internals/pg.js';
 import { StorageError } from './store.js';
 
+/** A query on the pool whose failure is a StorageError: the rows it answered. */
+export type Query = <R extends pg.QueryResultRow>(sql: string, params: unknown[]) => Promise<R[]>;
+
+/** The pool, or one client of it inside a transaction. */
+export type Queryable = pg.Pool | pg.PoolClient;
+
 /** Whether a pooled client's connection is still usable. */
 export function isHealthy(client: pg.PoolClient): boolean {
   return !streamDestroyed(client);

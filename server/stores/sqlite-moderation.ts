@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Ban, Member, RoomSettings } from '../../protocol/index.js';
+import { guard } from './sqlite-guard.js';
 import type { AuditEntry, ModerationStore, ReportFilter, ReportPage, StoredReport } from './store.js';
 
 /**
@@ -107,8 +108,6 @@ interface AuditRow {
   detail: string | null;
 }
 
-type Guard = <T>(fn: () => T) => Promise<T>;
-
 function toBan(row: BanRow): Ban {
   const ban: Ban = { member: JSON.parse(row.member) as Member, until: row.until, by: JSON.parse(row.by_member) as Member, ts: row.ts };
   if (row.reason !== null) ban.reason = row.reason;
@@ -123,8 +122,8 @@ function toAuditEntry(row: AuditRow): AuditEntry {
   return entry;
 }
 
-/** The moderation half of the SQLite store; `guard` is the store's (locks, StorageError). */
-export function moderationStore(db: Database.Database, guard: Guard): ModerationStore {
+/** The moderation half of the SQLite store. It creates the moderation tables, and `room_members` (sqlite-members.ts). */
+export function moderationStore(db: Database.Database): ModerationStore {
   const fresh = !db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'room_bans'").get();
   db.exec(SCHEMA);
   if (fresh && db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'bans'").get()) {
@@ -149,24 +148,6 @@ export function moderationStore(db: Database.Database, guard: Guard): Moderation
   );
   const findAddressBan = db.prepare<[string, string, number], { until: number | null }>(
     'SELECT MAX(until) AS until FROM address_bans WHERE room = ? AND address = ? AND until > ?',
-  );
-  const upsertSeen = db.prepare<[string, string, string, string | null, number]>(
-    `INSERT INTO room_members (room, member_id, member, address, seen) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (room, member_id) DO UPDATE SET member = excluded.member,
-       address = coalesce(excluded.address, room_members.address), seen = excluded.seen`,
-  );
-  const findSeen = db.prepare<[string, string], { member: string; address: string | null }>(
-    'SELECT member, address FROM room_members WHERE room = ? AND member_id = ?',
-  );
-  const upsertVerifiedName = db.prepare<[string, number]>(
-    `INSERT INTO verified_names (name_key, last_join) VALUES (?, ?)
-     ON CONFLICT (site, name_key) DO UPDATE SET last_join = MAX(last_join, excluded.last_join)`,
-  );
-  const rememberNames = db.transaction((keys: string[], ts: number) => {
-    for (const key of keys) upsertVerifiedName.run(key, ts);
-  });
-  const findVerifiedName = db.prepare<[string, number], { found: number }>(
-    "SELECT 1 AS found FROM verified_names WHERE site = 'default' AND name_key = ? AND last_join >= ?",
   );
   const getSettings = db.prepare<[string], { settings: string; version: number }>('SELECT settings, version FROM room_settings WHERE room = ?');
   const putSettings = db.prepare<[string, string]>(
@@ -267,48 +248,12 @@ export function moderationStore(db: Database.Database, guard: Guard): Moderation
     return kept;
   };
 
-  // Every join records who joined from where. Those of one turn of the event
-  // loop are written in one transaction: a commit each was, after reading
-  // history, the largest part of a join storm's time in a profile.
-  type Seen = { room: string; member: Member; address?: string; ts: number };
-  const writeSeen = db.transaction((rows: Seen[]) => {
-    for (const { room, member, address, ts } of rows) upsertSeen.run(room, member.id, JSON.stringify(member), address ?? null, ts);
-  });
-  let pendingSeen: Seen[] = [];
-  /** The write gathering this turn's records, until it starts. */
-  let gathering: Promise<void> | undefined;
-  /** The latest write, gathering or under way (it may wait out a lock): what lastSeen waits for. */
-  let lastWrite: Promise<void> = Promise.resolve();
-  const seen = (room: string, member: Member, address: string | undefined, ts: number) => {
-    pendingSeen.push(address === undefined ? { room, member, ts } : { room, member, address, ts });
-    gathering ??= lastWrite = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-      const rows = pendingSeen;
-      pendingSeen = [];
-      gathering = undefined;
-      return guard(() => writeSeen.immediate(rows));
-    });
-    return gathering;
-  };
-
   return {
     ban: (room, ban, addresses) => guard(() => banAll.immediate(room, ban, addresses)),
     unban: (room, memberId, now) => guard(() => unbanAll.immediate(room, memberId, now)),
     bans: (room, now) => guard(() => listBans.all(room, now).map(toBan)),
     bannedUntil: (room, memberId, now) => guard(() => findBan.get(room, memberId, now)?.until ?? 0),
     addressBannedUntil: (room, address, now) => guard(() => findAddressBan.get(room, address, now)?.until ?? 0),
-    seen,
-    lastSeen: async (room, memberId) => {
-      await lastWrite.catch(() => {});
-      return guard(() => {
-        const row = findSeen.get(room, memberId);
-        if (!row) return undefined;
-        const member = JSON.parse(row.member) as Member;
-        return row.address === null ? { member } : { member, address: row.address };
-      });
-    },
-    rememberVerifiedName: (keys, ts) => guard(() => rememberNames.immediate(keys, ts)),
-    verifiedNameSince: (keys, since) =>
-      guard(() => keys.some((key) => findVerifiedName.get(key, since) !== undefined)),
     settings: (room) =>
       guard(() => {
         if (settingsKept.has(room)) return settingsKept.get(room);

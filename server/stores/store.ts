@@ -217,10 +217,6 @@ export type ModerationStore = Pick<
   | 'bans'
   | 'bannedUntil'
   | 'addressBannedUntil'
-  | 'seen'
-  | 'lastSeen'
-  | 'rememberVerifiedName'
-  | 'verifiedNameSince'
   | 'settings'
   | 'saveSettings'
   | 'report'
@@ -229,6 +225,33 @@ export type ModerationStore = Pick<
   | 'audit'
   | 'auditLog'
 >;
+
+/** The messages of a store: sending, reading, changing, reactions, the room list, retention. */
+export type MessageStore = Pick<
+  Store,
+  | 'append'
+  | 'latest'
+  | 'after'
+  | 'before'
+  | 'find'
+  | 'get'
+  | 'markDeleted'
+  | 'edit'
+  | 'react'
+  | 'changed'
+  | 'reactionsBy'
+  | 'authors'
+  | 'rooms'
+  | 'revision'
+  | 'removeOlderThan'
+  | 'lastSeq'
+>;
+
+/** Who joined a room from where, and the verified names seen, which each implementation keeps in a file of its own. */
+export type MemberStore = Pick<Store, 'seen' | 'lastSeen' | 'rememberVerifiedName' | 'verifiedNameSince'>;
+
+/** The webhook queue of a store, which each implementation keeps in a file of its own. */
+export type WebhookStore = Pick<Store, 'enqueueWebhooks' | 'claimWebhooks' | 'settleWebhooks' | 'resumeWebhooks' | 'webhookQueue'>;
 
 /**
  * Storage failed (down, locked, full): the client is told `unavailable` and

@@ -67,3 +67,16 @@ test('the cycle check finds a cycle, through type-only and dynamic imports too',
   const found = [...specifiers.matchAll(SPECIFIER)].map((m) => m[1]);
   assert.deepEqual(found, ['./x.js', '../y.js', './z.js']);
 });
+
+test('the stores import only the protocol, each other and the pg internals, each file in about 500 lines', () => {
+  const graph = importGraph(['server/stores']);
+  assert.ok(graph.size > 5, `read the stores' files (${graph.size})`);
+  for (const [file, targets] of graph) {
+    for (const target of targets) {
+      const allowed = target.startsWith('protocol/') || target.startsWith('server/stores/') || target === 'server/internals/pg.ts';
+      assert.ok(allowed, `${file} imports ${target}`);
+    }
+    const lines = readFileSync(join(root, file), 'utf8').split('\n').length;
+    assert.ok(lines <= 520, `${file} has ${lines} lines`);
+  }
+});
