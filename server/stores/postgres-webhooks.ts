@@ -137,6 +137,10 @@ export function webhookStore(pool: pg.Pool, query: Query): WebhookStore {
         [now],
       );
     },
+    async webhookBody(id) {
+      const [row] = await query<{ body: string }>('SELECT body FROM webhook_events WHERE id = $1', [id]);
+      return row?.body;
+    },
     async webhookQueue() {
       const [row] = await query<{ depth: string; oldest: string | null }>(
         'SELECT COUNT(*) AS depth, MIN(ts) AS oldest FROM webhook_events',

@@ -81,6 +81,7 @@ export function webhookStore(db: Database.Database): SqliteWebhooks {
       if (scrubbed !== undefined) setWebhookBody.run(scrubbed, id);
     }
   };
+  const bodyOf = db.prepare<[number], { body: string }>('SELECT body FROM webhook_events WHERE id = ?');
   const claimWebhooks = db.transaction((relay: string, now: number, leaseMs: number, limit: number, perRoom: number) => {
     const claimed: ClaimedWebhook[] = [];
     for (const { room } of claimRooms.all({ relay, until: now + leaseMs, now, limit })) {
@@ -106,6 +107,7 @@ export function webhookStore(db: Database.Database): SqliteWebhooks {
       claimWebhooks: (relay, now, leaseMs, limit, perRoom = 1) => guard(() => claimWebhooks.immediate(relay, now, leaseMs, limit, perRoom)),
       settleWebhooks: (relay, outcomes, now) => guard(() => settleWebhooks.immediate(relay, outcomes, now)),
       resumeWebhooks: (now) => guard(() => void resumeRooms.run(now)),
+      webhookBody: (id) => guard(() => bodyOf.get(id)?.body),
       webhookQueue: () =>
         guard(() => {
           const { depth, oldest } = queueState.get()!;

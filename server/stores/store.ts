@@ -196,6 +196,12 @@ export interface Store {
    */
   settleWebhooks(relay: string, outcomes: WebhookOutcome[], now: number): Promise<void>;
   /**
+   * A queued event's body as it is now, read right before each attempt: a
+   * deletion since the claim may have taken a text out of it. Undefined once
+   * it is no longer queued.
+   */
+  webhookBody(id: number): Promise<string | undefined>;
+  /**
    * At start: every room waiting for a retry (and held by no live claim) is
    * due now, so a restarted relay resumes its queue at once. SQLite, which
    * one relay alone writes, also lets go of the claims of a previous run.
@@ -251,7 +257,7 @@ export type MessageStore = Pick<
 export type MemberStore = Pick<Store, 'seen' | 'lastSeen' | 'rememberVerifiedName' | 'verifiedNameSince'>;
 
 /** The webhook queue of a store, which each implementation keeps in a file of its own. */
-export type WebhookStore = Pick<Store, 'enqueueWebhooks' | 'claimWebhooks' | 'settleWebhooks' | 'resumeWebhooks' | 'webhookQueue'>;
+export type WebhookStore = Pick<Store, 'enqueueWebhooks' | 'claimWebhooks' | 'settleWebhooks' | 'webhookBody' | 'resumeWebhooks' | 'webhookQueue'>;
 
 /**
  * Storage failed (down, locked, full): the client is told `unavailable` and

@@ -198,11 +198,17 @@ export class WebhookWorker {
   }
 
   /** One POST; what to record of it (never throws). */
-  private async attempt(event: ClaimedWebhook): Promise<WebhookOutcome> {
-    const { config, counters, log } = this.options;
-    const done = { id: event.id, room: event.room };
+  private async attempt(claimed: ClaimedWebhook): Promise<WebhookOutcome> {
+    const { config, counters, log, store } = this.options;
+    const done = { id: claimed.id, room: claimed.room };
     let failure: string;
     try {
+      // The body as it is now, not as claimed: a message deleted since has
+      // had its text taken out (PROTOCOL v3), and a claim's events are sent
+      // one after another, a retry's seconds after the claim.
+      const body = await store.webhookBody(claimed.id);
+      if (body === undefined) return done; // no longer queued
+      const event = { ...claimed, body };
       // Redirects are not followed: a 3xx is a failure like any other non-2xx.
       const status = await post(
         this.url,
@@ -225,15 +231,15 @@ export class WebhookWorker {
     }
     counters.failed.inc();
     const now = Date.now();
-    const attempts = event.attempts + 1;
-    if (now - event.ts >= config.giveUpAfterMs) {
+    const attempts = claimed.attempts + 1;
+    if (now - claimed.ts >= config.giveUpAfterMs) {
       counters.dropped.inc();
-      log.warn({ webhookId: event.webhookId, type: event.type, room: event.room, attempts, failure }, 'webhook dropped after failing for too long');
+      log.warn({ webhookId: claimed.webhookId, type: claimed.type, room: claimed.room, attempts, failure }, 'webhook dropped after failing for too long');
       return done;
     }
     const delays = config.retryDelaysMs;
-    const delay = delays[Math.min(event.attempts, delays.length - 1)]!;
-    log.info({ webhookId: event.webhookId, room: event.room, attempts, failure, retryInMs: delay }, 'webhook attempt failed');
+    const delay = delays[Math.min(claimed.attempts, delays.length - 1)]!;
+    log.info({ webhookId: claimed.webhookId, room: claimed.room, attempts, failure, retryInMs: delay }, 'webhook attempt failed');
     return { ...done, retryAt: now + delay };
   }
 }

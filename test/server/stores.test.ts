@@ -458,6 +458,9 @@ for (const [kind, { url, skip }] of Object.entries(implementations)) {
       const first = await store.claimWebhooks('relay-1', 2000, 1000, 10);
       assert.deepEqual(ids(first), ['msg_a_1', 'msg_b_1']);
       assert.deepEqual(first.map((c) => [c.body, c.attempts]), [['{"n":1}', 0], ['{"n":1}', 0]]);
+      // Each body is read again right before its attempt.
+      assert.equal(await store.webhookBody(first[0]!.id), '{"n":1}');
+      assert.equal(await store.webhookBody(-1), undefined);
       assert.deepEqual(await store.claimWebhooks('relay-2', 2500, 1000, 10), []);
       // a's first fails (tried again at 4000), b's is delivered: b has nothing left.
       const a1 = first.find((c) => c.room === 'a')!;
