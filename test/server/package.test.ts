@@ -94,6 +94,8 @@ test('the tarball holds the built relay, widget, types and manifest, and no sour
     'dist/esm/widget/module.js',
     'dist/esm/widget/module.d.ts',
     'dist/esm/widget/live-chat.d.ts',
+    'dist/protocol/index.js',
+    'dist/protocol/index.d.ts',
   ]) {
     assert.ok(files.includes(file), `${file} is packed`);
   }
@@ -213,6 +215,38 @@ document.body.append(chat);
   const tsc = join(root, 'node_modules/typescript/bin/tsc');
   await run(process.execPath, [tsc, '-p', consumer], consumer);
   await run(process.execPath, [tsc, '-p', consumer, '--module', 'nodenext', '--moduleResolution', 'nodenext'], consumer);
+});
+
+test("'live-chat/protocol' gives a typed client the contract's types and its zod schemas", async () => {
+  writeFileSync(
+    join(consumer, 'client.ts'),
+    `import { errorCode, message, sendRequest, type ErrorCode, type Message } from 'live-chat/protocol';
+
+const request = sendRequest.parse({ room: 'lobby', text: 'hi' });
+const code: ErrorCode = errorCode.parse('rate_limited');
+// @ts-expect-error not an error code of the contract (fails if the types were any)
+const wrong: ErrorCode = 'oops';
+export function show(m: Message): string {
+  return \`\${m.author.name}: \${m.text} (\${message.safeParse(m).success})\`;
+}
+console.log(request.room, code, wrong);
+`,
+  );
+  writeFileSync(
+    join(consumer, 'tsconfig.protocol.json'),
+    JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, skipLibCheck: false, types: [] },
+      files: ['client.ts'],
+    }),
+  );
+  const tsc = join(root, 'node_modules/typescript/bin/tsc');
+  await run(process.execPath, [tsc, '-p', join(consumer, 'tsconfig.protocol.json')], consumer);
+  const { stdout } = await run(
+    process.execPath,
+    ['--input-type=module', '-e', "const p = await import('live-chat/protocol'); console.log(p.sendRequest.safeParse({ room: 'lobby' }).success, p.MAX_MEMBER_ID_LENGTH)"],
+    consumer,
+  );
+  assert.equal(stdout, 'false 200\n');
 });
 
 test("the manifest (package.json customElements) describes <live-chat>'s attributes and events, at shipped paths", () => {
