@@ -47,7 +47,7 @@ export class RedisRevocations implements Revocations {
   ) {}
 
   async revoke(id: string, until: number): Promise<void> {
-    await this.redis.set(`${this.prefix}${id}`, '1', { PXAT: until });
+    await this.redis.set(`${this.prefix}${id}`, '1', { expiration: { type: 'PXAT', value: until } });
   }
 
   async revoked(id: string): Promise<boolean> {
@@ -61,7 +61,7 @@ export class RedisRevocations implements Revocations {
   async useOnce(id: string, until: number): Promise<boolean> {
     try {
       // SET NX: of two relays given one ticket at once, only one sets it.
-      return (await this.redis.set(`${this.prefix}${id}`, '1', { PXAT: until, NX: true })) === 'OK';
+      return (await this.redis.set(`${this.prefix}${id}`, '1', { expiration: { type: 'PXAT', value: until }, condition: 'NX' })) === 'OK';
     } catch {
       return false;
     }

@@ -40,6 +40,11 @@ export default fp(
         url,
         disableOfflineQueue,
         socket: { connectTimeout: 2000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000) },
+        // redis 6 drops a command that has waited 5 s to be sent. The
+        // adapter's commands (and those of the copies it makes to read the
+        // stream and to listen) must wait out an outage of any length, as
+        // above. The direct client sends at once or fails at once: no change there.
+        commandOptions: { timeout: undefined },
       });
       client.on('error', (error: Error) => {
         // Logged once per outage, not once per reconnection attempt.
@@ -56,13 +61,14 @@ export default fp(
     try {
       await Promise.all([clients.adapter.connect(), clients.direct.connect()]);
     } catch (error) {
-      await Promise.all(Object.values(clients).map((c) => c.disconnect().catch(() => {})));
+      for (const c of Object.values(clients)) c.destroy();
       throw new ConfigError('REDIS_URL', `cannot connect to ${redact(url)}: ${(error as Error).message}`);
     }
     app.decorate('redis', clients);
     app.addHook('onClose', async () => {
-      // quit() waits for Redis to answer; while it is away that would be forever.
-      await Promise.all(Object.values(clients).map((c) => (c.isReady ? c.quit() : c.disconnect()).catch(() => {})));
+      // close() lets the commands already sent get their answers; while Redis
+      // is away that would be forever, so then destroy() drops them.
+      await Promise.all(Object.values(clients).map((c) => (c.isReady ? c.close().catch(() => c.destroy()) : c.destroy())));
     });
   },
   { name: 'redis', dependencies: ['config'] },
