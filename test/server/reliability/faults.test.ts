@@ -331,12 +331,19 @@ describe('a slow link', () => {
     const relay = await spawnRelay(t, { DATABASE_URL: databaseUrl, MAX_MESSAGE_LENGTH: '20000' });
     const checker = new Checker('long');
     const writer = await checker.join(t, relay.url, 'writer');
-    // 200 messages of 20,000 three-byte characters: a 12 MB join answer, far
-    // more than loopback's kernel buffers hold, so most of it waits in the relay.
+    // 200 messages of 20,000 three-byte characters (a send is at most 64 KB):
+    // a 12 MB join answer, far more than loopback's kernel buffers hold (4 MiB
+    // on the relay's side, about 1.3 MB on the reader's), so most of it waits
+    // in the relay.
     for (let i = 0; i < 200; i++) await writer.deliver(`${i} ${'中'.repeat(19_990)}`);
-    // A link of 3 MB/s: about 4 s for the answer, so the relay looks at this
-    // connection several times while more than 1 MiB is still queued for it.
-    const link = await startProxy(t, { host: '127.0.0.1', port: relay.port }, { bytesPerSecond: 3 * 2 ** 20 });
+    // A link of 4 MiB/s: about 3 s for the answer, so the relay looks at this
+    // connection (every 500 ms) several times while more than 1 MiB is still
+    // queued for it. The relay sees the link take data only when its kernel
+    // send buffer has drained by a third and it writes more (1.4 MB): every
+    // 0.33 s at 4 MiB/s. At 3 MiB/s that was every 0.43 s, so a link slowed a
+    // little by a loaded machine showed no progress between two looks.
+    const bytesPerSecond = 4 * 2 ** 20;
+    const link = await startProxy(t, { host: '127.0.0.1', port: relay.port }, { bytesPerSecond });
     const started = Date.now();
     const reader = new WebSocket(`ws://127.0.0.1:${link.port}/socket.io/?EIO=4&transport=websocket`, { maxPayload: 64 * 2 ** 20 });
     t.after(() => reader.terminate());
@@ -353,10 +360,14 @@ describe('a slow link', () => {
         reject(new Error(`the relay dropped a client that was still reading: ${log.join(' ')}`));
       });
     });
-    t.diagnostic(`a ${(200 * 60_000 / 2 ** 20).toFixed(0)} MB join answer over a 3 MB/s link took ${Date.now() - started} ms`);
+    const took = Date.now() - started;
+    t.diagnostic(`a ${(200 * 60_000 / 2 ** 20).toFixed(0)} MiB join answer over a ${bytesPerSecond / 2 ** 20} MiB/s link took ${took} ms`);
     assert.equal(answer.ok, true);
     assert.equal(answer.messages.length, 200);
     assert.doesNotMatch(relay.output(), /closed: slow consumer/);
+    // The link held the answer back for several of the relay's looks (at
+    // least 2.5 s at 4 MiB/s): it was slow, so not being dropped means something.
+    assert.ok(took >= 2000, `the answer took ${took} ms`);
   });
 });
 
