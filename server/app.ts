@@ -37,7 +37,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     // A request must arrive whole within the join timeout (30 s): a body
     // trickled in byte by byte (slowloris, say a long-polling POST) held its
     // connection forever, as Fastify sets no request timeout by default
-    // (found by test/server/floods.test.ts). Long-polling GETs and WebSocket
+    // (found by test/server/reliability/floods.test.ts). Long-polling GETs and WebSocket
     // upgrades have no body to wait for, so they are not affected. Node only
     // enforces it with a headers timeout no longer than it.
     requestTimeout: config.joinTimeoutMs,

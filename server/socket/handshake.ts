@@ -74,7 +74,7 @@ export interface HandshakeOptions {
  * Engine.IO connections that have not opened a Socket.IO session (yet) are
  * counted apart from sessions: without this, connections that never send
  * the Socket.IO CONNECT escaped MAX_CONNECTIONS_PER_IP altogether (found by
- * test/server/floods.test.ts). Past the cap they are refused at the HTTP
+ * test/server/reliability/floods.test.ts). Past the cap they are refused at the HTTP
  * handshake (403 on polling, 400 on WebSocket, with too_many_connections in
  * the body, which client libraries do not show): a client library sends
  * CONNECT at once, so only a flood gets there. Counted apart, a client merely

@@ -61,12 +61,21 @@ export interface Proxy {
   restore(): Promise<void>;
 }
 
+/** How late a slow link may fall behind its schedule and still catch up (so an idle link saves up no burst beyond it). */
+const LINK_CATCH_UP_MS = 200;
+
 /**
  * A TCP proxy in front of a real service (PostgreSQL, Redis), to take it away
  * from the relays and give it back without touching the service itself,
  * which other suites and developers share. With `bytesPerSecond`, the
  * service's bytes reach the client no faster than that: a slow link. With
  * `delayMs`, each of them reaches it that much later: a distant one.
+ *
+ * The slow link keeps its rate on a loaded machine: each chunk is due on a
+ * schedule kept on the clock, so a timer that fires late is caught up on
+ * (up to LINK_CATCH_UP_MS) instead of slowing the link for good. A sleep
+ * after each chunk (64 KB, 10–20 ms) made a 3 MiB/s link drain the relay's
+ * send queue at 1.8–2.5 MB/s on a loaded machine (seen with ss).
  */
 export async function startProxy(
   t: TestContext,
@@ -80,6 +89,8 @@ export async function startProxy(
   const listen = async () => {
     server = createServer((client) => {
       const upstream = connect(target.port, target.host);
+      // When the bytes passed so far are due to have crossed the slow link (performance.now()).
+      let due = 0;
       for (const s of [client, upstream]) {
         sockets.add(s);
         s.on('close', () => sockets.delete(s));
@@ -91,9 +102,12 @@ export async function startProxy(
         if (options.delayMs) return void setTimeout(() => client.write(chunk), options.delayMs);
         client.write(chunk);
         if (!options.bytesPerSecond) return;
-        // Read no more from the service until this chunk has had its time on the link.
+        // Read no more from the service until this chunk is due to have crossed the link.
+        const now = performance.now();
+        due = Math.max(due, now - LINK_CATCH_UP_MS) + (chunk.length / options.bytesPerSecond) * 1000;
+        if (due <= now) return;
         upstream.pause();
-        setTimeout(() => upstream.resume(), (chunk.length / options.bytesPerSecond) * 1000);
+        setTimeout(() => upstream.resume(), due - now);
       });
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
