@@ -15,10 +15,10 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import puppeteer, { type Page } from 'puppeteer-core';
-import { root } from '../../server/paths.js';
-import { startRelay } from './helpers.js';
+import { root } from '../../../server/paths.js';
+import { startRelay } from '../helpers.js';
 
-const { chromiumArgs, chromiumPath } = (await import('../../scripts/chromium.mjs' as string)) as {
+const { chromiumArgs, chromiumPath } = (await import('../../../scripts/chromium.mjs' as string)) as {
   chromiumArgs: string[];
   chromiumPath(): string | undefined;
 };
