@@ -104,11 +104,8 @@ export class Moderation {
     const { settings: before, version } = await this.stored(room);
     const settings: RoomSettings = { ...before, ...patch };
     if (patch.blockedWords) settings.blockedWords = [...new Set(patch.blockedWords.map((w) => w.trim()))];
-    if (patch.topic) {
-      // Against the list the room will have: one sent with the topic counts.
-      const own = patch.blockedWords ? new BlockedWords(settings.blockedWords) : this.roomWords(room, before, version);
-      if (own.blocks(patch.topic) || this.deps.blockedEverywhere.blocks(patch.topic)) throw blockedError('topic');
-    }
+    // Against the list the room will have: one sent with the topic counts.
+    if (patch.topic) this.checkPhrase(room, settings, patch.blockedWords ? undefined : version, patch.topic, 'topic');
     await store.saveSettings(room, settings);
     broadcast.room(await this.shown(settings, room, false));
     await this.audit(actor, room, 'configure', { detail: describeChange(before, settings) });
@@ -124,6 +121,11 @@ export class Moderation {
    * has not cleaned yet). The write's own rules come after, then `countWrite`.
    */
   async checkWrite(actor: Actor, room: string, write: Write, text?: string): Promise<RoomSettings> {
+    return (await this.admitWrite(actor, room, write, text)).settings;
+  }
+
+  /** `checkWrite`, answering the settings it read with their version, for a caller's own check against them. */
+  private async admitWrite(actor: Actor, room: string, write: Write, text?: string): Promise<{ settings: RoomSettings; version: number }> {
     const { settings, version } = await this.stored(room);
     const moderator = moderates(actor, room);
     const rules = WRITES[write];
@@ -136,7 +138,7 @@ export class Moderation {
       if (wait > 0) throw slowModeError(settings.slowModeSeconds, wait);
     }
     if (text !== undefined) this.checkWords(room, settings, version, text, actor.member.name);
-    return settings;
+    return { settings, version };
   }
 
   /**
@@ -270,13 +272,10 @@ export class Moderation {
     const { store, broadcast, limits } = this.deps;
     // Every attempt counts, before any read: a flood costs the relay as little as it costs the moderators.
     await limits.report(actor.member, actor.address);
-    const settings = await this.checkWrite(actor, room, 'report');
+    const { settings, version } = await this.admitWrite(actor, room, 'report');
     const message = await store.get(room, seq);
     if (!message || message.deleted) throw new ClientError('not_found', `${room} has no message ${seq}`);
-    if (reason) {
-      const { settings, version } = await this.stored(room);
-      if (this.roomWords(room, settings, version).blocks(reason) || this.deps.blockedEverywhere.blocks(reason)) throw blockedError('reason');
-    }
+    if (reason) this.checkPhrase(room, settings, version, reason, 'reason');
     await this.countWrite(actor, room, settings);
     const { report, added } = await store.report({ room, seq, reporter: actor.member, reason, ts: Date.now() });
     if (!added) return;
@@ -333,6 +332,17 @@ export class Moderation {
     const folded = words(text);
     if (own.matches(folded) || blockedEverywhere.matches(folded)) throw blockedError('text');
     if (own.blocks(name)) throw blockedError('name');
+  }
+
+  /**
+   * Refuses a topic or a report's reason holding a word blocked in the room
+   * or everywhere (`blocked`). The room's list is `settings`' as already
+   * read, compiled once per `version`; `version` undefined: a list not
+   * stored yet, compiled for this check.
+   */
+  private checkPhrase(room: string, settings: RoomSettings, version: number | undefined, phrase: string, what: 'topic' | 'reason'): void {
+    const own = version === undefined ? new BlockedWords(settings.blockedWords) : this.roomWords(room, settings, version);
+    if (own.blocks(phrase) || this.deps.blockedEverywhere.blocks(phrase)) throw blockedError(what);
   }
 
   private roomWords(room: string, settings: RoomSettings, version: number): BlockedWords {

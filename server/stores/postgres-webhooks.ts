@@ -129,6 +129,27 @@ export function webhookStore(pool: pg.Pool, query: Query): WebhookStore {
         },
       ),
     async resumeWebhooks(now) {
+      // Relays before PROTOCOL v3 did not scrub at deletion: an event they
+      // queued may still carry the text of a message deleted since (itself,
+      // a reply's parent, a report's message). Taken out before any is sent;
+      // the paths are withoutDeletedText's.
+      await transaction(async (client) => {
+        const { rows } = await client.query<{ id: string; body: string; seq: string }>(
+          `SELECT e.id, e.body, m.seq FROM webhook_events e
+           CROSS JOIN LATERAL (SELECT e.body::jsonb -> 'data' AS data) d
+           JOIN messages m ON m.room = e.room AND m.deleted AND m.seq IN (
+             (d.data ->> 'seq')::bigint, (d.data #>> '{replyTo,seq}')::bigint,
+             (d.data #>> '{message,seq}')::bigint, (d.data #>> '{message,replyTo,seq}')::bigint)
+           ORDER BY e.id
+           FOR UPDATE OF e`,
+        );
+        const bodies = new Map<string, string>();
+        for (const { id, body, seq } of rows) {
+          const scrubbed = withoutDeletedText(bodies.get(id) ?? body, Number(seq));
+          if (scrubbed !== undefined) bodies.set(id, scrubbed);
+        }
+        for (const [id, body] of bodies) await client.query('UPDATE webhook_events SET body = $1 WHERE id = $2', [body, id]);
+      });
       // Other relays may be delivering: their live claims are left alone.
       await query(
         `INSERT INTO webhook_rooms (room, next_at) SELECT DISTINCT room, $1::bigint FROM webhook_events

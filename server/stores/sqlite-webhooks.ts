@@ -82,6 +82,22 @@ export function webhookStore(db: Database.Database): SqliteWebhooks {
     }
   };
   const bodyOf = db.prepare<[number], { body: string }>('SELECT body FROM webhook_events WHERE id = ?');
+  // Relays before PROTOCOL v3 did not scrub at deletion: an event they
+  // queued may still carry the text of a message deleted since (itself, a
+  // reply's parent, a report's message). Taken out when the queue is
+  // resumed at start, before any is sent; the paths are withoutDeletedText's.
+  const queuedOfDeleted = db.prepare<[], { id: number; seq: number }>(
+    `SELECT e.id, m.seq FROM webhook_events e JOIN messages m ON m.room = e.room AND m.deleted = 1
+       AND m.seq IN (json_extract(e.body, '$.data.seq'), json_extract(e.body, '$.data.replyTo.seq'),
+                     json_extract(e.body, '$.data.message.seq'), json_extract(e.body, '$.data.message.replyTo.seq'))`,
+  );
+  const resume = db.transaction((now: number) => {
+    for (const { id, seq } of queuedOfDeleted.all()) {
+      const scrubbed = withoutDeletedText(bodyOf.get(id)!.body, seq);
+      if (scrubbed !== undefined) setWebhookBody.run(scrubbed, id);
+    }
+    resumeRooms.run(now);
+  });
   const claimWebhooks = db.transaction((relay: string, now: number, leaseMs: number, limit: number, perRoom: number) => {
     const claimed: ClaimedWebhook[] = [];
     for (const { room } of claimRooms.all({ relay, until: now + leaseMs, now, limit })) {
@@ -106,7 +122,7 @@ export function webhookStore(db: Database.Database): SqliteWebhooks {
       enqueueWebhooks: (events) => guard(() => enqueueWebhooks.immediate(events)),
       claimWebhooks: (relay, now, leaseMs, limit, perRoom = 1) => guard(() => claimWebhooks.immediate(relay, now, leaseMs, limit, perRoom)),
       settleWebhooks: (relay, outcomes, now) => guard(() => settleWebhooks.immediate(relay, outcomes, now)),
-      resumeWebhooks: (now) => guard(() => void resumeRooms.run(now)),
+      resumeWebhooks: (now) => guard(() => resume.immediate(now)),
       webhookBody: (id) => guard(() => bodyOf.get(id)?.body),
       webhookQueue: () =>
         guard(() => {

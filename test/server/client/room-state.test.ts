@@ -2,21 +2,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { addMessages, deleteMessage, latestRev, mergeSettings, updateMessages } from '../../../client/room-state.js';
 import type { Message, RoomSettings } from '../../../protocol/index.js';
+import { DEFAULT_SETTINGS } from '../../../server/chat/moderation.js';
 
 /** The room-state rules the widget and the console share (client/room-state.ts). */
 
 const alice = { id: 'guest:alice', name: 'alice', verified: false };
 const message = (seq: number, text = `#${seq}`, rev = seq): Message => ({ id: `m${seq}`, room: 'lobby', seq, text, author: alice, ts: seq, rev });
 const seqs = (messages: Message[]) => messages.map((m) => m.seq);
-const settings = (patch: Partial<RoomSettings> = {}): RoomSettings => ({
-  topic: '',
-  slowModeSeconds: 0,
-  membersOnly: false,
-  paused: false,
-  pinnedSeq: null,
-  blockedWords: [],
-  ...patch,
-});
+const settings = (patch: Partial<RoomSettings> = {}): RoomSettings => ({ ...DEFAULT_SETTINGS, ...patch });
 
 test('messages are added by seq, in seq order, one copy each (the newest wins); `added` are those not held', () => {
   const held = [message(2), message(5)];
