@@ -26,10 +26,29 @@ const precompress = () => ({
 });
 
 /**
+ * In the moderator script, `lit` is the widget's Lit, handed over by the
+ * hook the widget sets before loading it (widget/moderator-hook.ts, its
+ * Symbol.for key spelled out): its code, and ui/'s elements it renders,
+ * import from 'lit' as anywhere else, and it bundles no second Lit.
+ * Importing from 'lit' what the hook does not hand over fails the build.
+ */
+const widgetLit = () => ({
+  name: 'widget-lit',
+  resolveId: (id) => (id === 'lit' ? '\0widget-lit' : null),
+  load: (id) =>
+    id === '\0widget-lit'
+      ? `const hook = window[Symbol.for('live-chat.moderator')];
+         if (!hook) throw new Error('live-chat-moderator.js is loaded by <live-chat>, for its moderators');
+         export const { html, nothing, LitElement } = hook;`
+      : null,
+});
+
+/**
  * The widget as ONE classic script (Lit and socket.io-client, through
  * client/, inside), so a plain <script> tag loads it.
  */
-const plugins = (outDir = 'dist/widget') => [
+const plugins = (outDir = 'dist/widget', first = []) => [
+    ...first,
     // Whitespace and comments inside html`` and css`` templates. A css``
     // fragment of bare declarations (the dark palette, used in two rules) is
     // not a stylesheet the CSS minifier can parse, so it stays as written.
@@ -43,7 +62,7 @@ const plugins = (outDir = 'dist/widget') => [
     }),
     typescript({
       tsconfig: './tsconfig.json',
-      include: ['widget/**/*.ts', 'client/**/*.ts', 'protocol/**/*.ts', 'console/**/*.ts'],
+      include: ['widget/**/*.ts', 'client/**/*.ts', 'ui/**/*.ts', 'protocol/**/*.ts', 'console/**/*.ts'],
       noEmitOnError: true,
       compilerOptions: { noEmit: false, outDir, rootDir: '.', declaration: false },
     }),
@@ -70,7 +89,7 @@ export default [
   {
     input: 'widget/moderator/index.ts',
     output: { file: 'dist/widget/live-chat-moderator.js', format: 'iife', sourcemap: true },
-    plugins: plugins(),
+    plugins: plugins('dist/widget', [widgetLit()]),
   },
   /**
    * The moderation console's page script (GET /console), with its own Lit

@@ -10,7 +10,8 @@ import { relayPlugin } from './test/widget/relay-plugin.mjs';
  * every test runs cross-origin, as on a customer's site.
  */
 export default {
-  files: 'test/widget/**/*.test.ts',
+  // ui/'s elements, shared by the widget's moderator tools and the console, are tested on their own in test/ui/.
+  files: ['test/widget/**/*.test.ts', 'test/ui/**/*.test.ts'],
   // Lit's production build, as the widget bundle uses (no dev-mode warning in the logs).
   nodeResolve: { browser: true, exportConditions: ['production'] },
   concurrency: 1,

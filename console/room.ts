@@ -2,14 +2,15 @@ import { html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Ban, Message } from '../protocol/index.js';
 import type { AdminApi, AuditEntry } from './api.js';
-import type { RoomChangedEvent } from './events.js';
+import '../ui/settings-form.js';
+import type { SettingsSubmitEvent } from '../ui/settings-form.js';
+import { act, RoomChangedEvent } from './events.js';
 import { time } from './format.js';
 import './audit-log.js';
 import './bans.js';
 import './message-actions.js';
 import { ConsolePart } from './part.js';
 import { RoomConnection } from './room-connection.js';
-import './settings-form.js';
 
 /** Audit entries shown beside a room. */
 const AUDIT_SHOWN = 20;
@@ -90,6 +91,16 @@ export class ConsoleRoom extends ConsolePart {
     this.audit = entries;
   }
 
+  /** The settings form was saved: sends what changed, then shows the relay's answer. */
+  #configure(event: SettingsSubmitEvent) {
+    const room = this.room;
+    const form = event.target as Element;
+    return act(form, 'Settings saved.', async () => {
+      const settings = await this.http.configure(room, event.settings);
+      form.dispatchEvent(new RoomChangedEvent(room, 'settings', settings));
+    });
+  }
+
   #changed(event: RoomChangedEvent): void {
     if (event.room !== this.room) return;
     if (event.settings) {
@@ -112,7 +123,9 @@ export class ConsoleRoom extends ConsolePart {
         ${messages.length === 0 ? html`<p class="muted">No messages yet.</p>` : nothing}
       </section>
       <div>
-        ${settings ? html`<live-chat-console-settings-form .http=${this.http} .room=${room} .settings=${settings}></live-chat-console-settings-form>` : nothing}
+        ${settings
+          ? html`<live-chat-settings-form class="card" heading="Settings" .settings=${settings} @live-chat-settings-submit=${this.#configure}></live-chat-settings-form>`
+          : nothing}
         <live-chat-console-bans .http=${this.http} .room=${room} .bans=${this.bans}></live-chat-console-bans>
         <live-chat-console-audit-log .entries=${this.audit}></live-chat-console-audit-log>
       </div>

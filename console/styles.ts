@@ -36,7 +36,7 @@ export const styles = css`
   live-chat-console-notice,
   live-chat-console-rooms,
   live-chat-console-room,
-  live-chat-console-settings-form,
+  live-chat-settings-form,
   live-chat-console-bans,
   live-chat-console-audit-log,
   live-chat-console-reports,
@@ -73,7 +73,7 @@ export const styles = css`
     gap: 6px;
   }
   section,
-  form.card {
+  .card {
     background: var(--bg);
     border: 1px solid var(--line);
     border-radius: 8px;
@@ -149,6 +149,14 @@ export const styles = css`
     gap: 6px;
     align-items: center;
     margin-right: 16px;
+  }
+  /* The settings form (ui/) holds its fields inside their labels: each under its label here. */
+  label:not(.inline) > :is(input, select, textarea) {
+    display: block;
+    margin-top: 4px;
+  }
+  live-chat-settings-form button {
+    margin-top: 12px;
   }
   ul {
     list-style: none;

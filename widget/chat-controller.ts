@@ -92,16 +92,24 @@ export class ChatController implements ReactiveController {
   nickname = recall('name');
   /** Set when a moderator banned this visitor from the room. */
   banned?: Ban;
-  /** The longest text the relay accepts, in characters (code points). */
-  maxLength = DEFAULT_MAX_MESSAGE_LENGTH;
+  /*
+   * MAX_MESSAGE_LENGTH, REACTIONS and EDIT_WINDOW_MINUTES are the relay's
+   * configuration (PROTOCOL.md, "Configuration"), and no event of the
+   * contract carries them (the join ack holds settings, not these): the
+   * widget goes by the contract's defaults. A relay configured otherwise
+   * still refuses by its own (`too_long`, `invalid_payload`, `forbidden`),
+   * and the widget says so as for any refused request.
+   */
+  /** The longest text the relay accepts by default, in characters (code points). */
+  readonly maxLength = DEFAULT_MAX_MESSAGE_LENGTH;
   /** The highest revision seen in the room: a rejoin asks for every change after it. */
   rev = 0;
   /** The visitor's own reactions, as `seq emoji`. */
   mine = new Set<string>();
-  /** The emoji members may react with: the relay's, if its join ack names them. */
-  reactions: readonly string[] = DEFAULT_REACTIONS;
-  /** How long after sending the visitor may edit (ms). */
-  editWindowMs = DEFAULT_EDIT_WINDOW_MINUTES * 60_000;
+  /** The emoji members may react with by default. */
+  readonly reactions: readonly string[] = DEFAULT_REACTIONS;
+  /** How long after sending the visitor may edit by default (ms). */
+  readonly editWindowMs = DEFAULT_EDIT_WINDOW_MINUTES * 60_000;
   settings?: RoomSettings;
   pinned?: Message;
   /** Why the last request was refused. */
@@ -371,16 +379,9 @@ export class ChatController implements ReactiveController {
       return;
     }
     this.banned = undefined;
-    // A relay may announce its own limit (an addition some relays make to the join ack).
-    const max = (ack as { maxMessageLength?: unknown }).maxMessageLength;
-    if (typeof max === 'number' && max > 0) this.maxLength = max;
     this.self = ack.self;
-    // v2 relays (a v1 relay sends neither).
-    const extra = ack as { reactions?: unknown; editWindowMinutes?: unknown; settings?: RoomSettings; pinned?: Message };
-    if (Array.isArray(extra.reactions)) this.reactions = extra.reactions;
-    if (typeof extra.editWindowMinutes === 'number') this.editWindowMs = extra.editWindowMinutes * 60_000;
-    this.settings = extra.settings;
-    this.pinned = extra.pinned;
+    this.settings = ack.settings;
+    this.pinned = ack.pinned;
     this.#own(ack.myReactions);
     this.#update(ack.changed ?? []);
     this.rev = Math.max(this.rev, ack.rev ?? 0);

@@ -1,4 +1,4 @@
-import { html, nothing, type LitElement } from 'lit';
+import { html, LitElement, nothing } from 'lit';
 import type { Message, ReportEvent } from '../protocol/index.js';
 import type { ChatController } from './chat-controller.js';
 
@@ -8,7 +8,8 @@ import type { ChatController } from './chat-controller.js';
  * `/live-chat-moderator.js`, loaded from the relay once per page when a
  * moderator signs in, so visitors never download it. It finds the widget
  * through this hook, on a `Symbol.for` key of `window` (no global name), and
- * renders with the widget's own `html`.
+ * renders with the widget's own Lit: where its code imports from 'lit', the
+ * build reads this hook instead (rollup.config.mjs, `widgetLit`).
  */
 export const MODERATOR_HOOK = Symbol.for('live-chat.moderator');
 
@@ -41,6 +42,8 @@ export interface ModeratorView {
 export interface ModeratorHook {
   html: typeof html;
   nothing: typeof nothing;
+  /** For ui/'s elements (the room settings form). */
+  LitElement: typeof LitElement;
   /** Called by the moderator script: how to build a view for an element, and its styles. */
   define(factory: (widget: ModeratorWidget) => ModeratorView, css: string): void;
 }
@@ -54,6 +57,7 @@ export function loadModerator(server: string): Promise<Definition> {
     const hook: ModeratorHook = {
       html,
       nothing,
+      LitElement,
       define: (factory, css) => {
         const sheet = new CSSStyleSheet();
         sheet.replaceSync(css);

@@ -104,10 +104,10 @@ describe('<live-chat> moderation v2', () => {
     mod.shadowRoot!.querySelector<HTMLElement>('.mod-settings')!.click();
     await mod.updateComplete;
     const form = mod.shadowRoot!.querySelector<HTMLFormElement>('.mod-panel form')!;
-    expect([...form.querySelectorAll('select[name=slow] option')].map((o) => o.textContent)).to.deep.equal(['Off', '5 s', '30 s', '2 min']);
+    expect([...form.querySelectorAll('select[name=slowModeSeconds] option')].map((o) => o.textContent)).to.deep.equal(['Off', '5 s', '30 s', '2 min']);
     (form.elements.namedItem('topic') as HTMLInputElement).value = 'Launch day';
-    (form.elements.namedItem('slow') as HTMLSelectElement).value = '30';
-    (form.elements.namedItem('blocked') as HTMLTextAreaElement).value = 'spam\nscam';
+    (form.elements.namedItem('slowModeSeconds') as HTMLSelectElement).value = '30';
+    (form.elements.namedItem('blockedWords') as HTMLTextAreaElement).value = 'spam\nscam';
     form.querySelector<HTMLElement>('button[type=submit]')!.click();
     await waitUntil(() => all(mod, '[role=status]').some((p) => p.textContent === 'Room settings saved.'), 'not confirmed');
     await waitUntil(() => part(mod, 'topic')?.textContent === 'Launch day');

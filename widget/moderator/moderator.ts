@@ -1,12 +1,13 @@
-import type { Ban, Message, ReportEvent, RoomSettings } from '../../protocol/index.js';
+import { html, nothing } from 'lit';
+import type { Ban, Message, ReportEvent } from '../../protocol/index.js';
 import type { Payload } from '../../client/socket.js';
+import type { SettingsSubmitEvent } from '../../ui/settings-form.js';
+import '../../ui/settings-form.js';
 import type { RoomRequest } from '../chat-controller.js';
-import type { ModeratorHook, ModeratorView, ModeratorWidget } from '../moderator-hook.js';
+import type { ModeratorView, ModeratorWidget } from '../moderator-hook.js';
 
 /** The ban lengths a moderator picks from, in minutes: 5 min, 1 h, 24 h, 7 days. */
 const BAN_MINUTES = [5, 60, 1440, 10080];
-/** Slow mode choices, in seconds: off, 5 s, 30 s, 2 min. */
-const SLOW_SECONDS = [0, 5, 30, 120];
 /** Report notices kept on screen at most. */
 const MAX_REPORTS = 5;
 
@@ -20,13 +21,6 @@ const en = {
   pinnedDone: 'Message pinned.',
   unpinnedDone: 'Message unpinned.',
   settings: 'Room settings',
-  topic: 'Topic',
-  slowMode: 'Slow mode',
-  off: 'Off',
-  membersOnly: 'Members only',
-  paused: 'Paused',
-  blockedWords: 'Blocked words (one a line)',
-  save: 'Save',
   close: 'Close',
   saved: 'Room settings saved.',
   bans: 'Bans',
@@ -51,13 +45,6 @@ const fr: typeof en = {
   pinnedDone: 'Message épinglé.',
   unpinnedDone: 'Message désépinglé.',
   settings: 'Réglages du salon',
-  topic: 'Sujet',
-  slowMode: 'Mode lent',
-  off: 'Désactivé',
-  membersOnly: 'Membres seulement',
-  paused: 'En pause',
-  blockedWords: 'Mots interdits (un par ligne)',
-  save: 'Enregistrer',
   close: 'Fermer',
   saved: 'Réglages du salon enregistrés.',
   bans: 'Bannissements',
@@ -85,7 +72,7 @@ export const styles = `
 `;
 
 /** A moderator's tools for one widget. */
-export function moderatorView({ html, nothing }: ModeratorHook, widget: ModeratorWidget): ModeratorView {
+export function moderatorView(widget: ModeratorWidget): ModeratorView {
   const { el, chat } = widget;
   let open = false;
   let bans: Ban[] | undefined;
@@ -123,16 +110,7 @@ export function moderatorView({ html, nothing }: ModeratorHook, widget: Moderato
     bans = ack?.bans ?? [];
     el.requestUpdate();
   };
-  const save = async (event: Event) => {
-    event.preventDefault();
-    const form = event.currentTarget as HTMLFormElement;
-    const settings: Partial<RoomSettings> = {
-      topic: field(form, 'topic').value.trim(),
-      slowModeSeconds: Number(field(form, 'slow').value),
-      membersOnly: field(form, 'membersOnly').checked,
-      paused: field(form, 'paused').checked,
-      blockedWords: [...new Set(field(form, 'blocked').value.split('\n').map((w) => w.trim()).filter(Boolean))],
-    };
+  const save = async ({ settings }: SettingsSubmitEvent) => {
     const ack = await act('configure', { settings }, t().saved);
     // The join gave the list; the `room` event carries none, so keep the saved one.
     if (ack && chat.settings) chat.settings = { ...chat.settings, blockedWords: ack.settings.blockedWords };
@@ -208,21 +186,7 @@ export function moderatorView({ html, nothing }: ModeratorHook, widget: Moderato
       if (!open || !settings) return reportList;
       return html`${reportList}
         <section class="mod-panel" aria-label=${s.settings}>
-          <form @submit=${save}>
-            <label>${s.topic} <input name="topic" dir="auto" maxlength="200" .value=${settings.topic} /></label>
-            <label
-              >${s.slowMode}
-              <select name="slow">
-                ${SLOW_SECONDS.map(
-                  (n) => html`<option value=${n} ?selected=${settings.slowModeSeconds === n}>${n ? `${n < 60 ? `${n} s` : `${n / 60} min`}` : s.off}</option>`,
-                )}
-              </select>
-            </label>
-            <label><input type="checkbox" name="membersOnly" .checked=${settings.membersOnly} /> ${s.membersOnly}</label>
-            <label><input type="checkbox" name="paused" .checked=${settings.paused} /> ${s.paused}</label>
-            <label>${s.blockedWords} <textarea name="blocked" .value=${settings.blockedWords.join('\n')}></textarea></label>
-            <button type="submit">${s.save}</button>
-          </form>
+          <live-chat-settings-form .settings=${settings} lang=${widget.lang} @live-chat-settings-submit=${save}></live-chat-settings-form>
           <h3>${s.bans}</h3>
           ${bans?.length === 0 ? html`<p>${s.noBans}</p>` : nothing}
           <ul>
