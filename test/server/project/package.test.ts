@@ -6,7 +6,6 @@
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,44 +14,19 @@ import { fileURLToPath } from 'node:url';
 import { rollup, type RollupLog } from 'rollup';
 import { root } from '../../../server/paths.js';
 import { freePort } from '../helpers.js';
+import { env, pack, run } from './npm.js';
 
 const work = mkdtempSync(join(tmpdir(), 'live-chat-package-'));
 const consumer = join(work, 'consumer');
 after(() => rmSync(work, { recursive: true, force: true }));
-
-/**
- * The environment for the nested npm: without what `npm test` exports to its
- * scripts (npm_config_local_prefix would point npm back at this repository,
- * npm_config_loglevel=silent would hide its warnings), but with its cache and
- * registry settings.
- */
-const env: NodeJS.ProcessEnv = Object.fromEntries(
-  Object.entries(process.env).filter(
-    ([name]) => !/^npm_/i.test(name) || /^npm_config_(cache|registry|userconfig|globalconfig|cafile|nodedir|(https?_|no)proxy|strict_ssl)$/i.test(name),
-  ),
-);
-
-/** Runs a command to its end; fails with its output unless it exits 0. */
-async function run(command: string, args: string[], cwd: string) {
-  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const [code] = await once(child, 'exit');
-  assert.equal(code, 0, `${command} ${args.join(' ')} failed:\n${stdout}\n${stderr}`);
-  return { stdout, stderr };
-}
 
 let files: string[] = [];
 let installLog = '';
 
 before(
   async () => {
-    const packed = await run('npm', ['pack', '--json', '--pack-destination', work], root);
-    // prepack's own output comes first; the JSON report is the rest.
-    const report = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('[\n'))) as [{ filename: string; files: { path: string }[] }];
-    files = report[0].files.map((file) => file.path);
+    const report = await pack(root, work);
+    files = report.files;
 
     // An empty project that approves better-sqlite3's install script, as docs/install.md says.
     mkdirSync(consumer);
@@ -62,7 +36,7 @@ before(
     );
     const installed = await run(
       'npm',
-      ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=warn', join(work, report[0].filename)],
+      ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=warn', join(work, report.filename)],
       consumer,
     );
     installLog = installed.stdout + installed.stderr;

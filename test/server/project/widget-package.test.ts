@@ -6,7 +6,6 @@
 // and opened in Chromium against a real relay. Slow by nature (two installs,
 // two builds); needs the npm registry (or the npm cache) and Chromium.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -17,6 +16,7 @@ import { after, before, test } from 'node:test';
 import puppeteer, { type Page } from 'puppeteer-core';
 import { root } from '../../../server/paths.js';
 import { startRelay } from '../helpers.js';
+import { pack, run } from './npm.js';
 
 const { chromiumArgs, chromiumPath } = (await import('../../../scripts/chromium.mjs' as string)) as {
   chromiumArgs: string[];
@@ -26,25 +26,6 @@ const { chromiumArgs, chromiumPath } = (await import('../../../scripts/chromium.
 const work = mkdtempSync(join(tmpdir(), 'live-chat-widget-package-'));
 const site = join(work, 'site');
 after(() => rmSync(work, { recursive: true, force: true }));
-
-/** The nested npm's environment: none of what `npm test` exports to its scripts, but its cache and registry settings. */
-const env: NodeJS.ProcessEnv = Object.fromEntries(
-  Object.entries(process.env).filter(
-    ([name]) => !/^npm_/i.test(name) || /^npm_config_(cache|registry|userconfig|globalconfig|cafile|nodedir|(https?_|no)proxy|strict_ssl)$/i.test(name),
-  ),
-);
-
-/** Runs a command to its end; fails with its output unless it exits 0. */
-async function run(command: string, args: string[], cwd: string) {
-  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const [code] = await once(child, 'exit');
-  assert.equal(code, 0, `${command} ${args.join(' ')} failed:\n${stdout}\n${stderr}`);
-  return { stdout, stderr };
-}
 
 /** What a site's own code looks like: a React page with the typed wrapper, and a plain page. */
 const sources: Record<string, string> = {
@@ -100,9 +81,8 @@ let files: string[] = [];
 
 before(
   async () => {
-    const packed = await run('npm', ['pack', '--json', '--pack-destination', work], join(root, 'widget'));
-    const report = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('[\n'))) as [{ filename: string; files: { path: string }[] }];
-    files = report[0].files.map((file) => file.path);
+    const report = await pack(join(root, 'widget'), work);
+    files = report.files;
 
     mkdirSync(join(site, 'src'), { recursive: true });
     writeFileSync(join(site, 'package.json'), JSON.stringify({ name: 'site', private: true, type: 'module' }, null, 2));
@@ -121,7 +101,7 @@ before(
         'react-dom@19.3.1',
         '@types/react@19.3.0',
         '@types/react-dom@19.3.0',
-        join(work, report[0].filename),
+        join(work, report.filename),
       ],
       site,
     );

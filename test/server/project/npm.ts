@@ -1,0 +1,37 @@
+// What the package tests share: running npm (and other commands) nested
+// under `npm test`, and reading `npm pack --json`'s report.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+
+/**
+ * The environment for the nested npm: without what `npm test` exports to its
+ * scripts (npm_config_local_prefix would point npm back at this repository,
+ * npm_config_loglevel=silent would hide its warnings), but with its cache and
+ * registry settings.
+ */
+export const env: NodeJS.ProcessEnv = Object.fromEntries(
+  Object.entries(process.env).filter(
+    ([name]) => !/^npm_/i.test(name) || /^npm_config_(cache|registry|userconfig|globalconfig|cafile|nodedir|(https?_|no)proxy|strict_ssl)$/i.test(name),
+  ),
+);
+
+/** Runs a command to its end; fails with its output unless it exits 0. */
+export async function run(command: string, args: string[], cwd: string) {
+  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const [code] = await once(child, 'exit');
+  assert.equal(code, 0, `${command} ${args.join(' ')} failed:\n${stdout}\n${stderr}`);
+  return { stdout, stderr };
+}
+
+/** `npm pack --json` in `dir` (prepack builds first) into `destination`: the tarball's name and the paths it holds. */
+export async function pack(dir: string, destination: string): Promise<{ filename: string; files: string[] }> {
+  const packed = await run('npm', ['pack', '--json', '--pack-destination', destination], dir);
+  // prepack's own output comes first; the JSON report is the rest.
+  const report = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('[\n'))) as [{ filename: string; files: { path: string }[] }];
+  return { filename: report[0].filename, files: report[0].files.map((file) => file.path) };
+}
