@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
@@ -152,17 +153,44 @@ export async function freePort(): Promise<number> {
  * write call it makes into libuv from now on, in order.
  */
 export function writeCalls(relay: Relay, socketId: string): string[] {
+  const calls: string[] = [];
+  watchWrites(relay, socketId, (name) => calls.push(name));
+  return calls;
+}
+
+/** The buffers the relay writes to a WebSocket member's TCP connection from now on. */
+export function writtenBuffers(relay: Relay, socketId: string): Buffer[] {
+  const buffers: Buffer[] = [];
+  watchWrites(relay, socketId, (name, args) => {
+    if (name === 'writeBuffer') buffers.push(args[1] as Buffer);
+  });
+  return buffers;
+}
+
+function watchWrites(relay: Relay, socketId: string, seen: (name: string, args: unknown[]) => void): void {
   const conn = relay.app.sockets.io.of('/').sockets.get(socketId)!.conn as unknown as {
     transport: { socket: { _socket: { _handle: Record<string, unknown> } } };
   };
   const handle = conn.transport.socket._socket._handle;
-  const calls: string[] = [];
   for (const name of ['writev', 'writeBuffer', 'writeUtf8String', 'writeLatin1String', 'writeAsciiString', 'writeUcs2String']) {
     const write = handle[name] as (...args: unknown[]) => unknown;
     handle[name] = function (this: unknown, ...args: unknown[]) {
-      calls.push(name);
+      seen(name, args);
       return write.apply(this, args);
     };
   }
-  return calls;
+}
+
+/**
+ * Sends `burst 1` … `burst 5` into `room` as one TCP segment (the sender's
+ * WebSocket corked while they are written), so the relay reads them at once;
+ * answers their acks, each checked ok.
+ */
+export async function sendBurst(sender: { socket: Client }, room: string): Promise<void> {
+  const tcp = (sender.socket.io.engine.transport as unknown as { ws: { _socket: { cork(): void; uncork(): void } } }).ws._socket;
+  tcp.cork();
+  const acks = [1, 2, 3, 4, 5].map((i) => request(sender.socket, 'send', { room, text: `burst ${i}`, clientMsgId: msgId() }));
+  await new Promise((resolve) => setImmediate(resolve));
+  tcp.uncork();
+  assert.ok((await Promise.all(acks)).every((ack) => ack.ok));
 }

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { TestContext } from 'node:test';
-import { collect, connect, joined, msgId, next, request, sleep, startRelay, writeCalls } from '../helpers.js';
+import { collect, connect, joined, msgId, next, request, sendBurst, sleep, startRelay, writeCalls, writtenBuffers } from '../helpers.js';
 
 /**
  * Joins `room` (empty until now) and waits for the member's own arrival to be
@@ -277,12 +277,7 @@ test('messages stored together reach each member over WebSocket in one write, in
   const writes = writeCalls(relay, reader.socket.id!);
 
   // Five sends the relay reads at once (one TCP segment): stored in one transaction.
-  const tcp = (sender.socket.io.engine.transport as unknown as { ws: { _socket: { cork(): void; uncork(): void } } }).ws._socket;
-  tcp.cork();
-  const acks = [1, 2, 3, 4, 5].map((i) => request(sender.socket, 'send', { room: 'burst', text: `burst ${i}`, clientMsgId: msgId() }));
-  await new Promise((resolve) => setImmediate(resolve));
-  tcp.uncork();
-  assert.ok((await Promise.all(acks)).every((ack) => ack.ok));
+  await sendBurst(sender, 'burst');
   await sleep(50);
   assert.deepEqual(received.map((m) => m.text), ['burst 1', 'burst 2', 'burst 3', 'burst 4', 'burst 5']);
   assert.equal(writes.length, 1, 'one write for the five messages');
@@ -299,6 +294,20 @@ test('a message reaches a member as one buffer in one write, not a frame header 
   assert.equal((await arrived).text, 'x'.repeat(300));
   await sleep(20);
   assert.deepEqual(calls, ['writeBuffer']);
+});
+
+test('a message\'s frame holds only its own bytes, not a chunk of Node\'s shared buffer pool a slow member would keep alive', async (t) => {
+  const relay = await startRelay(t);
+  const sender = await joined(t, relay.url, 'pool', { name: 'sender' });
+  const reader = await joined(t, relay.url, 'pool', { name: 'reader' });
+  await next(reader.socket, 'presence');
+  const buffers = writtenBuffers(relay, reader.socket.id!);
+  const arrived = next(reader.socket, 'message');
+  await request(sender.socket, 'send', { room: 'pool', text: 'x'.repeat(300), clientMsgId: msgId() });
+  await arrived;
+  await sleep(20);
+  assert.equal(buffers.length, 1);
+  assert.equal(buffers[0].buffer.byteLength, buffers[0].length, `a ${buffers[0].length}-byte frame in a ${buffers[0].buffer.byteLength}-byte allocation`);
 });
 
 test('an open connection lets go of the HTTP request it was opened with, over WebSocket and long-polling', async (t) => {

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { rollup, type RollupLog } from 'rollup';
 import { root } from '../../../server/paths.js';
 import { freePort } from '../helpers.js';
-import { env, pack, run } from './npm.js';
+import { env, pack, run, typeCheck } from './npm.js';
 
 const work = mkdtempSync(join(tmpdir(), 'live-chat-package-'));
 const consumer = join(work, 'consumer');
@@ -169,26 +169,7 @@ chat.open();
 document.body.append(chat);
 `,
   );
-  writeFileSync(
-    join(consumer, 'tsconfig.json'),
-    JSON.stringify({
-      compilerOptions: {
-        target: 'ES2022',
-        module: 'ESNext',
-        moduleResolution: 'bundler',
-        lib: ['ES2022', 'DOM', 'DOM.Iterable'],
-        strict: true,
-        noEmit: true,
-        // Check the package's .d.ts files too, not only the consumer's code.
-        skipLibCheck: false,
-        types: [],
-      },
-      files: ['main.ts'],
-    }),
-  );
-  const tsc = join(root, 'node_modules/typescript/bin/tsc');
-  await run(process.execPath, [tsc, '-p', consumer], consumer);
-  await run(process.execPath, [tsc, '-p', consumer, '--module', 'nodenext', '--moduleResolution', 'nodenext'], consumer);
+  await typeCheck(consumer, { files: ['main.ts'] });
 });
 
 test("'live-chat/protocol' gives a typed client the contract's types and its zod schemas", async () => {
@@ -206,15 +187,7 @@ export function show(m: Message): string {
 console.log(request.room, code, wrong);
 `,
   );
-  writeFileSync(
-    join(consumer, 'tsconfig.protocol.json'),
-    JSON.stringify({
-      compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, skipLibCheck: false, types: [] },
-      files: ['client.ts'],
-    }),
-  );
-  const tsc = join(root, 'node_modules/typescript/bin/tsc');
-  await run(process.execPath, [tsc, '-p', join(consumer, 'tsconfig.protocol.json')], consumer);
+  await typeCheck(consumer, { files: ['client.ts'] }, {}, 'tsconfig.protocol.json');
   const { stdout } = await run(
     process.execPath,
     ['--input-type=module', '-e', "const p = await import('live-chat/protocol'); console.log(p.sendRequest.safeParse({ room: 'lobby' }).success, p.MAX_MEMBER_ID_LENGTH)"],

@@ -16,7 +16,7 @@ import { after, before, test } from 'node:test';
 import puppeteer, { type Page } from 'puppeteer-core';
 import { root } from '../../../server/paths.js';
 import { startRelay } from '../helpers.js';
-import { pack, run } from './npm.js';
+import { pack, run, typeCheck } from './npm.js';
 
 const { chromiumArgs, chromiumPath } = (await import('../../../scripts/chromium.mjs' as string)) as {
   chromiumArgs: string[];
@@ -156,27 +156,7 @@ test('the widget package brings no relay dependency and no native module', async
 });
 
 test("the React wrapper's and the element's types check a site's code under both module resolutions", async () => {
-  writeFileSync(
-    join(site, 'tsconfig.json'),
-    JSON.stringify({
-      compilerOptions: {
-        target: 'ES2022',
-        module: 'ESNext',
-        moduleResolution: 'bundler',
-        jsx: 'react-jsx',
-        lib: ['ES2022', 'DOM', 'DOM.Iterable'],
-        strict: true,
-        noEmit: true,
-        // The package's .d.ts files too, not only the site's code.
-        skipLibCheck: false,
-        types: [],
-      },
-      include: ['src'],
-    }),
-  );
-  const tsc = join(root, 'node_modules/typescript/bin/tsc');
-  await run(process.execPath, [tsc, '-p', site], site);
-  await run(process.execPath, [tsc, '-p', site, '--module', 'nodenext', '--moduleResolution', 'nodenext'], site);
+  await typeCheck(site, { include: ['src'] }, { jsx: 'react-jsx' });
 });
 
 test('Vite builds both pages, and in Chromium the React wrapper and the plain element talk through a real relay', async (t) => {
