@@ -2,6 +2,7 @@ import minifyLiterals from '@lit-labs/rollup-plugin-minify-html-literals';
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
+import { readdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
@@ -91,6 +92,16 @@ export default [
     output: { file: 'dist/widget/live-chat-moderator.js', format: 'iife', sourcemap: true },
     plugins: plugins('dist/widget', [widgetLit()]),
   },
+  /**
+   * The widget's languages but English, each a script of its own
+   * (/live-chat-fr.js…), loaded by the pages in that language
+   * (widget/i18n.ts): strings only, no code of the widget's.
+   */
+  ...readdirSync('widget/languages').map((file) => ({
+    input: `widget/languages/${file}`,
+    output: { file: `dist/widget/live-chat-${file.replace(/\.ts$/, '')}.js`, format: 'iife', sourcemap: true },
+    plugins: plugins(),
+  })),
   /**
    * The moderation console's page script (GET /console), with its own Lit
    * and socket.io-client (client/, as the widget); served by the relay only.

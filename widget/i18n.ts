@@ -1,14 +1,16 @@
 import type { ErrorCode, HandshakeErrorCode } from '../protocol/index.js';
+import { loadScript } from './load-script.js';
 
 // Codes a visitor cannot act on differently share one text.
 const wrong = 'something went wrong';
 const tooFast = 'too fast, wait a moment';
-const faux = 'une erreur est survenue';
-const tropVite = 'trop rapide, patientez un peu';
 
 /**
- * Every string the widget shows, per language. To add a language, copy `en`,
- * translate it, and add it to `strings`.
+ * Every string the widget shows, in English, the language every visitor's
+ * script carries. The others are scripts of their own (widget/languages/,
+ * built as /live-chat-<lang>.js), loaded from the relay by the pages that
+ * use them: French cost every visitor ~1 KB gzip when it was bundled. To add
+ * a language, copy languages/fr.ts, translate it, and add it to LANGUAGES.
  */
 const en = {
   connecting: 'Connecting…',
@@ -109,107 +111,29 @@ const en = {
 
 export type Strings = typeof en;
 
-const fr: Strings = {
-  connecting: 'Connexion…',
-  offline: 'Hors ligne',
-  online: (n) => `${n} ici`,
-  banned: 'Retiré de ce salon par un modérateur',
-  messages: 'Messages',
-  message: 'Message',
-  placeholder: (room) => `Écrire dans #${room}`,
-  send: 'Envoyer',
-  yourName: 'Votre nom',
-  start: 'Commencer',
-  empty: 'Soyez le premier à dire bonjour 👋',
-  loading: 'Chargement…',
-  older: 'Chargement des messages précédents…',
-  sending: 'Envoi…',
-  notSent: 'Non envoyé',
-  retry: 'Réessayer',
-  discard: 'Abandonner',
-  delete: 'Supprimer',
-  deleted: 'Message supprimé',
-  typing: (names) =>
-    names.length === 1
-      ? `${names[0]} écrit…`
-      : names.length === 2
-        ? `${names[0]} et ${names[1]} écrivent…`
-        : `${names.length} personnes écrivent…`,
-  newMessages: 'Nouveaux messages',
-  members: 'Personnes présentes',
-  openChat: 'Ouvrir le chat',
-  closeChat: 'Fermer le chat',
-  unread: (n) => `${n} non lu${n > 1 ? 's' : ''}`,
-  slowDown: (s) => `Doucement : nouvel envoi possible dans ${s} s`,
-  today: 'Aujourd’hui',
-  yesterday: 'Hier',
-  bannedNotice: (until) =>
-    until ? `Un modérateur vous a banni de ce salon jusqu’au ${until}.` : 'Un modérateur vous a banni de ce salon.',
-  reason: 'Motif',
-  newLine: 'Maj+Entrée : nouvelle ligne',
-  reconnecting: 'Reconnexion…',
-  willSend: 'Vos messages seront envoyés.',
-  you: 'vous',
-  changeName: 'Changer de nom',
-  reading: (n) => `+ ${n} lecteur${n > 1 ? 's' : ''}`,
-  verified: 'Vérifié',
-  guest: 'invité',
-  moderator: 'Modérateur',
-  actions: 'Actions',
-  cancel: 'Annuler',
-  confirmDelete: 'Supprimer ce message ?',
-  reply: 'Répondre',
-  edit: 'Modifier',
-  save: 'Enregistrer',
-  edited: '(modifié)',
-  notEdited: 'Non modifié',
-  editing: 'Modification de votre message',
-  replyingTo: (name) => `Réponse à ${name}`,
-  mentionWho: 'Mentionner',
-  mentioned: 'vous avez été mentionné',
-  react: 'Réagir avec',
-  reactions: 'Réactions',
-  reacted: (n, emoji) => `${n} personne${n > 1 ? 's ont' : ' a'} réagi ${emoji}`,
-  report: 'Signaler',
-  reasonOptional: 'Motif (facultatif)',
-  reported: 'Signalé aux modérateurs. Merci.',
-  pinned: 'Épinglé',
-  paused: 'Le chat est en pause.',
-  membersOnly: 'Connectez-vous pour écrire.',
-  signIn: 'Se connecter',
-  slowMode: (s) => `Mode lent : nouvel envoi possible dans ${s} s`,
-  refused: {
-    origin_not_allowed: 'Ce site ne peut pas utiliser ce chat',
-    unauthorized: 'Connexion requise ou expirée',
-    too_many_connections: 'Trop de connexions depuis ici',
-    invalid_name: 'Ce nom ne peut pas être utilisé',
-    banned: 'Vous êtes banni de ce salon',
-    other: 'Connexion refusée',
-  },
-  errors: {
-    invalid_payload: faux,
-    invalid_room: faux,
-    not_joined: 'pas encore dans le salon, réessayez',
-    empty: 'vide',
-    too_long: 'trop long',
-    rate_limited: tropVite,
-    forbidden: 'non autorisé',
-    banned: 'vous avez été retiré de ce salon',
-    not_found: 'n’existe plus',
-    unavailable: 'le chat est indisponible, réessayez',
-    internal: faux,
-    slow_mode: tropVite,
-    members_only: 'réservé aux membres connectés',
-    paused: 'le salon est en pause',
-    blocked: 'contient un mot interdit',
-  },
-};
+/** The languages the relay serves; all but English load on demand. */
+export const LANGUAGES = ['en', 'fr'];
 
-export const strings: Record<string, Strings> = { en, fr };
+/** The strings of each language loaded so far. */
+export const strings: Record<string, Strings> = { en };
+
+/** Where a language script puts its strings (no global name). */
+const LANGUAGE_HOOK = Symbol.for('live-chat.strings');
+/** By URL: a relay that could not serve one is not asked again, and speaks English. */
+const loading: Record<string, Promise<void>> = {};
+
+/** Loads a language's strings from the relay at `server`, once per page. */
+export function loadLanguage(server: string, lang: string): Promise<void> {
+  const url = `${server}/live-chat-${lang}.js`;
+  return (loading[url] ??= loadScript(url).then(
+    () => void (strings[lang] ??= (window as any)[LANGUAGE_HOOK]?.[lang]),
+    () => {},
+  ));
+}
 
 /** The language for an element: its `lang`, else the nearest `lang` above it, else the page's; English by default. */
 export function pickLanguage(el: Element): string {
   const lang = (el.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang || 'en').toLowerCase();
   const base = lang.split('-')[0]!;
-  return base in strings ? base : 'en';
+  return LANGUAGES.includes(base) ? base : 'en';
 }

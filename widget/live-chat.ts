@@ -16,7 +16,7 @@ import {
   LiveChatUnreadEvent,
 } from './events.js';
 import { fullTime, timeKey } from './format.js';
-import { pickLanguage, strings, type Strings } from './i18n.js';
+import { loadLanguage, pickLanguage, strings, type Strings } from './i18n.js';
 import { scriptRelay } from './relay-url.js';
 import { loadModerator, type ModeratorView, type ModeratorWidget } from './moderator-hook.js';
 import { renderMembers } from './members.js';
@@ -251,16 +251,22 @@ export class LiveChat extends LitElement {
     clearInterval(this.#clock);
   }
 
-  /** Bursts (a busy room) render once per animation frame, not once per message. */
+  /**
+   * Bursts (a busy room) render once per animation frame, not once per
+   * message; and never in English on a page in another language, whose
+   * strings are still on their way.
+   */
   protected override async scheduleUpdate(): Promise<void> {
     await new Promise(requestAnimationFrame);
+    const lang = pickLanguage(this);
+    if (!strings[lang]) await loadLanguage(this.server || scriptRelay, lang);
     super.scheduleUpdate();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('room')) this.opened = recall(`open:${this.room}`) === '1';
     this.#language = pickLanguage(this);
-    this.#t = strings[this.#language]!;
+    this.#t = strings[this.#language] ?? strings.en!;
     const self = this.chat.self;
     if (self?.role === 'moderator' && !this.#mod) this.#loadModerator();
     Object.assign<Parts, Shown>(this.#parts, {

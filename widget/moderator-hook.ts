@@ -1,6 +1,7 @@
 import { html, LitElement, nothing } from 'lit';
 import type { Message, ReportEvent } from '../protocol/index.js';
 import type { ChatController } from './chat-controller.js';
+import { loadScript } from './load-script.js';
 
 /**
  * What only moderators use (the ban form, pinning, the room settings panel,
@@ -65,13 +66,6 @@ export function loadModerator(server: string): Promise<Definition> {
       },
     };
     (window as any)[MODERATOR_HOOK] = hook;
-    const url = `${server}/live-chat-moderator.js`;
-    const script = document.createElement('script');
-    // Pages that enforce Trusted Types allow the policy `live-chat`, which
-    // passes this one URL and nothing else.
-    const types = (window as any).trustedTypes;
-    script.src = types ? types.createPolicy('live-chat', { createScriptURL: (u: string) => (u === url ? u : '') }).createScriptURL(url) : url;
-    script.onerror = reject;
-    document.head.append(script);
+    loadScript(`${server}/live-chat-moderator.js`).catch(reject);
   }));
 }

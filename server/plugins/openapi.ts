@@ -43,6 +43,19 @@ const DOCS: Record<string, Doc> = {
     tags: ['widget'],
     response: { 200: text('The source map.', 'application/json'), 304: { description: 'Not modified (`If-None-Match`).' } },
   },
+  '/live-chat-fr.js': {
+    summary: "The widget's French",
+    description:
+      'Loaded by the widget, from the same relay, only on pages in French (each language but English is a ' +
+      'script of its own, `/live-chat-<lang>.js`): its strings. Served like `/live-chat.js`.',
+    tags: ['widget'],
+    response: { 200: text('The script.', 'text/javascript'), 304: { description: 'Not modified (`If-None-Match`).' } },
+  },
+  '/live-chat-fr.js.map': {
+    summary: "The French script's source map",
+    tags: ['widget'],
+    response: { 200: text('The source map.', 'application/json'), 304: { description: 'Not modified (`If-None-Match`).' } },
+  },
   '/console': {
     summary: 'The moderation console',
     description:

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
@@ -19,8 +19,9 @@ const MAP = 'application/json; charset=utf-8';
 
 /**
  * GET /live-chat.js and its source map: the built widget, loadable from any
- * origin; and /live-chat-moderator.js, which the widget loads only when a
- * moderator signs in (so visitors never download moderators' tools).
+ * origin; /live-chat-moderator.js, which the widget loads only when a
+ * moderator signs in (so visitors never download moderators' tools); and
+ * the languages but English (/live-chat-fr.js…), loaded by pages in them.
  */
 export default fp(
   async (app) => {
@@ -29,10 +30,12 @@ export default fp(
     await app.register(
       staticFiles(
         dir,
-        ['live-chat.js', 'live-chat-moderator.js'].flatMap((name) => [
-          { url: `/${name}`, file: name, type: SCRIPT, headers },
-          { url: `/${name}.map`, file: `${name}.map`, type: MAP, headers },
-        ]),
+        readdirSync(dir)
+          .filter((name) => /^live-chat(-[a-z]+)?\.js$/.test(name))
+          .flatMap((name) => [
+            { url: `/${name}`, file: name, type: SCRIPT, headers },
+            { url: `/${name}.map`, file: `${name}.map`, type: MAP, headers },
+          ]),
       ),
     );
   },

@@ -35,7 +35,17 @@ test(`the moderator tools are a second script of at most ${MODERATOR_GZIP_BUDGET
   assert.doesNotMatch(readFileSync(join(widgetDir, 'live-chat.js'), 'utf8'), /Ban for|Room settings/);
 });
 
-for (const name of ['live-chat.js', 'live-chat-moderator.js']) {
+test('the languages but English are scripts of their own, which visitors of other pages never download', (t) => {
+  const visitor = readFileSync(join(widgetDir, 'live-chat.js'), 'utf8');
+  assert.match(visitor, /Be the first to say hello/);
+  assert.doesNotMatch(visitor, /Soyez le premier/, 'no French in every visitor\'s script');
+  const french = readFileSync(join(widgetDir, 'live-chat-fr.js'), 'utf8');
+  assert.match(french, /Soyez le premier/);
+  assert.doesNotMatch(french, /\$lit|lit-html|io server disconnect/, 'strings only, no second Lit or Socket.IO client');
+  assert.ok(sizes(t, 'live-chat-fr.js') <= 2_000);
+});
+
+for (const name of ['live-chat.js', 'live-chat-moderator.js', 'live-chat-fr.js']) {
   test(`${name} is one self-contained classic script that adds no globals`, () => {
     const bundle = readFileSync(join(widgetDir, name), 'utf8');
     assert.doesNotMatch(bundle, /^\s*(import|export)\s/m, 'no module syntax');
