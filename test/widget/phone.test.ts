@@ -127,6 +127,26 @@ describe('<live-chat> on a phone and a desktop', () => {
     await expect(compact).to.be.accessible();
   });
 
+  it('density="compact" on a touch screen: the row is the target, a tap opens its menu (a link keeps its own)', async () => {
+    await setViewport(PHONE);
+    await touchScreen(true);
+    const room = uniqueRoom();
+    await post(room, 'see https://example.com/x');
+    const el = await fixture<LiveChat>(html`<live-chat density="compact" room=${room} name="Tapper"></live-chat>`);
+    await shows(el, 'see https://example.com/x');
+    const row = article(el, 'see https://example.com/x');
+    expect(getComputedStyle(row.querySelector('[part=more]')!).display).to.equal('none', 'no "⋯" squeezed into a one-line row');
+    const link = row.querySelector('a')!;
+    link.addEventListener('click', (e) => e.preventDefault(), { once: true });
+    link.click();
+    await el.updateComplete;
+    expect(part(el, 'message-menu')).to.equal(null, 'a link opens the link, not the menu');
+    (row.querySelector('[part=text]') as HTMLElement).click();
+    await el.updateComplete;
+    expect(part(el, 'message-menu')).not.to.equal(null, 'a tap on the row opens its menu');
+    expect(small(all(el, '[part=message-menu] button'))).to.deep.equal([]);
+  });
+
   for (const [label, viewport] of [['390', PHONE], ['1280', DESKTOP]] as const) {
     for (const theme of ['light', 'dark'] as const) {
       it(`passes an accessibility audit at ${label} px, ${theme} theme, with room rules, a reply, a mention and a menu`, async () => {
