@@ -149,7 +149,7 @@ describe('<live-chat> on a phone and a desktop', () => {
 
   for (const [label, viewport] of [['390', PHONE], ['1280', DESKTOP]] as const) {
     for (const theme of ['light', 'dark'] as const) {
-      it(`passes an accessibility audit at ${label} px, ${theme} theme, with room rules, a reply, a mention and a menu`, async () => {
+      it(`passes an accessibility audit at ${label} px, ${theme} theme, with room rules, a title, a mention and an open menu`, async () => {
         await setViewport(viewport);
         if (viewport === PHONE) await touchScreen(true);
         const room = uniqueRoom();
