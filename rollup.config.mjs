@@ -45,6 +45,18 @@ const widgetLit = () => ({
 });
 
 /**
+ * engine.io-client bundles its WebTransport transport (and the stream
+ * encoders it alone uses) whatever transports a client names; ours names
+ * WebSocket and polling only (client/socket.ts), and the relay offers no
+ * WebTransport. Left out, it saves the visitor's script ~600 B gzip.
+ */
+const noWebTransport = () => ({
+  name: 'no-webtransport',
+  resolveId: (id, importer) => (id === './webtransport.js' && importer?.includes('engine.io-client') ? '\0no-webtransport' : null),
+  load: (id) => (id === '\0no-webtransport' ? 'export const WT = undefined;' : null),
+});
+
+/**
  * The widget as ONE classic script (Lit and socket.io-client, through
  * client/, inside), so a plain <script> tag loads it.
  */
@@ -70,6 +82,7 @@ const plugins = (outDir = 'dist/widget', first = []) => [
     // Browser builds: engine.io-client's XHR polling and the page's WebSocket
     // (not Node's `ws`), and socket.io-client's build without `debug` (the
     // `default` export condition; `esm-debug` is Node's): no `debug` is bundled.
+    noWebTransport(),
     resolve({ browser: true }),
     terser({
       ecma: 2020,

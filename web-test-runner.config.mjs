@@ -3,6 +3,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { chromiumArgs, chromiumPath } from './scripts/chromium.mjs';
 import { frameworkPlugins } from './test/widget/framework-plugins.mjs';
 import { relayPlugin } from './test/widget/relay-plugin.mjs';
+import { touchPlugin } from './test/widget/touch-plugin.mjs';
 
 /**
  * Widget tests in headless Chromium. The test pages are served by the test
@@ -20,6 +21,7 @@ export default {
     ...frameworkPlugins(),
     esbuildPlugin({ ts: true, tsx: true, target: 'es2022', tsconfig: './tsconfig.json' }),
     relayPlugin(),
+    touchPlugin(),
   ],
   browsers: [chromeLauncher({ launchOptions: { executablePath: chromiumPath(), headless: true, args: chromiumArgs } })],
   testFramework: { config: { timeout: 10_000 } },

@@ -1,4 +1,5 @@
 import type { Message, RoomSettings } from '../protocol/index.js';
+import { REPLY_PREVIEW_LENGTH } from '../protocol/limits.js';
 
 /**
  * A room as a client holds it: the rules by which the widget and the console
@@ -20,18 +21,31 @@ export function addMessages(held: readonly Message[], incoming: readonly Message
 
 /**
  * `held` with the messages that changed (edited, deleted, reacted to, from
- * `updated` or a join's `changed`) in place of their copies; a change to a
- * message not held adds nothing (it is fetched with its page, if ever).
+ * `updated` or a join's `changed`) in place of their copies, and the replies
+ * held quoting them as they are now; a change to a message not held adds
+ * nothing (it is fetched with its page, if ever).
  */
 export function updateMessages(held: readonly Message[], changed: readonly Message[]): Message[] {
   if (changed.length === 0) return [...held];
   const bySeq = new Map(changed.map((m) => [m.seq, m]));
-  return held.map((m) => bySeq.get(m.seq) ?? m);
+  return held.map((m) => requote(bySeq.get(m.seq) ?? m, bySeq.get(m.replyTo?.seq!)?.text));
 }
 
-/** `held` with message `seq` deleted (its text gone), as a `deleted` event says. */
+/** `held` with message `seq` deleted (its text gone, and from the replies quoting it), as a `deleted` event says. */
 export function deleteMessage(held: readonly Message[], seq: number): Message[] {
-  return held.map((m) => (m.seq === seq ? { ...m, text: '', deleted: true } : m));
+  return held.map((m) => (m.seq === seq ? { ...m, text: '', deleted: true } : requote(m, m.replyTo?.seq === seq ? '' : undefined)));
+}
+
+/**
+ * A reply quoting its parent's `text` now (the relay's quote: cut to
+ * REPLY_PREVIEW_LENGTH code points, "" once deleted), so an edit or a
+ * deletion shows in the quotes without a reload. `text` undefined: the
+ * parent did not change.
+ */
+function requote(reply: Message, text: string | undefined): Message {
+  return text === undefined || !reply.replyTo
+    ? reply
+    : { ...reply, replyTo: { ...reply.replyTo, text: [...text].slice(0, REPLY_PREVIEW_LENGTH).join('') } };
 }
 
 /** The highest revision among `rev` and the messages' (a rejoin asks for every change after it). */

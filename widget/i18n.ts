@@ -81,6 +81,9 @@ const en = {
   membersOnly: 'Sign in to chat.',
   signIn: 'Sign in',
   slowMode: (s: number) => `Slow mode: you can send again in ${s} s`,
+  slowRule: (s: number) => `Slow mode: ${s} s`,
+  membersRule: 'Members only',
+  pausedRule: 'Paused',
   refused: {
     origin_not_allowed: 'This site may not use this chat',
     unauthorized: 'Sign-in needed or expired',

@@ -32,6 +32,7 @@ type Shown = Pick<Rows, 'composer' | 't' | 'lang' | 'now' | 'menu' | 'step' | 'm
 
 export type Mode = 'inline' | 'launcher';
 export type Theme = 'light' | 'dark' | 'auto';
+export type Density = 'comfortable' | 'compact';
 
 /** How long the status line keeps saying what a moderation did. */
 const NOTICE_MS = 8000;
@@ -48,11 +49,13 @@ const PHONE = '(max-width: 480px)';
  * @attr mode - `inline` (fills its box, the default) or `launcher` (a floating button that opens a chat panel).
  * @attr theme - `light` (default), `dark`, or `auto` (follows the visitor's colour scheme).
  * @attr lang - `en` or `fr`; defaults to the nearest `lang` attribute, then English.
+ * @attr title - The name shown in the header (and naming the panel); defaults to the room's topic, then `#room`.
+ * @attr density - `comfortable` (the default: the name above the text) or `compact` (a line a message, the name before the text, as live-stream chats; on a touch screen a tap on a message opens its menu).
  *
  * @fires live-chat-message - A message arrived (`event.message`); also the visitor's own once stored.
  * @fires live-chat-connect - Joined the room (after every connect and reconnect).
  * @fires live-chat-disconnect - The connection dropped; it comes back by itself.
- * @fires live-chat-unread - The unread count changed (`event.count`): messages that arrived while the launcher was closed.
+ * @fires live-chat-unread - The unread count changed (`event.count`): messages that arrived while the launcher was closed (kept across reloads once the visitor has opened it).
  * @fires live-chat-error - The relay refused something (`event.error.code`, `event.error.message`).
  * @fires live-chat-mention - A message that mentions the visitor arrived (`event.message`).
  * @fires live-chat-signin - A guest pressed "Sign in" in a members-only room: show your sign-in, then set `token`.
@@ -61,8 +64,10 @@ const PHONE = '(max-width: 480px)';
  * @csspart badge - The unread count on the launcher (`@` first when someone mentioned the visitor).
  * @csspart panel - The chat box.
  * @csspart header - The top bar with the room name and status.
- * @csspart title - The room name in the header.
- * @csspart topic - The room's topic, under its name.
+ * @csspart title - The name in the header: `title`, else the room's topic (then also `topic`), else `#room`.
+ * @csspart topic - The room's topic, under the title.
+ * @csspart rules - The room's rules in the header, for everyone: slow mode, members only, paused.
+ * @csspart rule - One of them, a chip.
  * @csspart pinned - The pinned message, a banner that folds.
  * @csspart close - The header's close button (launcher mode).
  * @csspart status - The connection status and online count (a button that shows who is here).
@@ -83,7 +88,7 @@ const PHONE = '(max-width: 480px)';
  * @csspart reactions - A message's reactions.
  * @csspart reaction - One reaction and its count (a toggle; the visitor's own pressed).
  * @csspart more - A message's "⋯" button, which opens its menu.
- * @csspart message-menu - A message's menu: react, reply, edit, delete (confirmed), report; moderators' actions.
+ * @csspart message-menu - A message's menu: react, reply, edit, delete (confirmed), report; moderators' actions. Its items are 44×44 px on touch screens; destructive ones red.
  * @csspart new-messages - The "New messages" button shown while reading older ones.
  * @csspart typing - The "… is typing" line.
  * @csspart composer - The form at the bottom.
@@ -129,6 +134,8 @@ export class LiveChat extends LitElement {
     mode: { reflect: true },
     theme: { reflect: true },
     lang: {},
+    title: {},
+    density: { reflect: true },
     opened: { state: true },
     unread: { state: true },
     showMembers: { state: true },
@@ -146,6 +153,8 @@ export class LiveChat extends LitElement {
   mode: Mode = 'inline';
   theme: Theme = 'light';
   override lang = '';
+  override title = '';
+  density: Density = 'comfortable';
 
   /** Launcher mode: whether the panel is open (remembered per room). */
   private opened = false;
@@ -170,7 +179,10 @@ export class LiveChat extends LitElement {
 
   private readonly chat = new ChatController(this, {
     message: (message) => this.#onMessage(message),
-    connected: () => this.dispatchEvent(new LiveChatConnectEvent()),
+    connected: () => {
+      this.#recount();
+      this.dispatchEvent(new LiveChatConnectEvent());
+    },
     disconnected: () => this.dispatchEvent(new LiveChatDisconnectEvent()),
     error: (error: ErrorBody) => this.dispatchEvent(new LiveChatErrorEvent(error)),
     report: (event) => this.#mod?.report(event),
@@ -295,6 +307,8 @@ export class LiveChat extends LitElement {
     if (this.mode !== 'launcher' || open === this.opened) return;
     this.opened = open;
     remember(`open:${this.room}`, open ? '1' : '0');
+    // What the visitor saw: after a reload, what came after it is unread.
+    if (!open) remember(`seen:${this.room}`, `${this.chat.lastSeq}`);
     if (open) {
       this.unread = this.#unreadMentions = 0;
       this.#scroll.stick = true;
@@ -304,6 +318,20 @@ export class LiveChat extends LitElement {
     } else {
       void this.updateComplete.then(() => this.#launcher?.focus());
     }
+  }
+
+  /**
+   * Once the visitor has opened the launcher, the unread after a (re)join
+   * are the messages held after the last one they saw (the stored seq: a
+   * join holds the last 50), so a reload keeps the badge, its `@` included.
+   */
+  #recount(): void {
+    const seen = Number(recall(`seen:${this.room}`));
+    if (this.#isOpen || !(seen >= 0)) return;
+    const { messages, self } = this.chat;
+    const news = messages.filter((m) => m.seq > seen && m.author.id !== self?.id);
+    this.#unreadMentions = news.filter((m) => mentionsMe(m, self)).length;
+    if (news.length !== this.unread) this.dispatchEvent(new LiveChatUnreadEvent((this.unread = news.length)));
   }
 
   #onMessage(message: Message): void {
@@ -390,17 +418,29 @@ export class LiveChat extends LitElement {
           ? t.online(count)
           : t[status];
     const today = new Date(this.now).toDateString();
+    const topic = settings?.topic;
+    const title = this.title || topic || `#${this.room}`;
+    const slow = settings?.slowModeSeconds;
+    // The room's rules, for everyone, before anyone types.
+    const rules = [
+      slow && t.slowRule(slow),
+      settings?.membersOnly && t.membersRule,
+      settings?.paused && t.pausedRule,
+    ].filter(Boolean);
+    // title="": the host's `title` names the panel, and is no tooltip over all of it.
     return html`<section
       part="panel"
       class="box"
       role=${this.mode === 'launcher' ? 'dialog' : 'region'}
-      aria-label=${`#${this.room}`}
+      aria-label=${title}
+      title=${''}
       @keydown=${this.#onKeydownPanel}
     >
       <header part="header">
         <span class="name">
-          <span part="title" class="room">#${this.room}</span>
-          ${settings?.topic ? html`<span part="topic" class="topic" dir="auto">${settings.topic}</span>` : nothing}
+          <span part=${this.title || !topic ? 'title' : 'title topic'} class="room" dir="auto">${title}</span>
+          ${topic && this.title ? html`<span part="topic" class="topic" dir="auto">${topic}</span>` : nothing}
+          ${rules.length ? html`<span part="rules" class="rules">${rules.map((rule) => html`<span part="rule">${rule}</span>`)}</span>` : nothing}
         </span>
         ${this.#mod?.header() ?? nothing}
         <button

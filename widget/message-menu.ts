@@ -15,7 +15,7 @@ export function renderMenu(r: Rows, message: Message, own: boolean) {
   return html`<div part="message-menu" class="menu" role="group" aria-label=${t.actions}>
     ${step === 'delete'
       ? html`<span>${t.confirmDelete}</span>
-          <button type="button" @click=${() => moderate(r, r.chat.remove(message.seq), t.deleted)}>${t.delete}</button>
+          <button class="go" type="button" @click=${() => moderate(r, r.chat.remove(message.seq), t.deleted)}>${t.delete}</button>
           ${cancel}`
       : step === 'report'
         ? html`<form @submit=${(e: Event) => submitReport(r, e, message)}>
@@ -33,7 +33,7 @@ export function renderMenu(r: Rows, message: Message, own: boolean) {
               ${live ? html`<button type="button" @click=${() => r.composer.startReply(message)}>${t.reply}</button>` : nothing}
               ${r.composer.canEdit(message) ? html`<button type="button" @click=${() => r.composer.startEdit(message)}>${t.edit}</button>` : nothing}
               ${live && (own || r.chat.self?.role === 'moderator')
-                ? html`<button type="button" @click=${() => r.setStep('delete')}>${t.delete}</button>`
+                ? html`<button class="danger" type="button" @click=${() => r.setStep('delete')}>${t.delete}</button>`
                 : nothing}
               ${live && !own ? html`<button type="button" @click=${() => r.setStep('report')}>${t.report}…</button>` : nothing}
               ${r.mod?.menu(message) ?? nothing} ${cancel}`}

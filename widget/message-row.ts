@@ -36,6 +36,7 @@ export function renderMessage(r: Rows, message: Message, previous: Message | und
       class="message ${own ? 'own' : ''} ${grouped ? 'grouped' : ''}"
       data-seq=${message.seq}
       tabindex="-1"
+      @click=${(e: Event) => tapped(r, e, message.seq)}
     >
       ${grouped
         ? nothing
@@ -74,6 +75,15 @@ export function renderMessage(r: Rows, message: Message, previous: Message | und
         : nothing}
       ${open ? renderMenu(r, message, own) : nothing}
     </article>`;
+}
+
+/**
+ * A tap on a row whose "⋯" is hidden (compact density on a touch screen:
+ * the row is the target) opens its menu; links and buttons keep theirs.
+ */
+function tapped(r: Rows, event: Event, seq: number): void {
+  const more = (event.currentTarget as Element).querySelector<HTMLElement>('[part=more]');
+  if (more && !more.offsetParent && !(event.target as Element).closest('a,button,input,.menu')) r.openMenu(seq);
 }
 
 /** Text with http(s) links as safe anchors; every other character stays text. */

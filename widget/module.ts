@@ -1,7 +1,7 @@
 // The package's `live-chat/widget` entry, for sites that bundle their own
 // scripts: importing it registers <live-chat> (Lit stays
 // imports, shared with the host's). The relay's /live-chat.js is index.ts.
-export { LiveChat, type Mode, type Theme } from './live-chat.js';
+export { LiveChat, type Density, type Mode, type Theme } from './live-chat.js';
 export {
   LiveChatConnectEvent,
   LiveChatDisconnectEvent,

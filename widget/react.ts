@@ -15,7 +15,7 @@ import {
 } from './events.js';
 import { LiveChat as LiveChatElement } from './live-chat.js';
 
-export type { Mode, Theme } from './live-chat.js';
+export type { Density, Mode, Theme } from './live-chat.js';
 export {
   LiveChatConnectEvent,
   LiveChatDisconnectEvent,

@@ -1,6 +1,7 @@
 /**
  * What the widget keeps in the visitor's browser: a clientId (so several tabs
- * are one member), the nickname, whether the launcher was open. Nothing is
+ * are one member), the nickname, whether the launcher was open and the last
+ * message seen in it (seq, per room; the unread after a reload). Nothing is
  * written until the visitor does something (picks a name, sends, opens the
  * launcher); reading is harmless. Blocked storage (sandboxed frames, privacy
  * settings) only means forgetting on reload.

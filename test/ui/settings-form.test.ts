@@ -1,7 +1,12 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import type { RoomSettings } from '../../protocol/index.js';
 import { MAX_BLOCKED_WORD_LENGTH, MAX_BLOCKED_WORDS, MAX_TOPIC_LENGTH } from '../../protocol/limits.js';
+import { setViewport } from '@web/test-runner-commands';
+import type { CSSResult } from 'lit';
+import { styles as consoleStyles } from '../../console/styles.js';
 import { SETTINGS, type SettingsForm, type SettingsSubmitEvent } from '../../ui/settings-form.js';
+import { styles as widgetStyles } from '../../widget/live-chat.styles.js';
+import { styles as moderatorStyles } from '../../widget/moderator/moderator.js';
 
 /**
  * The room settings form on its own, as the widget's moderator tools and
@@ -71,5 +76,47 @@ describe('<live-chat-settings-form>', () => {
     expect(el.querySelector('form')!.getAttribute('aria-labelledby')).to.equal('settings-title');
     expect(el.querySelector('#settings-title')!.textContent).to.equal('Settings');
     await expect(el).to.be.accessible();
+  });
+
+  /** The form in a shadow root styled as its host styles it (it has no styles of its own), in `wrapper`'s markup. */
+  async function hosted(sheets: (CSSResult | string)[], wrapper: (form: string) => string): Promise<HTMLElement> {
+    const host = await fixture<HTMLElement>(html`<div></div>`);
+    const root = host.attachShadow({ mode: 'open' });
+    root.adoptedStyleSheets = sheets.map((s) => {
+      if (typeof s !== 'string') return s.styleSheet!;
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(s);
+      return sheet;
+    });
+    root.innerHTML = wrapper('<live-chat-settings-form></live-chat-settings-form>');
+    const el = root.querySelector('live-chat-settings-form')!;
+    el.settings = room;
+    await el.updateComplete;
+    return el;
+  }
+  /**
+   * How far each checkbox's middle stands from its label's text, in px (a
+   * checkbox stretched across the line is drawn in the middle of its box).
+   */
+  const gaps = (el: HTMLElement) =>
+    [...el.querySelectorAll<HTMLInputElement>('input[type=checkbox]')].map((box) => {
+      const text = document.createRange();
+      text.selectNodeContents(box.closest('label')!);
+      text.setStartAfter(box);
+      const { left, width } = box.getBoundingClientRect();
+      return Math.round(text.getBoundingClientRect().left - (left + width / 2));
+    });
+
+  it('keeps each checkbox beside its label on a phone, in the widget’s moderator panel and in the console', async () => {
+    await setViewport({ width: 390, height: 844 });
+    try {
+      const widget = await hosted([widgetStyles, moderatorStyles], (form) => `<section class="mod-panel">${form}</section>`);
+      expect(gaps(widget)).to.have.length(2);
+      for (const gap of gaps(widget)) expect(gap).to.be.within(0, 20, 'in the widget');
+      const console = await hosted([consoleStyles], (form) => form);
+      for (const gap of gaps(console)) expect(gap).to.be.within(0, 20, 'in the console');
+    } finally {
+      await setViewport({ width: 800, height: 600 });
+    }
   });
 });

@@ -2,7 +2,7 @@ import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { LiveChatMentionEvent } from '../../widget/events.js';
 import type { LiveChat } from '../../widget/live-chat.js';
-import { loadWidget, online, part, post, shows, texts, typeAndSend, uniqueRoom } from './helpers.js';
+import { loadWidget, online, part, post, shows, texts, token, typeAndSend, uniqueRoom } from './helpers.js';
 
 const all = (el: LiveChat, selector: string) => [...el.shadowRoot!.querySelectorAll<HTMLElement>(selector)];
 const article = (el: LiveChat, text: string) =>
@@ -88,6 +88,59 @@ describe('<live-chat> conversation v2: replies, mentions, reactions, edits', () 
     await shows(zack, 'hi @Zoe welcome');
     expect(article(zoe, 'hi @Zoe welcome').getAttribute('part')).to.equal('message mention');
     expect(article(zack, 'hi @Zoe welcome').getAttribute('part')).to.equal('message');
+  });
+
+  it('mentions a hand-typed @name (any case) among those here and the room’s recent authors, the longest name that fits', async () => {
+    const room = uniqueRoom();
+    // Alice Lee wrote earlier and left; Alice is here.
+    const lee = await fixture<LiveChat>(html`<live-chat room=${room} token=${await token('alice-lee', 'Alice Lee')}></live-chat>`);
+    await online(lee);
+    await typeAndSend(lee, 'back later');
+    await shows(lee, 'back later');
+    lee.remove();
+    const alice = await fixture<LiveChat>(html`<live-chat room=${room} name="Alice"></live-chat>`);
+    const bob = await fixture<LiveChat>(html`<live-chat room=${room} name="Bob"></live-chat>`);
+    await Promise.all([online(alice), online(bob)]);
+    await shows(bob, 'back later');
+    await waitUntil(() => (bob as any).chat.members.size === 2, 'not both here');
+    const mentioned = oneEvent(alice, 'live-chat-mention') as Promise<LiveChatMentionEvent>;
+    await typeAndSend(bob, '@alice are you there?');
+    expect((await mentioned).message.text).to.equal('@alice are you there?');
+    await shows(alice, '@alice are you there?');
+    expect(article(alice, '@alice are you there?').getAttribute('part')).to.equal('message mention');
+    await typeAndSend(bob, 'ping @Alice Lee, and @Alicia nobody');
+    await shows(bob, 'ping @Alice Lee, and @Alicia nobody');
+    await waitUntil(() => (bob as any).chat.messages.at(-1)?.text === 'ping @Alice Lee, and @Alicia nobody', 'not stored');
+    expect((bob as any).chat.messages.at(-1).mentions.map((m: any) => m.name)).to.deep.equal(['Alice Lee'], 'the longest name, and no prefix of a word');
+    await shows(alice, 'ping @Alice Lee, and @Alicia nobody');
+    expect(article(alice, 'ping @Alice Lee, and @Alicia nobody').getAttribute('part')).to.equal('message');
+    const back = await fixture<LiveChat>(html`<live-chat room=${room} token=${await token('alice-lee', 'Alice Lee')}></live-chat>`);
+    await shows(back, 'ping @Alice Lee, and @Alicia nobody');
+    expect(article(back, 'ping @Alice Lee, and @Alicia nobody').getAttribute('part')).to.equal('message mention', 'highlighted when she comes back');
+  });
+
+  it('quotes a parent as it is now: edited, then deleted, without a reload', async () => {
+    const room = uniqueRoom();
+    const ann = await fixture<LiveChat>(html`<live-chat room=${room} name="Ann"></live-chat>`);
+    const bob = await fixture<LiveChat>(html`<live-chat room=${room} name="Bob"></live-chat>`);
+    await Promise.all([online(ann), online(bob)]);
+    await typeAndSend(ann, 'meet at 5');
+    await shows(bob, 'meet at 5');
+    await fromMenu(bob, 'meet at 5', 'Reply');
+    await typeAndSend(bob, 'ok');
+    const quote = (el: LiveChat) => article(el, 'ok')?.querySelector('[part=reply-quote]')?.textContent!.replace(/\s+/g, ' ').trim();
+    await waitUntil(() => quote(ann) === 'Ann: meet at 5', 'no quote');
+    await waitUntil(() => !ann.shadowRoot!.querySelector('.pending') && !bob.shadowRoot!.querySelector('.pending'));
+    await fromMenu(ann, 'meet at 5', 'Edit');
+    const input = ann.shadowRoot!.querySelector('textarea')!;
+    input.select();
+    await sendKeys({ type: 'meet at 6' });
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => quote(bob) === 'Ann: meet at 6', 'the quote stayed stale for the other');
+    await waitUntil(() => quote(ann) === 'Ann: meet at 6', 'the quote stayed stale for the author');
+    await fromMenu(ann, 'meet at 6', 'Delete');
+    all(ann, '[part=message-menu] button').find((b) => b.textContent!.trim() === 'Delete')!.click();
+    await waitUntil(() => quote(bob) === 'Ann: Message deleted', 'the quote still shows a deleted text');
   });
 
   it('picks a member with a tap too', async () => {

@@ -1,5 +1,5 @@
 import { waitUntil } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
 import type { LiveChat } from '../../widget/live-chat.js';
 
 let relay: Promise<string> | undefined;
@@ -88,4 +88,9 @@ export async function typeAndSend(el: LiveChat, text: string): Promise<void> {
 
 export async function shows(el: LiveChat, text: string, message = `"${text}" never appeared`): Promise<void> {
   await waitUntil(() => texts(el).includes(text), message, { timeout: 5000 });
+}
+
+/** Makes the page a touch screen (`pointer: coarse`), or a mouse's again (touch-plugin.mjs). */
+export async function touchScreen(enabled: boolean): Promise<void> {
+  await executeServerCommand('emulate-touch', { enabled });
 }

@@ -1,7 +1,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys, setViewport } from '@web/test-runner-commands';
 import type { LiveChat } from '../../widget/live-chat.js';
-import { loadWidget, online, part, post, shows, uniqueRoom } from './helpers.js';
+import { loadWidget, online, part, post, shows, token, typeAndSend, uniqueRoom } from './helpers.js';
 
 describe('<live-chat mode="launcher">', () => {
   before(loadWidget);
@@ -65,6 +65,61 @@ describe('<live-chat mode="launcher">', () => {
     expect(part(again, 'panel')).not.to.equal(null, 'reopened as the visitor left it');
     again.close();
     expect(localStorage.getItem(`live-chat:open:${room}`)).to.equal('0');
+  });
+
+  it('keeps the unread count and its @ across a reload once the visitor has opened the chat', async () => {
+    const room = uniqueRoom();
+    const sam = await fixture<LiveChat>(html`<live-chat mode="launcher" room=${room} name="Sam"></live-chat>`);
+    const tom = await fixture<LiveChat>(html`<live-chat room=${room} name="Tom"></live-chat>`);
+    await Promise.all([waitUntil(() => (sam as any).chat.status === 'online'), online(tom)]);
+    await post(room, 'before the visit');
+    await waitUntil(() => part(sam, 'badge')?.textContent === '1');
+    sam.open();
+    await shows(sam, 'before the visit');
+    sam.close();
+    await post(room, 'while closed');
+    await typeAndSend(tom, '@Sam look');
+    await waitUntil(() => part(sam, 'badge')?.textContent === '@2', 'no @2 before the reload');
+    sam.remove();
+    const counts: number[] = [];
+    const again = document.createElement('live-chat');
+    Object.assign(again, { mode: 'launcher', room, name: 'Sam' });
+    again.addEventListener('live-chat-unread', (e) => counts.push(e.count));
+    document.body.append(again);
+    try {
+      await waitUntil(() => part(again, 'badge')?.textContent === '@2', `the badge was forgotten: ${part(again, 'badge')?.textContent}`);
+      expect(part(again, 'launcher')!.getAttribute('aria-label')).to.equal('Open chat (2 unread, you were mentioned)');
+      expect(counts).to.deep.equal([2]);
+      again.open();
+      await again.updateComplete;
+      expect(part(again, 'badge')).to.equal(null);
+    } finally {
+      again.remove();
+    }
+    // Someone who never opened it: nothing kept, nothing counted from history.
+    localStorage.clear();
+    const stranger = await fixture<LiveChat>(html`<live-chat mode="launcher" room=${room} name="Una"></live-chat>`);
+    await waitUntil(() => (stranger as any).chat.status === 'online');
+    expect(part(stranger, 'badge')).to.equal(null);
+  });
+
+  it('shows its title attribute (or the room’s topic) in the header, not the raw room name', async () => {
+    const room = uniqueRoom();
+    const el = await fixture<LiveChat>(html`<live-chat mode="launcher" title="Support" room=${room} name="alice"></live-chat>`);
+    el.open();
+    await online(el);
+    expect(part(el, 'title')!.textContent).to.equal('Support');
+    expect(part(el, 'panel')!.getAttribute('aria-label')).to.equal('Support');
+    expect(part(el, 'panel')!.getAttribute('title')).to.equal('', 'the host’s title is no tooltip over the whole panel');
+    const mod = await fixture<LiveChat>(html`<live-chat room=${room} token=${await token('title-mod', 'Moe', 'moderator')}></live-chat>`);
+    await online(mod);
+    await (mod as any).chat.ask('configure', { settings: { topic: 'Ask us anything' } });
+    await waitUntil(() => part(el, 'topic')?.textContent === 'Ask us anything', 'no topic under the title');
+    expect(part(el, 'title')!.textContent).to.equal('Support');
+    const untitled = await fixture<LiveChat>(html`<live-chat room=${room} name="bob"></live-chat>`);
+    await online(untitled);
+    expect(part(untitled, 'title')!.textContent).to.equal('Ask us anything', 'no title: the topic');
+    expect(part(mod, 'title')!.textContent).to.equal('Ask us anything');
   });
 
   it('remembers open or closed per room, not per site', async () => {

@@ -37,6 +37,24 @@ describe('<live-chat> moderation v2', () => {
     await waitUntil(() => !part(visitor, 'pinned'), 'still pinned');
   });
 
+  it('shows the room’s rules as chips in the header, to everyone, moderators too, before anyone types; live', async () => {
+    const room = uniqueRoom();
+    const mod = await moderator(room);
+    await configure(mod, { slowModeSeconds: 30, membersOnly: true });
+    const visitor = await fixture<LiveChat>(html`<live-chat room=${room} token=${await token('rules-reader', 'Rita')}></live-chat>`);
+    await online(visitor);
+    const rules = (el: LiveChat) => all(el, '[part=rules] [part=rule]').map((r) => r.textContent!.trim());
+    await waitUntil(() => rules(visitor).length === 2, 'no rules shown');
+    expect(rules(visitor)).to.deep.equal(['Slow mode: 30 s', 'Members only']);
+    await waitUntil(() => rules(mod).length === 2, 'the moderator sees no rules');
+    expect(part(visitor, 'header')!.contains(part(visitor, 'rules'))).to.equal(true);
+    await configure(mod, { slowModeSeconds: 120, membersOnly: false, paused: true });
+    await waitUntil(() => rules(visitor).join() === 'Slow mode: 120 s,Paused', `rules not updated: ${rules(visitor)}`);
+    await expect(visitor).to.be.accessible();
+    await configure(mod, { slowModeSeconds: 0, paused: false });
+    await waitUntil(() => !part(visitor, 'rules'), 'rules still shown');
+  });
+
   it('slow mode: a countdown in the composer, the draft kept, then sends again', async () => {
     const room = uniqueRoom();
     const mod = await moderator(room);

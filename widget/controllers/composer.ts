@@ -39,8 +39,6 @@ export class ComposerController {
   /** What follows `@` before the caret, while members are offered; and the one highlighted. */
   query?: string;
   choice = 0;
-  /** Names picked after `@`, with their ids, sent as `mentions` while the draft still has them. */
-  #picked = new Map<string, string>();
 
   constructor(
     private readonly host: ComposerHost,
@@ -57,12 +55,33 @@ export class ComposerController {
     this.#input?.focus();
   }
 
-  /** Sends `text` (trimmed, not empty), answering the message replied to, with the mentions picked that it still holds. */
+  /** Sends `text` (trimmed, not empty), answering the message replied to, with the members it names after `@`. */
   send(text: string): void {
-    const mentions = [...this.#picked].filter(([name]) => text.includes(`@${name}`)).map(([, id]) => id);
-    this.chat.send(text, this.replying?.seq, mentions.slice(0, MAX_MENTIONS));
+    this.chat.send(text, this.replying?.seq, this.#mentions(text).slice(0, MAX_MENTIONS));
     this.replying = undefined;
-    this.#picked.clear();
+  }
+
+  /**
+   * The ids of the members `text` names after `@`, picked or typed by hand,
+   * whatever the case: among those here and the room's authors held (a
+   * name picked is one of those here); of names that begin alike ("Ann", "Ann Lee"), the longest that
+   * the text holds whole. The relay keeps those it knows in the room.
+   */
+  #mentions(text: string): string[] {
+    const { members, messages, self } = this.chat;
+    const known = new Map<string, string>();
+    for (const m of [...messages.map((m) => m.author), ...members.values()]) if (m.id !== self?.id) known.set(m.name.toLowerCase(), m.id);
+    const lower = text.toLowerCase();
+    const ids = new Set<string>();
+    for (const at of lower.matchAll(/(^|\s)@/g)) {
+      const rest = lower.slice(at.index! + at[0].length);
+      let best = '';
+      for (const name of known.keys()) {
+        if (name.length > best.length && rest.startsWith(name) && !/^[\p{L}\p{N}_]/u.test(rest.slice(name.length))) best = name;
+      }
+      if (best) ids.add(known.get(best)!);
+    }
+    return [...ids];
   }
 
   /** Slow mode holds the composer (the draft kept) until the relay takes another message. */
@@ -100,14 +119,13 @@ export class ComposerController {
       .slice(0, MENTION_CHOICES);
   }
 
-  /** Puts `@name ` in place of what was typed after `@`, and remembers whom it names. */
+  /** Puts `@name ` in place of what was typed after `@`. */
   #pick(member: Member): void {
     const input = this.#input as HTMLTextAreaElement;
     const caret = input.selectionStart;
     const start = caret - this.query!.length - 1;
     const inserted = `@${member.name} `;
     this.draft = this.draft.slice(0, start) + inserted + this.draft.slice(caret);
-    this.#picked.set(member.name, member.id);
     this.query = undefined;
     this.host.requestUpdate();
     void this.host.updateComplete.then(() => {

@@ -76,6 +76,9 @@ const fr: Strings = {
   membersOnly: 'Connectez-vous pour écrire.',
   signIn: 'Se connecter',
   slowMode: (s) => `Mode lent : nouvel envoi possible dans ${s} s`,
+  slowRule: (s) => `Mode lent : ${s} s`,
+  membersRule: 'Membres seulement',
+  pausedRule: 'En pause',
   refused: {
     origin_not_allowed: 'Ce site ne peut pas utiliser ce chat',
     unauthorized: 'Connexion requise ou expirée',

@@ -66,6 +66,7 @@ export const styles = `
 .mod-panel{display:flex;flex-direction:column;gap:8px;padding:10px 14px;border-bottom:1px solid var(--_border);background:var(--_header-bg);font-size:.9em;max-height:60%;overflow:auto}
 .mod-panel form{display:flex;flex-direction:column;align-items:stretch;gap:6px;padding:0;border:0}
 .mod-panel label{display:flex;gap:6px;align-items:center}
+.mod-panel [type=checkbox]{flex:none}
 .mod-panel textarea{min-height:3em}
 .mod-panel ul,.reports{margin:0;padding:0;list-style:none}
 .reports li{display:flex;flex-wrap:wrap;gap:8px;align-items:center;padding:6px 14px;border-bottom:1px solid var(--_border);background:color-mix(in srgb,var(--_error) 10%,transparent);font-size:.85em}
@@ -134,12 +135,12 @@ export function moderatorView(widget: ModeratorWidget): ModeratorView {
             ${BAN_MINUTES.map((m) => html`<option value=${m}>${duration(m)}</option>`)}
           </select>
           <input name="reason" dir="auto" maxlength="200" aria-label=${s.reason} placeholder=${s.reason} />
-          <button type="submit">${s.ban}</button>
+          <button class="go" type="submit">${s.ban}</button>
           <button type="button" @click=${widget.closeMenu}>${s.close}</button>
         </form>`;
       }
       const pinned = chat.settings?.pinnedSeq === message.seq;
-      return html`${own || moderator ? nothing : html`<button type="button" @click=${() => widget.setStep('ban')}>${s.ban}…</button>`}
+      return html`${own || moderator ? nothing : html`<button class="danger" type="button" @click=${() => widget.setStep('ban')}>${s.ban}…</button>`}
         ${message.deleted ? nothing : html`<button type="button" @click=${() => pin(pinned ? null : message.seq)}>${pinned ? s.unpin : s.pin}</button>`}`;
     },
     header() {

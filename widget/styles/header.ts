@@ -41,6 +41,19 @@ export const header = css`
     text-overflow: ellipsis;
     white-space: nowrap;
   }
+  /* No taller than the topic's line: the header keeps its height. */
+  .rules {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 4px;
+  }
+  [part='rule'] {
+    padding: 0 6px;
+    border: 1px solid var(--_border);
+    border-radius: 8px;
+    font-size: 0.75em;
+    line-height: 1.3;
+  }
   [part='status'] {
     display: inline-flex;
     align-items: center;

@@ -61,6 +61,9 @@ export const messages = css`
     color: var(--_error);
   }
   [part~='mention'] {
+    /* Its bar and tint reach into the list's padding: the names stay in line. */
+    margin-left: -14px;
+    padding-left: 14px;
     box-shadow: inset 3px 0 var(--_accent);
     background: color-mix(in srgb, var(--_accent) 8%, transparent);
   }
@@ -115,6 +118,33 @@ export const messages = css`
     border-radius: 4px;
     background: none;
     color: var(--_muted);
+  }
+  @media (pointer: coarse) {
+    /* A 44 px "⋯", reaching into the list's padding, over rows at least as tall. */
+    .message {
+      min-height: 44px;
+    }
+    .more {
+      top: 0;
+      right: -14px;
+    }
+  }
+  /* density="compact": a line a message, the name before the text, as
+     live-stream chats; on a touch screen a tap on the row opens its menu. */
+  :host([density='compact']) .message {
+    min-height: 0;
+    padding-block: 2px;
+  }
+  :host([density='compact']) :is(.meta, [part='text']) {
+    display: inline;
+  }
+  :host([density='compact']) .meta > * {
+    margin-inline-end: 6px;
+  }
+  @media (pointer: coarse) {
+    :host([density='compact']) .more {
+      display: none;
+    }
   }
   .jump {
     position: absolute;

@@ -39,6 +39,17 @@ test('a deletion empties the held message and marks it; other seqs are untouched
   assert.equal(held[1]!.deleted, undefined);
 });
 
+test('a reply held quotes its parent as it is now: edited (cut as the relay cuts it), then deleted', () => {
+  const reply = { ...message(3, 'answer'), replyTo: { seq: 1, author: alice, text: '#1' } };
+  const held = [message(1), message(2), reply];
+  const edited = updateMessages(held, [message(1, `edited ${'é'.repeat(200)}`, 9)]);
+  assert.equal(edited[2]!.replyTo!.text, `edited ${'é'.repeat(133)}`, 'REPLY_PREVIEW_LENGTH code points');
+  assert.equal(held[2]!.replyTo!.text, '#1', 'what is held is not changed');
+  assert.equal(updateMessages(held, [message(2, 'other', 9)])[2], reply, 'another change leaves the reply as it was');
+  assert.equal(deleteMessage(edited, 1)[2]!.replyTo!.text, '', 'a deleted parent is quoted ""');
+  assert.equal(deleteMessage(held, 2)[2], reply);
+});
+
 test('the revision is the highest seen, a message without one (v1 relay) counting as 0', () => {
   assert.equal(latestRev(4, [message(1, '', 2), message(2, '', 7)]), 7);
   assert.equal(latestRev(9, [message(1, '', 2)]), 9);

@@ -28,6 +28,7 @@ declare module 'react' {
         mode?: 'inline' | 'launcher';
         theme?: 'light' | 'dark' | 'auto';
         lang?: string;
+        density?: 'comfortable' | 'compact';
         'onlive-chat-message'?: (event: LiveChatMessageEvent) => void;
         'onlive-chat-connect'?: (event: Event) => void;
         'onlive-chat-disconnect'?: (event: Event) => void;
