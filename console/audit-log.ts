@@ -14,7 +14,8 @@ const subject = (e: AuditEntry) => (e.member ? who(e.member) : e.memberId?.start
 
 /** A ban's length as the relay records it ("10 min"), in words: "10 minutes", "1 hour", "7 days". */
 function length(minutes: number): string {
-  const [n, unit] = minutes % 1440 === 0 ? [minutes / 1440, 'day'] : minutes % 60 === 0 ? [minutes / 60, 'hour'] : [minutes, 'minute'];
+  // As the ban dialog offers them: a day is "24 hours", a week "7 days".
+  const [n, unit] = minutes % 1440 === 0 && minutes > 1440 ? [minutes / 1440, 'day'] : minutes % 60 === 0 ? [minutes / 60, 'hour'] : [minutes, 'minute'];
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }
 

@@ -185,7 +185,11 @@ export class ConsoleMessageActions extends ConsolePart {
         @click=${() => (this.open = !this.open)}
         @keydown=${this.#onButtonKey}
       >
-        ⋯
+        <svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false">
+          <circle cx="3" cy="8" r="1.6"></circle>
+          <circle cx="8" cy="8" r="1.6"></circle>
+          <circle cx="13" cy="8" r="1.6"></circle>
+        </svg>
       </button>
       ${this.open ? this.#renderMenu() : nothing}
     </div>

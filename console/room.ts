@@ -133,7 +133,10 @@ export class ConsoleRoom extends ConsolePart {
         </ul>
         ${messages.length === 0
           ? html`<p class="muted">No messages yet.</p>`
-          : html`<p class="muted keys">Keys on a message’s ⋯ button: <kbd>↑</kbd> <kbd>↓</kbd> move, <kbd>P</kbd> pin, <kbd>Del</kbd> delete, <kbd>B</kbd> ban, <kbd>Enter</kbd> all actions.</p>`}
+          : html`<p class="muted keys">
+              Keys on a message’s actions button: the arrows move, <kbd>P</kbd> pins, <kbd>Del</kbd> deletes, <kbd>B</kbd> bans, <kbd>Enter</kbd>
+              shows them all.
+            </p>`}
       </section>
       <div>
         ${settings

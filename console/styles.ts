@@ -191,6 +191,8 @@ export const styles = css`
   .messages {
     max-height: 60vh;
     overflow-y: auto;
+    /* Room for a focused button's outline, which the scrolling list would clip. */
+    padding: 0 6px 4px 0;
   }
   /* On a desktop the list takes the screen's height less the header's: about 18 messages at 800 px. */
   @media (min-width: 760px) {
@@ -259,6 +261,7 @@ export const styles = css`
   }
   @media (max-width: 759px) {
     .meta .seq,
+    .meta .quiet-badge,
     .keys {
       display: none;
     }
@@ -266,6 +269,12 @@ export const styles = css`
   /* A message's one button, and its menu. */
   .more-actions {
     position: relative;
+    display: flex;
+  }
+  button.more svg {
+    display: block;
+    margin: auto;
+    fill: currentColor;
   }
   button.more {
     min-height: 28px;
@@ -346,11 +355,18 @@ export const styles = css`
   /* Fingers: every control at least 44 px square. */
   @media (pointer: coarse) {
     button,
-    input,
+    input:not([type='checkbox']),
     select,
     button.more {
       min-height: 44px;
       min-width: 44px;
+    }
+    /* A checkbox's target is its whole label. */
+    label:has(> input[type='checkbox']) {
+      min-height: 44px;
+      display: inline-flex;
+      align-items: center;
+      gap: 8px;
     }
     .keys,
     .menu kbd {

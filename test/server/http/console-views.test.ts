@@ -51,7 +51,7 @@ test('a busy room on a desktop: one line a message, its actions in a menu, at le
   await shows(page, 'message 40');
 
   const heights = await rowsInView(page);
-  assert.ok(heights.length >= 15, `${heights.length} messages in view`);
+  assert.ok(heights.length >= 15, `${heights.length} messages in view: ${heights.join(', ')}`);
   const oneLine = heights.filter((h) => h <= 40);
   assert.ok(oneLine.length >= heights.length - 3, `one line a short message: ${heights.join(', ')}`);
   // No control but the one button a row; the menu holds the rest.
@@ -96,8 +96,10 @@ test('a busy room on a phone: one row a message, every control at least 44 px sq
   await shot(page, 'room-ban-390');
   const small = await page.evaluate(() => {
     const root = document.querySelector('live-chat-console')!.shadowRoot!;
+    // A checkbox's target is its label.
     return [...root.querySelectorAll<HTMLElement>('button, input, select, textarea')]
       .filter((e) => e.offsetParent !== null || e.closest('dialog[open]'))
+      .map((e) => (e.matches('[type=checkbox]') ? e.closest('label')! : e))
       .map((e) => ({ e, r: e.getBoundingClientRect() }))
       .filter(({ r }) => r.width > 0 && (r.width < 44 || r.height < 44))
       .map(({ e, r }) => `${e.tagName} ${e.textContent!.trim() || e.getAttribute('name') || e.id} ${Math.round(r.width)}×${Math.round(r.height)}`);
