@@ -1,4 +1,4 @@
-import type { AuditEntry, Ban, Message, Report as WireReport, RoomSettings, RoomSummary } from '../protocol/index.js';
+import type { AuditEntry, Ban, Message, Overview, Report as WireReport, RoomSettings, RoomSummary } from '../protocol/index.js';
 
 /**
  * Reports a page of the open list holds. Each report shows the two
@@ -78,6 +78,11 @@ export class AdminApi {
   }
 
   // ---- reading
+
+  /** The last 24 hours of every room, a point a minute. */
+  overview() {
+    return this.call<Overview>('GET', '/api/overview');
+  }
 
   async rooms(filter: string): Promise<RoomSummary[]> {
     return (await this.call<{ rooms: RoomSummary[] }>('GET', `/api/rooms${filter ? `?q=${encodeURIComponent(filter)}` : ''}`)).rooms;

@@ -2,8 +2,8 @@ import { html, nothing } from 'lit';
 import type { Ban } from '../protocol/index.js';
 import type { AdminApi } from './api.js';
 import { act, RoomChangedEvent } from './events.js';
-import { time } from './format.js';
 import { ConsolePart } from './part.js';
+import { when } from './time.js';
 
 /**
  * A room's bans: who, until when, why; each can be lifted.
@@ -39,7 +39,7 @@ export class ConsoleBans extends ConsolePart {
         : html`<ul>
             ${this.bans.map(
               (b) => html`<li>
-                <bdi>${b.member.name}</bdi> <span class="muted">until <time>${b.until === null ? 'never' : time(b.until)}</time>${b.reason ? ' · ' : ''}${b.reason ? html`<bdi>${b.reason}</bdi>` : nothing}</span>
+                <bdi>${b.member.name}</bdi> <span class="muted">${b.until === null ? 'for good' : html`ends ${when(b.until)}`}${b.reason ? ' · ' : ''}${b.reason ? html`<bdi>${b.reason}</bdi>` : nothing}</span>
                 <div class="actions"><button type="button" class="quiet" @click=${() => this.#unban(b.member.id)}>Unban ${b.member.name}</button></div>
               </li>`,
             )}

@@ -1,8 +1,9 @@
 import { LitElement, html } from 'lit';
 import { cache } from 'lit/directives/cache.js';
 import { AdminApi } from './api.js';
-import type { NoticeEvent, OpenRoomEvent, SignedInEvent } from './events.js';
+import type { NoticeEvent, OpenRoomEvent, ShowEvent, SignedInEvent } from './events.js';
 import './notice.js';
+import './overview.js';
 import { ReportFeed } from './report-feed.js';
 import './reports.js';
 import './room.js';
@@ -10,16 +11,17 @@ import './rooms.js';
 import './sign-in.js';
 import { styles } from './styles.js';
 
-type View = 'rooms' | 'room' | 'reports';
+type View = 'overview' | 'rooms' | 'room' | 'reports';
 
 /**
- * The moderation console: sign in with ADMIN_API_KEY, then the rooms by
+ * The moderation console: sign in with ADMIN_API_KEY, then an overview of
+ * the last 24 hours (charts, the busiest rooms, the open reports), the rooms by
  * activity, a room live (its messages as they are sent, delete, ban, pin,
  * its settings, bans and audit log), and the open reports of every room.
  * It speaks the admin HTTP API with its session cookie (api.ts), and
  * Socket.IO (client/, as the widget does) with a one-minute ticket from
  * that session (room-connection.ts). Each view is an element of its own
- * (sign-in.ts, rooms.ts, room.ts, reports.ts); this one holds the session,
+ * (sign-in.ts, overview.ts, rooms.ts, room.ts, reports.ts); this one holds the session,
  * the sections and the status line.
  *
  * @attr api - where the relay's HTTP API is; default: this page's origin.
@@ -62,7 +64,7 @@ export class LiveChatConsole extends LitElement {
     this.server = '';
     this.signedIn = undefined;
     this.who = '';
-    this.view = 'rooms';
+    this.view = 'overview';
     this.status = '';
     this.problem = '';
   }
@@ -90,7 +92,7 @@ export class LiveChatConsole extends LitElement {
   #signedOut(): void {
     this.signedIn = false;
     this.room = undefined;
-    this.view = 'rooms';
+    this.view = 'overview';
   }
 
   async #signOut(): Promise<void> {
@@ -113,6 +115,11 @@ export class LiveChatConsole extends LitElement {
     this.room = room;
   }
 
+  /** The section whose tab is current: a room is one of the rooms. */
+  #section(): Exclude<View, 'room'> {
+    return this.view === 'room' ? 'rooms' : this.view;
+  }
+
   override render() {
     if (this.signedIn === undefined) return html`<p role="status">Loading…</p>`;
     if (!this.signedIn) {
@@ -127,16 +134,24 @@ export class LiveChatConsole extends LitElement {
     return html`<header>
         <h1>live-chat console</h1>
         <nav aria-label="Sections">
-          <button type="button" aria-current=${this.view !== 'reports' ? 'page' : 'false'} @click=${() => this.#show('rooms')}>Rooms</button>
-          <button type="button" aria-current=${this.view === 'reports' ? 'page' : 'false'} @click=${() => this.#show('reports')}>
-            Reports${this.#reports.open ? html` <span class="count" data-open-reports>${this.#reports.open}</span>` : ''}
-          </button>
+          ${(['overview', 'rooms', 'reports'] as const).map(
+            (view) =>
+              html`<button type="button" aria-current=${this.#section() === view ? 'page' : 'false'} @click=${() => this.#show(view)}>
+                ${view[0]!.toUpperCase() + view.slice(1)}${view === 'reports' && this.#reports.open
+                  ? html` <span class="count" data-open-reports>${this.#reports.open}</span>`
+                  : ''}
+              </button>`,
+          )}
         </nav>
         <span class="muted">Signed in as <bdi>${this.who}</bdi></span>
         <button type="button" class="quiet" @click=${this.#signOut}>Sign out</button>
       </header>
       <live-chat-console-notice .status=${this.status} .problem=${this.problem}></live-chat-console-notice>
-      <main @live-chat-console-notice=${this.#notice} @live-chat-console-open-room=${(e: OpenRoomEvent) => this.#show('room', e.room)}>
+      <main
+        @live-chat-console-notice=${this.#notice}
+        @live-chat-console-open-room=${(e: OpenRoomEvent) => this.#show('room', e.room)}
+        @live-chat-console-show=${(e: ShowEvent) => this.#show(e.view)}
+      >
         ${
           // Each view is kept while another is shown (the rooms' filter stays as typed), and loads again when shown.
           cache(this.#renderView())
@@ -145,6 +160,7 @@ export class LiveChatConsole extends LitElement {
   }
 
   #renderView() {
+    if (this.view === 'overview') return html`<live-chat-console-overview .http=${this.#http}></live-chat-console-overview>`;
     if (this.view === 'reports') return html`<live-chat-console-reports .http=${this.#http} .feed=${this.#reports}></live-chat-console-reports>`;
     if (this.view === 'room' && this.room) {
       const server = this.server || this.api || location.origin;

@@ -27,6 +27,13 @@ export class OpenRoomEvent extends Event {
   }
 }
 
+/** A view asked for another section (the overview's "Review them" for the reports). */
+export class ShowEvent extends Event {
+  constructor(readonly view: 'overview' | 'rooms' | 'reports') {
+    super('live-chat-console-show', { bubbles: true });
+  }
+}
+
 /**
  * A moderation action changed `room`: a message deleted, a member banned or
  * let back, its settings saved (the relay's answer in `settings`). The views
@@ -48,6 +55,7 @@ declare global {
     'live-chat-console-signed-in': SignedInEvent;
     'live-chat-console-open-room': OpenRoomEvent;
     'live-chat-console-room-changed': RoomChangedEvent;
+    'live-chat-console-show': ShowEvent;
   }
 }
 

@@ -2,7 +2,7 @@ import { html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { AdminApi, Report } from './api.js';
 import { act, type RoomChangedEvent } from './events.js';
-import { time } from './format.js';
+import { when } from './time.js';
 import './message-actions.js';
 import { ConsolePart } from './part.js';
 import type { ReportFeed, ReportNews } from './report-feed.js';
@@ -111,7 +111,7 @@ export class ConsoleReports extends ConsolePart {
               this.reports,
               (r) => r.id,
               (r) => html`<li data-report=${r.id}>
-                <div><strong>${r.room}</strong> <span class="muted">${r.count} report${r.count === 1 ? '' : 's'} · <time>${time(r.ts)}</time></span></div>
+                <div><strong>${r.room}</strong> <span class="muted">${r.count} report${r.count === 1 ? '' : 's'} · ${when(r.ts)}</span></div>
                 <div class="context" role="group" aria-label="The message in context">
                   ${(r.before ?? []).map((m) => html`<div class="text muted" dir="auto"><bdi>${m.author.name}</bdi>: ${m.deleted ? 'deleted' : m.text}</div>`)}
                   <div class="text reported" dir="auto"><bdi>${r.message.author.name}</bdi>: ${r.message.deleted ? 'deleted' : r.message.text}</div>

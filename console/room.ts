@@ -5,12 +5,12 @@ import type { AdminApi, AuditEntry } from './api.js';
 import '../ui/settings-form.js';
 import type { SettingsSubmitEvent } from '../ui/settings-form.js';
 import { act, RoomChangedEvent } from './events.js';
-import { time } from './format.js';
 import './audit-log.js';
 import './bans.js';
 import './message-actions.js';
 import { ConsolePart } from './part.js';
 import { RoomConnection } from './room-connection.js';
+import { when } from './time.js';
 
 /** Audit entries shown beside a room. */
 const AUDIT_SHOWN = 20;
@@ -45,6 +45,8 @@ export class ConsoleRoom extends ConsolePart {
   /** The messages last rendered, and whether the list showed its newest then: it then follows the new ones. */
   #shown: Message[] = [];
   #atNewest = true;
+  /** The message whose button is the list's Tab stop: the last one focused, else the newest. */
+  #current?: number;
 
   constructor() {
     super();
@@ -110,17 +112,31 @@ export class ConsoleRoom extends ConsolePart {
     void this.#loadSide(this.room).catch(() => {});
   }
 
+  #focusIn(event: FocusEvent): void {
+    const seq = Number((event.target as Element).closest('li')?.dataset.seq);
+    if (seq && seq !== this.#current) {
+      this.#current = seq;
+      this.requestUpdate();
+    }
+  }
+
   override render() {
     const room = this.room;
     const { messages, settings, live } = this.#live;
+    const current = messages.some((m) => m.seq === this.#current && !m.deleted) ? this.#current : messages.findLast((m) => !m.deleted)?.seq;
     return html`<div class="grid" @live-chat-console-room-changed=${this.#changed}>
       <section aria-labelledby="room-title">
         <h2 id="room-title">${room} <span class="muted">${live ? '· live' : '· connecting…'}</span></h2>
         ${settings?.topic ? html`<p class="muted">Topic: <bdi>${settings.topic}</bdi></p>` : nothing}
-        <ul class="messages" aria-label="Messages">
-          ${repeat(messages, (m) => m.seq, (m) => this.#renderMessage(m, settings?.pinnedSeq === m.seq))}
+        <ul class="messages" aria-label="Messages" @focusin=${this.#focusIn}>
+          ${repeat(messages, (m) => m.seq, (m) => this.#renderMessage(m, settings?.pinnedSeq === m.seq, m.seq === current))}
         </ul>
-        ${messages.length === 0 ? html`<p class="muted">No messages yet.</p>` : nothing}
+        ${messages.length === 0
+          ? html`<p class="muted">No messages yet.</p>`
+          : html`<p class="muted keys">
+              Keys on a message’s actions button: the arrows move, <kbd>P</kbd> pins, <kbd>Del</kbd> deletes, <kbd>B</kbd> bans, <kbd>Enter</kbd>
+              shows them all.
+            </p>`}
       </section>
       <div>
         ${settings
@@ -132,16 +148,23 @@ export class ConsoleRoom extends ConsolePart {
     </div>`;
   }
 
-  #renderMessage(m: Message, pinned: boolean) {
-    return html`<li class=${m.deleted ? 'deleted' : ''} data-seq=${m.seq}>
-      <div>
-        <strong><bdi>${m.author.name}</bdi></strong>
-        <span class="muted">${m.author.verified ? '' : 'guest · '}#${m.seq} · <time>${time(m.ts)}</time>${pinned ? ' · pinned' : ''}</span>
+  // One line a message: who and what, then its marks and time, then its one button (console/message-actions.ts).
+  #renderMessage(m: Message, pinned: boolean, current: boolean) {
+    return html`<li class="message${m.deleted ? ' deleted' : ''}${pinned ? ' pinned' : ''}" data-seq=${m.seq}>
+      <div class="text" dir="auto"><strong class="author"><bdi>${m.author.name}</bdi></strong>${' '}${m.deleted ? html`<em>deleted</em>` : m.text}</div>
+      <div class="meta">
+        ${pinned ? html`<span class="badge">pinned</span>` : nothing}${m.author.verified ? nothing : html`<span class="badge quiet-badge">guest</span>`}
+        <span class="seq">#${m.seq}</span> ${when(m.ts)}
       </div>
-      <div class="text" dir="auto">${m.deleted ? 'deleted' : m.text}</div>
       ${m.deleted
         ? nothing
-        : html`<live-chat-console-message-actions .http=${this.http} .room=${this.room} .message=${m} .pinned=${pinned}></live-chat-console-message-actions>`}
+        : html`<live-chat-console-message-actions
+            .http=${this.http}
+            .room=${this.room}
+            .message=${m}
+            .pinned=${pinned}
+            .tabbable=${current}
+          ></live-chat-console-message-actions>`}
     </li>`;
   }
 }

@@ -2,8 +2,8 @@ import { html } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { AdminApi, RoomSummary } from './api.js';
 import { OpenRoomEvent } from './events.js';
-import { time } from './format.js';
 import { ConsolePart } from './part.js';
+import { when } from './time.js';
 
 /** The room list has no push: while on screen it is loaded again every 10 s. */
 const REFRESH_MS = 10_000;
@@ -68,7 +68,7 @@ export class ConsoleRooms extends ConsolePart {
                 html`<li>
                   <button type="button" class="room" @click=${() => this.dispatchEvent(new OpenRoomEvent(r.room))}>
                     <strong>${r.room}</strong>
-                    <span>${r.online} online · ${r.messages} messages · last <time>${time(r.lastMessageAt)}</time></span>
+                    <span>${r.online} online · ${r.messages} messages · last ${when(r.lastMessageAt)}</span>
                   </button>
                 </li>`,
             )}

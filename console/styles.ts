@@ -11,6 +11,7 @@ export const styles = css`
     --accent-fg: #ffffff;
     --danger: #b3261e;
     --soft: #eef1f4;
+    --danger-fg: #ffffff;
     display: block;
     max-width: 1200px;
     margin: 0 auto;
@@ -29,6 +30,7 @@ export const styles = css`
       --accent-fg: #0c1a2b;
       --danger: #ffb4ab;
       --soft: #272c33;
+      --danger-fg: #2b0a07;
     }
   }
   /* The views (each an element rendering into this root, console/part.ts). */
@@ -40,7 +42,7 @@ export const styles = css`
   live-chat-console-bans,
   live-chat-console-audit-log,
   live-chat-console-reports,
-  live-chat-console-message-actions {
+  live-chat-console-overview {
     display: block;
   }
   *,
@@ -201,6 +203,14 @@ export const styles = css`
   .messages {
     max-height: 60vh;
     overflow-y: auto;
+    /* Room for a focused button's outline, which the scrolling list would clip. */
+    padding: 0 6px 4px 0;
+  }
+  /* On a desktop the list takes the screen's height less the header's: about 18 messages at 800 px. */
+  @media (min-width: 760px) {
+    .messages {
+      max-height: max(320px, calc(100vh - 190px));
+    }
   }
   .text {
     overflow-wrap: anywhere;
@@ -219,6 +229,309 @@ export const styles = css`
   }
   .actions input {
     flex: 1 1 120px;
+  }
+  /* A room's messages: one line each (who and what, its marks and time, one button), wrapping only a long text. */
+  li.message {
+    display: grid;
+    grid-template-columns: minmax(0, 1fr) auto auto;
+    align-items: center;
+    gap: 2px 8px;
+    padding: 3px 0;
+  }
+  li.message .author {
+    margin-right: 6px;
+  }
+  li.message.pinned {
+    background: var(--soft);
+  }
+  .meta {
+    display: flex;
+    gap: 6px;
+    align-items: center;
+    white-space: nowrap;
+  }
+  .meta .seq {
+    color: var(--muted);
+    font-size: 0.875rem;
+  }
+  .badge {
+    font-size: 0.75rem;
+    border: 1px solid var(--accent);
+    color: var(--accent);
+    border-radius: 999px;
+    padding: 0 6px;
+  }
+  .badge.quiet-badge {
+    border-color: var(--line);
+    color: var(--muted);
+  }
+  kbd {
+    font: 0.8rem ui-monospace, monospace;
+    border: 1px solid var(--line);
+    border-radius: 4px;
+    padding: 0 4px;
+  }
+  @media (max-width: 759px) {
+    .meta .seq,
+    .meta .quiet-badge,
+    .keys {
+      display: none;
+    }
+  }
+  /* A message's one button, and its menu. */
+  .more-actions {
+    position: relative;
+    display: flex;
+  }
+  button.more svg {
+    display: block;
+    margin: auto;
+    fill: currentColor;
+  }
+  button.more {
+    min-height: 28px;
+    min-width: 28px;
+    padding: 0 6px;
+    background: transparent;
+    color: var(--fg);
+    border-color: var(--line);
+    line-height: 1;
+  }
+  .menu {
+    position: absolute;
+    right: 0;
+    top: calc(100% + 4px);
+    z-index: 2;
+    display: flex;
+    flex-direction: column;
+    min-width: 200px;
+    padding: 4px;
+    background: var(--bg);
+    border: 1px solid var(--line);
+    border-radius: 8px;
+    box-shadow: 0 6px 20px rgb(0 0 0 / 0.18);
+  }
+  .menu.up {
+    top: auto;
+    bottom: calc(100% + 4px);
+  }
+  .menu [role='menuitem'] {
+    display: flex;
+    justify-content: space-between;
+    gap: 16px;
+    background: transparent;
+    color: var(--fg);
+    border: 0;
+    text-align: start;
+  }
+  .menu [role='menuitem']:hover,
+  .menu [role='menuitem']:focus-visible {
+    background: var(--soft);
+  }
+  .menu [role='menuitem'].danger {
+    color: var(--danger);
+  }
+  /* What cannot be undone asks first, in a dialog whose button says so in red. */
+  dialog.confirm {
+    max-width: min(480px, calc(100vw - 24px));
+    width: 100%;
+    background: var(--bg);
+    color: var(--fg);
+    border: 1px solid var(--line);
+    border-radius: 10px;
+    padding: 16px;
+  }
+  dialog.confirm::backdrop {
+    background: rgb(0 0 0 / 0.45);
+  }
+  dialog.confirm h3 {
+    margin-top: 0;
+  }
+  dialog.confirm .actions {
+    justify-content: flex-end;
+    margin-top: 16px;
+  }
+  dialog.confirm select,
+  dialog.confirm input {
+    width: 100%;
+  }
+  .quote {
+    border-left: 3px solid var(--line);
+    padding-left: 8px;
+  }
+  button.destructive {
+    background: var(--danger);
+    border-color: var(--danger);
+    color: var(--danger-fg);
+  }
+  /* Fingers: every control at least 44 px square. */
+  @media (pointer: coarse) {
+    button,
+    input:not([type='checkbox']),
+    select,
+    button.more {
+      min-height: 44px;
+      min-width: 44px;
+    }
+    /* A checkbox's target is its whole label. */
+    label:has(> input[type='checkbox']) {
+      min-height: 44px;
+      display: inline-flex;
+      align-items: center;
+      gap: 8px;
+    }
+    .keys,
+    .menu kbd {
+      display: none;
+    }
+  }
+  /* The overview: figures, charts, the busiest rooms. */
+  .tiles {
+    display: grid;
+    grid-template-columns: repeat(auto-fit, minmax(160px, 1fr));
+    gap: 8px;
+    margin-bottom: 12px;
+  }
+  .tiles li {
+    display: flex;
+    flex-direction: column;
+    gap: 2px;
+    border: 1px solid var(--line);
+    border-radius: 8px;
+    padding: 8px 12px;
+  }
+  .tiles li:first-child {
+    border-top: 1px solid var(--line);
+  }
+  .tiles .figure {
+    font-size: 1.6rem;
+    font-weight: 600;
+  }
+  .tiles button {
+    align-self: flex-start;
+  }
+  .charts {
+    display: grid;
+    gap: 12px;
+  }
+  @media (min-width: 760px) {
+    .charts {
+      grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
+    }
+  }
+  figure {
+    margin: 0;
+    min-width: 0;
+  }
+  figcaption {
+    display: flex;
+    flex-direction: column;
+    margin-bottom: 4px;
+  }
+  .chart {
+    min-height: 160px;
+    overflow: hidden;
+  }
+  ol.rooms {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+  }
+  /* uPlot's own rules (uPlot.min.css 1.6.32, what the charts use), here as the console has one stylesheet in its shadow root. */
+  .uplot,
+  .uplot * {
+    box-sizing: border-box;
+  }
+  .uplot {
+    font: 12px/1.5 system-ui, sans-serif;
+    width: min-content;
+  }
+  .u-wrap {
+    position: relative;
+    user-select: none;
+  }
+  .u-over,
+  .u-under,
+  .u-axis {
+    position: absolute;
+  }
+  .u-under {
+    overflow: hidden;
+  }
+  .uplot canvas {
+    display: block;
+    position: relative;
+    width: 100%;
+    height: 100%;
+  }
+  .u-legend {
+    font-size: 0.875rem;
+    margin: 0;
+    text-align: start;
+    color: var(--muted);
+  }
+  .u-inline {
+    display: block;
+  }
+  .u-inline * {
+    display: inline-block;
+  }
+  .u-inline tr {
+    margin-right: 16px;
+  }
+  .u-legend th {
+    font-weight: 600;
+  }
+  .u-legend .u-marker {
+    width: 1em;
+    height: 1em;
+    margin-right: 4px;
+    background-clip: padding-box !important;
+  }
+  .u-inline.u-live th::after {
+    content: ':';
+  }
+  .u-inline:not(.u-live) .u-value {
+    display: none;
+  }
+  .u-series > * {
+    padding: 2px;
+  }
+  .u-select {
+    background: rgb(0 0 0 / 0.07);
+    position: absolute;
+    pointer-events: none;
+  }
+  .u-cursor-x,
+  .u-cursor-y {
+    position: absolute;
+    left: 0;
+    top: 0;
+    pointer-events: none;
+  }
+  .u-hz .u-cursor-x {
+    height: 100%;
+    border-right: 1px dashed var(--muted);
+  }
+  .u-hz .u-cursor-y {
+    width: 100%;
+    border-bottom: 1px dashed var(--muted);
+  }
+  .u-cursor-pt {
+    position: absolute;
+    top: 0;
+    left: 0;
+    border-radius: 50%;
+    border: 0 solid;
+    pointer-events: none;
+    background-clip: padding-box !important;
+  }
+  .u-axis.u-off,
+  .u-select.u-off,
+  .u-cursor-x.u-off,
+  .u-cursor-y.u-off,
+  .u-cursor-pt.u-off {
+    display: none;
   }
   .status {
     min-height: 1.4em;

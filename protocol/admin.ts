@@ -21,6 +21,8 @@ import {
   ROOM_PATTERN,
   ROOMS_DEFAULT_LIMIT,
   ROOMS_MAX_LIMIT,
+  OVERVIEW_BUSIEST,
+  OVERVIEW_MINUTES,
 } from './limits.js';
 import { memberId, resolvedHow } from './events.js';
 import { ban, errorCode, member, message, nameShape } from './shapes.js';
@@ -69,7 +71,11 @@ export const auditEntry = nameShape(
       actor: member,
       action: auditAction,
       memberId: z.string().optional(),
-      seq: z.number().int().optional(),
+      member: member.optional().meta({
+        description:
+          'Whom the action was about, as the room last saw them: the member banned or let back, the author of the message deleted, pinned or reported. Added when the log is read.',
+      }),
+      seq: z.number().int().optional().meta({ description: 'The message deleted, reported, or pinned (a `configure` that pinned one).' }),
       detail: z.string().optional(),
     })
     .meta({ description: "A moderator's or the admin's action, over Socket.IO or HTTP alike." }),
@@ -100,6 +106,26 @@ export const httpError = nameShape(
 );
 
 export const roomList = z.object({ rooms: z.array(roomSummary) });
+
+/** GET /api/overview: the relay at a glance, for the console's overview. */
+export const overview = nameShape(
+  z
+    .object({
+      from: z.number().int().meta({ description: 'When the first minute began, ms since the epoch; the last is the minute under way.' }),
+      messages: z
+        .array(z.number().int())
+        .meta({ description: `Messages sent in each of the ${OVERVIEW_MINUTES} minutes, oldest first (deleted ones included; removed ones not).` }),
+      online: z.array(z.number().int().nullable()).meta({
+        description: `Members online at the start of each of the ${OVERVIEW_MINUTES} minutes, on every relay; null where no relay sampled (none was running).`,
+      }),
+      rooms: z
+        .array(z.object({ room: z.string(), messages: z.number().int(), online: z.number().int() }))
+        .meta({ description: `The ${OVERVIEW_BUSIEST} rooms with the most messages in those 24 hours, most first, with who is online in each now.` }),
+      openReports: z.number().int().min(0).meta({ description: 'Reports open now, in every room.' }),
+    })
+    .meta({ description: "The relay's last 24 hours, a point a minute, for the console's overview." }),
+  'Overview',
+);
 export const banList = z.object({ bans: z.array(ban) });
 export const reportPage = z.object({
   reports: z.array(report),
@@ -171,6 +197,8 @@ export const reportsQuery = z.strictObject({
     .meta({ description: `How many reports (default ${REPORTS_DEFAULT_LIMIT}, at most ${REPORTS_MAX_LIMIT}; more is read as ${REPORTS_MAX_LIMIT}).` }),
 });
 
+export const overviewQuery = z.strictObject({});
+
 export const auditQuery = z.strictObject({
   before: digits.optional().meta({ description: 'Only entries older than the entry with this `id`; omit for the newest.' }),
   limit: count.optional().meta({ description: `How many entries (default ${AUDIT_DEFAULT_LIMIT}, at most ${AUDIT_MAX_LIMIT}; more is read as ${AUDIT_MAX_LIMIT}).` }),
@@ -186,4 +214,5 @@ export type HttpErrorCode = z.infer<typeof httpErrorCode>;
 export type RoomList = z.infer<typeof roomList>;
 export type ReportPage = z.infer<typeof reportPage>;
 export type AuditPage = z.infer<typeof auditPage>;
+export type Overview = z.infer<typeof overview>;
 export type PostBody = z.infer<typeof postBody>;

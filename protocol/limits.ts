@@ -72,6 +72,9 @@ export const BLOCKED_WORD_PATTERN = new RegExp(`^\\s*(?=\\S)[\\s\\S]{0,${MAX_BLO
 /** v3: GET /api/rooms lists this many rooms by default, and at most. */
 export const ROOMS_DEFAULT_LIMIT = 100;
 export const ROOMS_MAX_LIMIT = 500;
+/** The console's overview (GET /api/overview): a point a minute over the last 24 hours, and the busiest rooms of them. */
+export const OVERVIEW_MINUTES = 1440;
+export const OVERVIEW_BUSIEST = 5;
 /** v3: an audit page holds this many entries by default, and at most. */
 export const AUDIT_DEFAULT_LIMIT = 50;
 export const AUDIT_MAX_LIMIT = 200;

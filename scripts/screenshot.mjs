@@ -2,12 +2,12 @@
 // and bob talk in its live chat (two tabs), and saves the docs' screenshots:
 // the first screen on a desktop (light), the same in the dark theme in
 // French, the article's launcher open, the first screen of a phone, and a
-// moderator's message menu; and the moderation console on that room, on a
-// desktop and on a phone.
+// moderator's message menu; and the moderation console: its overview, and
+// that room on a desktop and on a phone.
 // Usage: JWT_SECRET=… ADMIN_API_KEY=… node scripts/screenshot.mjs [url] [folder]
 // (JWT_SECRET: the running relay's, to sign the moderator's token; without
 // it moderator.png is skipped. ADMIN_API_KEY: the relay's, to sign in to the
-// console; without it console.png and console-phone.png are skipped.)
+// console; without it the console's screenshots are skipped.)
 import { SignJWT } from 'jose';
 import puppeteer from 'puppeteer-core';
 import { chromiumArgs, chromiumPath } from './chromium.mjs';
@@ -158,6 +158,10 @@ try {
     await admin.type('pierce/#key', process.env.ADMIN_API_KEY);
     await admin.type('pierce/#name', 'Rosa');
     await admin.click('pierce/button[type=submit]');
+    // The overview, the console's first view: its charts drawn.
+    await admin.waitForSelector('pierce/.chart canvas');
+    await settle();
+    await admin.screenshot({ path: `${out}/console-overview.png` });
     await lobby(admin);
     await admin.screenshot({ path: `${out}/console.png` });
     // A phone's tab of the same browser: the session cookie signs it in.

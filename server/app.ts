@@ -13,6 +13,7 @@ import httpApi from './plugins/http-api.js';
 import limits from './plugins/limits.js';
 import metrics from './plugins/metrics.js';
 import moderation from './plugins/moderation.js';
+import onlineSamples from './plugins/online-samples.js';
 import openapi from './plugins/openapi.js';
 import redis from './plugins/redis.js';
 import retention from './plugins/retention.js';
@@ -69,6 +70,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(consoleSessions);
   await app.register(chat);
   await app.register(socket);
+  await app.register(onlineSamples);
   await app.register(backpressure);
   await app.register(httpApi);
   await app.register(consolePage);

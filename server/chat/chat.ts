@@ -8,6 +8,7 @@ import { ChangedPages, LatestPages } from './latest-pages.js';
 import type { Limits } from './limits.js';
 import type { Metrics } from './metrics.js';
 import { moderates, Moderation, type Actor } from './moderation.js';
+import { overview } from './overview.js';
 import type { Roster } from './roster.js';
 import { checkReaction, mentionIds, messageText, pageSize } from './rules.js';
 import type { SlowModeClock } from './slow-mode.js';
@@ -105,6 +106,11 @@ export class Chat {
   private async reactionsOn(room: string, memberId: string, messages: Message[]): Promise<OwnReaction[]> {
     const seqs = messages.filter((m) => m.reactions?.length).map((m) => m.seq);
     return seqs.length === 0 ? [] : this.deps.store.reactionsBy(room, memberId, seqs);
+  }
+
+  /** The relay's last 24 hours, a point a minute, for the console's overview (chat/overview.ts). */
+  overview(now = Date.now()) {
+    return overview(this.deps, now);
   }
 
   /**

@@ -341,9 +341,31 @@ export class Moderation {
     return this.deps.store.audit({ room, ts: Date.now(), actor: actor.member, action, ...about });
   }
 
-  /** A room's audit entries, newest first, older than the entry `before` when given. */
-  auditLog(room: string, before: number | undefined, limit: number): Promise<{ entries: AuditEntry[]; hasMore: boolean }> {
-    return this.deps.store.auditLog(room, before, limit);
+  /**
+   * A room's audit entries, newest first, older than the entry `before`
+   * when given; each names whom it was about (`member`, as the room last
+   * saw them), so a log reads "Olivia banned Gus", not an id. Looked up
+   * when read rather than stored, so entries written before this still
+   * gain their names: a member or message read once per page.
+   */
+  async auditLog(room: string, before: number | undefined, limit: number): Promise<{ entries: AuditEntry[]; hasMore: boolean }> {
+    const { store } = this.deps;
+    const page = await store.auditLog(room, before, limit);
+    const members = new Map<string, Promise<Member | undefined>>();
+    const authors = new Map<number, Promise<Member | undefined>>();
+    const memberOf = (id: string) =>
+      members.get(id) ?? members.set(id, store.lastSeen(room, id).then((seen) => seen?.member)).get(id)!;
+    const authorOf = (seq: number) =>
+      authors.get(seq) ?? authors.set(seq, store.get(room, seq).then((m) => (m && m.author.id ? m.author : undefined))).get(seq)!;
+    const entries = await Promise.all(
+      page.entries.map(async (entry) => {
+        // A pin is a `configure`, which names the message only in its detail.
+        const seq = entry.seq ?? (entry.action === 'configure' ? pinnedIn(entry.detail) : undefined);
+        const member = entry.memberId ? await memberOf(entry.memberId) : seq !== undefined ? await authorOf(seq) : undefined;
+        return { ...entry, ...(seq !== undefined ? { seq } : {}), ...(member ? { member } : {}) };
+      }),
+    );
+    return { ...page, entries };
   }
 
   // ---- inside
@@ -440,6 +462,16 @@ function unknownMember(id: string): Member {
 /** A reported message no longer stored (retention): blank, as deleted. */
 function lostMessage(room: string, seq: number): Message {
   return { id: '', room, seq, text: '', author: unknownMember(''), ts: 0, deleted: true, rev: 0 };
+}
+
+/**
+ * The message a `configure` pinned, from its audit detail (`pinnedSeq=12`,
+ * as describeChange writes it): the last such part, as pinnedSeq comes
+ * after the topic, whose quoted text could hold the same words.
+ */
+function pinnedIn(detail: string | undefined): number | undefined {
+  const found = [...(detail ?? '').matchAll(/(?:^|, )pinnedSeq=(\d+)(?=,|$)/g)].at(-1);
+  return found ? Number(found[1]) : undefined;
 }
 
 /** What `configure` changed, for the audit log: `topic="…", paused=true`, blocked words counted, never listed. */

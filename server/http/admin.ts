@@ -19,6 +19,7 @@ import {
   banListSchema,
   errorResponse,
   memberParamsSchema,
+  overviewQuerySchema,
   reportPageSchema,
   reportParamsSchema,
   reportsQuerySchema,
@@ -79,6 +80,25 @@ export function adminRoutes(app: FastifyInstance, sessions: () => ConsoleSession
       const { limit, q } = request.query;
       return { rooms: await chat.rooms({ limit: limitOf(limit, ROOMS_DEFAULT_LIMIT, ROOMS_MAX_LIMIT), contains: q?.trim() || undefined }) };
     },
+  );
+
+  app.get(
+    '/api/overview',
+    {
+      preValidation,
+      schema: {
+        ...route(
+          'The last 24 hours at a glance',
+          "For the console's overview: messages sent and members online each minute, the busiest rooms, the open reports.",
+        ),
+        querystring: overviewQuerySchema,
+        response: {
+          200: shared('Overview', 'A point a minute, oldest first.'),
+          ...errors({ 400: '`invalid_payload`: a query parameter (the route takes none).' }),
+        },
+      },
+    },
+    async () => chat.overview(),
   );
 
   app.get<{ Params: { room: string } }>(

@@ -12,6 +12,7 @@ import {
   banBody,
   banList,
   memberParams,
+  overviewQuery,
   sharedShapes,
   pageQuery,
   postBody,
@@ -68,12 +69,13 @@ export const pageQuerySchema = jsonSchema(pageQuery);
 export const roomsQuerySchema = jsonSchema(roomsQuery);
 export const reportsQuerySchema = jsonSchema(reportsQuery);
 export const auditQuerySchema = jsonSchema(auditQuery);
+export const overviewQuerySchema = jsonSchema(overviewQuery);
 export const postBodySchema = jsonSchema(postBody);
 export const settingsPatchSchema = jsonSchema(settingsPatch);
 export const banBodySchema = jsonSchema(banBody);
 
 // Answers.
-export const shared = (id: 'Message' | 'MessagePage' | 'RoomSettings' | 'Ban' | 'Report', description: string) => ({ description, ...ref(id) });
+export const shared = (id: 'Message' | 'MessagePage' | 'RoomSettings' | 'Ban' | 'Report' | 'Overview', description: string) => ({ description, ...ref(id) });
 export const roomListSchema = jsonSchema(roomList, 'output');
 export const banListSchema = jsonSchema(banList, 'output');
 export const reportPageSchema = jsonSchema(reportPage, 'output');

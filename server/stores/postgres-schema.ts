@@ -96,6 +96,14 @@ const MIGRATIONS = [
      PRIMARY KEY (site, name_key)
    );`,
   REPORT_RESOLUTION_MIGRATION,
+  // The console's overview: members online at each minute's start, as each
+  // relay counted its own (summed when read); kept two days.
+  `CREATE TABLE online_samples (
+     minute  BIGINT NOT NULL, -- ms since the epoch, a minute's start
+     relay   TEXT   NOT NULL,
+     members INT    NOT NULL,
+     PRIMARY KEY (minute, relay)
+   );`,
 ];
 
 const MIGRATION_LOCK = 7_231_994; // any constant shared by all relays

@@ -6,6 +6,7 @@ import { moderationStore } from './postgres-moderation.js';
 import { migrate } from './postgres-schema.js';
 import { webhookStore } from './postgres-webhooks.js';
 import { StorageError, type Store } from './store.js';
+import { activityStore } from './postgres-activity.js';
 
 /**
  * PostgreSQL through `pg`: shared by every relay of a cluster. Built from
@@ -41,6 +42,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
 
   return {
     ...messageStore(pool, query),
+    ...activityStore(query),
     ...memberStore(query),
     ...moderationStore(pool, query),
     ...webhookStore(pool, query),

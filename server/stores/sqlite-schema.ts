@@ -92,6 +92,14 @@ export const MIGRATIONS = [
     last_join INTEGER NOT NULL,
     PRIMARY KEY (site, name_key)
   ) WITHOUT ROWID;`,
+  // The console's overview: members online at each minute's start, as each
+  // relay counted its own (summed when read); kept two days.
+  `CREATE TABLE online_samples (
+    minute  INTEGER NOT NULL, -- ms since the epoch, a minute's start
+    relay   TEXT    NOT NULL,
+    members INTEGER NOT NULL,
+    PRIMARY KEY (minute, relay)
+  ) WITHOUT ROWID;`,
 ];
 
 /** Brings a database to the newest version, all steps in one transaction (so a failed upgrade leaves it as it was). */

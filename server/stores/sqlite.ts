@@ -8,6 +8,7 @@ import { moderationStore } from './sqlite-moderation.js';
 import { migrate, sqlitePath } from './sqlite-schema.js';
 import { webhookStore } from './sqlite-webhooks.js';
 import { StorageError, type ModerationStore, type Store } from './store.js';
+import { activityStore } from './sqlite-activity.js';
 
 export { LOCK_DEADLINE_MS } from './sqlite-guard.js';
 export { MIGRATIONS, sqlitePath } from './sqlite-schema.js';
@@ -43,6 +44,7 @@ export function openSqliteStore(url: string): Store {
   const webhooks = webhookStore(db);
   return {
     ...messageStore(db, webhooks),
+    ...activityStore(db),
     ...memberStore(db),
     ...moderation,
     ...webhooks.store,

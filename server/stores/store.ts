@@ -223,6 +223,21 @@ export interface Store {
   /** How many events wait, and when the oldest of them happened (null when none). */
   webhookQueue(): Promise<{ depth: number; oldestTs: number | null }>;
 
+  // The console's overview (GET /api/overview): activity over time.
+
+  /** How many messages were sent in each minute from `from` (a minute's start) to before `to`, deleted ones included; minutes with none left out. */
+  messagesPerMinute(from: number, to: number): Promise<{ minute: number; count: number }[]>;
+  /** The `limit` rooms with the most messages sent since `since`, most first (then by name). */
+  busiestRooms(since: number, limit: number): Promise<{ room: string; messages: number }[]>;
+  /**
+   * Records that `relay` had `members` online at the start of `minute`
+   * (replacing what it recorded for that minute before), and forgets
+   * samples of every relay older than `forgetBefore`.
+   */
+  sampleOnline(minute: number, relay: string, members: number, forgetBefore: number): Promise<void>;
+  /** Members online at each minute from `from` to before `to` sampled by some relay: the relays' samples summed. */
+  onlineSamples(from: number, to: number): Promise<{ minute: number; members: number }[]>;
+
   /** Resolves when storage answers; rejects otherwise (for /readyz). */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -266,6 +281,9 @@ export type MessageStore = Pick<
   | 'removeOlderThan'
   | 'lastSeq'
 >;
+
+/** Activity over time, for the console's overview, which each implementation keeps in a file of its own. */
+export type ActivityStore = Pick<Store, 'messagesPerMinute' | 'busiestRooms' | 'sampleOnline' | 'onlineSamples'>;
 
 /** Who joined a room from where, and the verified names seen, which each implementation keeps in a file of its own. */
 export type MemberStore = Pick<Store, 'seen' | 'lastSeen' | 'rememberVerifiedName' | 'verifiedNameSince'>;

@@ -324,6 +324,37 @@ for (const [kind, { skip, databaseUrl }] of Object.entries(stores)) {
       ]);
     });
 
+    test('GET /api/rooms/:room/audit names whom each action was about: the member banned or let back, the author of the message deleted, pinned or reported', async (t) => {
+      const relay = await relayFor(t);
+      const ann = await joined(t, relay.url, 'lobby', { token: await memberToken('u-ann', 'Ann') });
+      const gus = await joined(t, relay.url, 'lobby', { name: 'Gus' });
+      const hers = await send(ann.socket, 'lobby', 'pin me');
+      const his = await send(gus.socket, 'lobby', 'spam spam');
+      assert.equal((await request(ann.socket, 'report', { room: 'lobby', seq: his.seq, reason: 'spam' })).ok, true);
+      const [report] = (await call(relay.url, '/api/reports')).body.reports;
+      await call(relay.url, '/api/rooms/lobby/settings', { method: 'PATCH', body: { pinnedSeq: hers.seq } });
+      await call(relay.url, '/api/rooms/lobby/settings', { method: 'PATCH', body: { pinnedSeq: null, topic: 'hi' } });
+      await call(relay.url, `/api/rooms/lobby/messages/${his.seq}`, { method: 'DELETE' });
+      await call(relay.url, `/api/reports/${report.id}/resolve`, { method: 'POST' });
+      await call(relay.url, '/api/rooms/lobby/bans', { method: 'POST', body: { memberId: gus.ack.self.id, minutes: 10, reason: 'spam' } });
+      await call(relay.url, `/api/rooms/lobby/bans/${encodeURIComponent(gus.ack.self.id)}`, { method: 'DELETE' });
+
+      const { entries } = (await call(relay.url, '/api/rooms/lobby/audit')).body;
+      assert.deepEqual(
+        entries.map((e: any) => [e.action, e.member?.name, e.seq, e.detail]),
+        [
+          ['unban', 'Gus', undefined, undefined],
+          ['ban', 'Gus', undefined, '10 min: spam'],
+          ['resolve_report', 'Gus', his.seq, report.id],
+          ['delete', 'Gus', his.seq, undefined],
+          ['configure', undefined, undefined, 'topic="hi", pinnedSeq=null'],
+          ['configure', 'Ann', hers.seq, `pinnedSeq=${hers.seq}`],
+        ],
+      );
+      assert.deepEqual(entries[1].member, { id: gus.ack.self.id, name: 'Gus', verified: false });
+      assert.equal(entries[5].member.id, 'u-ann');
+    });
+
     test('GET /api/rooms/:room/audit: the socket and HTTP actions alike, newest first, paged by before; 400', async (t) => {
       const relay = await relayFor(t);
       const mod = await joined(t, relay.url, 'lobby', { token: await modToken() });

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import { SignJWT } from 'jose';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { WRONG_KEYS } from '../../../server/http/wrong-keys.js';
-import { joined, msgId, next, request, startRelay, type Relay } from '../helpers.js';
+import { joined, msgId, next, request, startRelay } from '../helpers.js';
+import { admin, axe, browser, consolePage, hides, inDialog, key, messageAction, openRoom, press, shows, signIn, skip, submit, textOf } from './console-browser.js';
 
 /**
  * The console page end to end in headless Chromium, served by a real relay
@@ -15,102 +14,6 @@ import { joined, msgId, next, request, startRelay, type Relay } from '../helpers
  * nothing on any view, on a phone and a desktop, light and dark. No CSP
  * violation, no page error.
  */
-
-const key = 'admin-key-for-tests-0123456789';
-// The tests' Chromium (Debian's, or CHROME_PATH), as the screenshots use it.
-const { chromiumArgs, chromiumPath } = (await import('../../../scripts/chromium.mjs' as string)) as {
-  chromiumArgs: string[];
-  chromiumPath(): string | undefined;
-};
-const skip = chromiumPath() ? false : 'no Chromium';
-
-/** A browser for the test, closed after it. */
-async function browser(t: TestContext): Promise<Browser> {
-  const b = await puppeteer.launch({ executablePath: chromiumPath(), args: chromiumArgs, headless: true });
-  t.after(() => b.close());
-  return b;
-}
-
-/** A tab on the console, with every CSP violation, console error and page error it meets in `problems`. */
-async function consolePage(b: Browser, relay: Relay, width = 390) {
-  const page = await b.newPage();
-  const problems: string[] = [];
-  // A 401 is the console asking whether it is signed in; a 429 the sign-in limit; the favicon is not served.
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !/\b(401|429)\b/.test(message.text()) && !/favicon/.test(message.location().url ?? '')) {
-      problems.push(message.text());
-    }
-  });
-  page.on('pageerror', (error) => problems.push(String(error)));
-  await page.setViewport({ width, height: 800 });
-  await page.goto(`${relay.url}/console`, { waitUntil: 'networkidle0' });
-  return { page, problems };
-}
-
-/** Waits until the console's shadow root shows `text`. */
-async function shows(page: Page, text: string) {
-  await page.waitForFunction(
-    (t) => document.querySelector('live-chat-console')?.shadowRoot?.textContent?.includes(t),
-    { timeout: 5000 },
-    text,
-  );
-}
-
-/** Waits until the console's shadow root no longer shows `text`. */
-async function hides(page: Page, text: string) {
-  await page.waitForFunction(
-    (t) => !document.querySelector('live-chat-console')?.shadowRoot?.textContent?.includes(t),
-    { timeout: 5000 },
-    text,
-  );
-}
-
-/** Clicks the console's button whose text includes `label`, within `scope` (a selector in its shadow root). */
-async function press(page: Page, label: string, scope = '') {
-  const found = await page.evaluate(
-    (l, s) => {
-      const root = document.querySelector('live-chat-console')!.shadowRoot!;
-      const button = [...root.querySelectorAll<HTMLButtonElement>(`${s} button`)].find((b) => b.textContent!.includes(l));
-      button?.click();
-      return !!button;
-    },
-    label,
-    scope,
-  );
-  assert.ok(found, `no button "${label}" in ${scope || 'the console'}`);
-}
-
-/** Submits the sign-in form; resolves with the status of its answer. */
-async function submit(page: Page): Promise<number> {
-  const [answer] = await Promise.all([
-    page.waitForResponse((r) => r.url().endsWith('/console/session') && r.request().method() === 'POST'),
-    page.click('pierce/button[type=submit]'),
-  ]);
-  return answer.status();
-}
-
-/** Signs in through the form. */
-async function signIn(page: Page, name = 'Rosa') {
-  await page.type('pierce/#key', key);
-  await page.type('pierce/#name', name);
-  await page.click('pierce/button[type=submit]');
-  await shows(page, `Signed in as ${name}`);
-}
-
-/** Opens `room` from the room list (the Rooms tab reloads it at once) and waits until it is live. */
-async function openRoom(page: Page, room: string) {
-  await press(page, 'Rooms', 'nav');
-  await shows(page, room);
-  await press(page, room, '.rooms');
-  await shows(page, '· live');
-}
-
-/** The admin API with the key, as a script would call it. */
-async function admin(relay: Relay, path: string): Promise<any> {
-  const response = await fetch(`${relay.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
-  assert.equal(response.status, 200, path);
-  return response.json();
-}
 
 test('sign-in: a wrong key is refused, and after WRONG_KEYS the page says to wait, even with the right key', { skip }, async (t) => {
   const relay = await startRelay(t, { adminApiKey: key });
@@ -165,9 +68,10 @@ test('the console: sign in, see a room live, delete, change settings a widget fo
   await shows(page, 'second, live');
 
   const deleted = next(ann.socket, 'deleted');
-  await page.click(`pierce/li[data-seq="${second.message.seq}"] button.danger`);
+  await messageAction(page, second.message.seq, 'Delete');
+  await inDialog(page, 'Delete message');
   assert.deepEqual(await deleted, { room: 'lobby', seq: second.message.seq });
-  await shows(page, `Message ${second.message.seq} deleted.`);
+  await shows(page, 'Deleted ann’s message.');
 
   // A visitor's widget in another page: the relay's demo, whose chat is the lobby.
   const visitor = await b.newPage();
@@ -182,7 +86,7 @@ test('the console: sign in, see a room live, delete, change settings a widget fo
   await page.click('pierce/form[aria-labelledby=settings-title] button[type=submit]');
   assert.equal((await told).settings.topic, 'Be kind');
   await shows(page, 'Settings saved.');
-  await shows(page, 'Rosa: configure');
+  await shows(page, 'Rosa set the topic to “Be kind”');
   await visitor.bringToFront();
   await widgetShows(visitor, 'Be kind');
 
@@ -206,12 +110,13 @@ test('the console: sign in, see a room live, delete, change settings a widget fo
 
   // Ban ann from her message: 24 hours, with a reason. She is told, and refused.
   await page.bringToFront();
-  const row = `pierce/li[data-seq="${first.message.seq}"]`;
-  await page.select(`${row} select[name=minutes]`, '1440');
-  await page.type(`${row} input[name=reason]`, 'spam links');
+  await messageAction(page, first.message.seq, 'Ban');
+  await page.waitForSelector('pierce/dialog[open]');
+  await page.select('pierce/dialog[open] select[name=minutes]', '1440');
+  await page.type('pierce/dialog[open] input[name=reason]', 'spam links');
   const banned = next(ann.socket, 'banned');
   const before = Date.now();
-  await page.click(`${row} button[type=submit]`);
+  await page.click('pierce/dialog[open] button[type=submit]');
   const ban = await banned;
   assert.equal(ban.room, 'lobby');
   assert.equal(ban.reason, 'spam links');
@@ -223,10 +128,8 @@ test('the console: sign in, see a room live, delete, change settings a widget fo
   assert.equal((await request(ann.socket, 'join', { room: 'lobby' })).error.code, 'banned');
   // The room's bans list her, with the reason, and the audit log the ban.
   await shows(page, 'Unban ann');
-  const side = await page.$eval('pierce/section[aria-labelledby=bans-title]', (s) => (s as HTMLElement).innerText.replace(/\s+/g, ' '));
-  assert.match(side, /ann until .+ · spam links Unban ann/);
-  const log = await page.$eval('pierce/section[aria-labelledby=audit-title]', (s) => (s as HTMLElement).innerText.replace(/\s+/g, ' '));
-  assert.match(log, new RegExp(`Rosa: ban ${ann.ack.self.id} \\(`), log);
+  assert.match(await textOf(page, 'section[aria-labelledby=bans-title]'), /ann ends in 2[34] h · spam links Unban ann/);
+  await shows(page, 'Rosa banned ann for 24 hours: spam links');
 
   await press(page, 'Sign out', 'header');
   await shows(page, 'Admin key');
@@ -415,44 +318,7 @@ test('the console: the open count, and "Load more" reaches an older report below
   assert.deepEqual(problems, []);
 });
 
-/**
- * What axe-core finds on the page as it is now, at each width and in each
- * colour scheme: its violations, and what it could not decide ("incomplete",
- * to be checked by hand, so not let through either), with the touch-target
- * rule (WCAG 2.2, off by default) on for the phone; and, at 390 px, whether
- * the page scrolls sideways. axe is evaluated through the DevTools protocol
- * (page.evaluate with its source), which the page's CSP does not govern, so
- * the page keeps its real CSP (no setBypassCSP): what axe sees is what a
- * visitor gets. axe walks the console's shadow root itself.
- */
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-async function axe(page: Page, view: string): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
-  const found: string[] = [];
-  for (const width of [390, 1280]) {
-    for (const scheme of ['light', 'dark']) {
-      await page.setViewport({ width, height: 800 });
-      await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: scheme }]);
-      const seen = await page.evaluate(async () => {
-        const { violations, incomplete } = await (window as any).axe.run(document, {
-          resultTypes: ['violations', 'incomplete'],
-          rules: { 'target-size': { enabled: true } },
-        });
-        const sideways = document.documentElement.scrollWidth > document.documentElement.clientWidth;
-        return [
-          ...[...violations, ...incomplete].map(
-            (v: any) => `${v.id} (${v.impact}): ${v.nodes.map((n: any) => `${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`).join(' | ')}`,
-          ),
-          ...(sideways ? [`scrolls sideways: ${document.documentElement.scrollWidth} px wide`] : []),
-        ];
-      });
-      found.push(...seen.map((v: string) => `${view}, ${width} px, ${scheme}: ${v}`));
-    }
-  }
-  return found;
-}
-
-test('the console is axe-clean: sign-in, rooms, a room, reports; on a phone and a desktop, light and dark', { skip }, async (t) => {
+test('the console is axe-clean: sign-in, the overview, rooms, a room (its menu and dialogs), reports; on a phone and a desktop, light and dark', { skip }, async (t) => {
   const relay = await startRelay(t, { adminApiKey: key });
   const { page, problems } = await consolePage(await browser(t), relay);
   const found: string[] = [];
@@ -475,6 +341,11 @@ test('the console is axe-clean: sign-in, rooms, a room, reports; on a phone and 
   const bad = await request(bob.socket, 'send', { room: 'help', text: 'buy cheap pills', clientMsgId: msgId() });
   await request(carl.socket, 'report', { room: 'help', seq: bad.message.seq, reason: 'spam' });
 
+  // The overview, first after signing in: its charts, the busiest rooms, the open report.
+  await shows(page, 'Busiest rooms');
+  await page.waitForSelector('pierce/.chart canvas');
+  found.push(...(await axe(page, 'overview')));
+
   await openRoom(page, 'help');
   await press(page, 'Rooms', 'nav');
   await shows(page, 'lobby');
@@ -486,10 +357,20 @@ test('the console is axe-clean: sign-in, rooms, a room, reports; on a phone and 
   await page.type('pierce/#topic', 'Be kind');
   await page.click('pierce/form[aria-labelledby=settings-title] button[type=submit]');
   await shows(page, 'Settings saved.');
-  await page.click('pierce/li[data-seq="2"] button.danger');
-  await shows(page, 'Message 2 deleted.');
-  await page.click('pierce/li[data-seq="1"] button[type=submit]');
+  await messageAction(page, 2, 'Delete');
+  found.push(...(await axe(page, 'a room, asked to confirm a deletion')));
+  await inDialog(page, 'Delete message');
+  await shows(page, 'Deleted ann’s message.');
+  await messageAction(page, 3, 'Pin');
+  await shows(page, 'Pinned ann’s message.');
+  await messageAction(page, 1, 'Ban');
+  found.push(...(await axe(page, 'a room, asked how long to ban')));
+  await inDialog(page, 'Ban ann');
   await shows(page, 'Unban ann');
+  await page.click('pierce/li[data-seq="3"] button.more');
+  await page.waitForSelector('pierce/[role=menu]');
+  found.push(...(await axe(page, "a message's menu", '[role=menu]')));
+  await page.keyboard.press('Escape');
   found.push(...(await axe(page, 'a room')));
 
   await press(page, 'Reports', 'nav');

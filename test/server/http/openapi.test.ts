@@ -123,6 +123,23 @@ test('the document describes the paging of reports: before and limit asked, tota
   assert.deepEqual([page.reports.length, page.total, page.hasMore], [1, 1, false]);
 });
 
+test('the document describes the overview (an addition to the contract) as the relay answers it', async (t) => {
+  const relay = await startRelay(t, { adminApiKey: key });
+  const doc = (await SwaggerParser.dereference((await openapi(relay.url)) as never, {
+    resolve: { external: false },
+  })) as OpenAPIV3.Document;
+  const get = doc.paths['/api/overview']!.get!;
+  assert.deepEqual(get.security, [{ adminApiKey: [] }, { consoleSession: [] }]);
+  assert.deepEqual(Object.keys(get.responses).sort(), ['200', '400', '401', '500', '503']);
+  const documented = (get.responses['200'] as OpenAPIV3.ResponseObject).content!['application/json']!.schema as OpenAPIV3.SchemaObject;
+  assert.deepEqual(documented.required, ['from', 'messages', 'online', 'rooms', 'openReports']);
+  const alice = await joined(t, relay.url, 'lobby', { name: 'alice' });
+  await (alice.socket.timeout(3000) as any).emitWithAck('send', { room: 'lobby', text: 'hi', clientMsgId: 'overview-0001' });
+  const answer = await (await fetch(`${relay.url}/api/overview`, { headers: { authorization: `Bearer ${key}` } })).json();
+  assertShape(answer, documented, 'overview');
+  assert.deepEqual(answer.rooms, [{ room: 'lobby', messages: 1, online: 1 }]);
+});
+
 /** Every required property is there and no property is undocumented, all the way down. */
 function assertShape(value: any, schema: OpenAPIV3.SchemaObject, path: string): void {
   if (schema.type === 'array') {
