@@ -45,11 +45,23 @@ const widgetLit = () => ({
 });
 
 /**
+ * Engine.IO's WebTransport transport is left out: client/socket.ts asks for
+ * WebSocket then HTTP long-polling only, so it is never used, yet it was
+ * bundled (with the stream codecs of engine.io-parser only it needs) into
+ * every visitor's script and the console's.
+ */
+const noWebTransport = () => ({
+  name: 'no-webtransport',
+  load: (id) => (id.replaceAll('\\', '/').endsWith('/engine.io-client/build/esm/transports/webtransport.js') ? 'export class WT {}' : null),
+});
+
+/**
  * The widget as ONE classic script (Lit and socket.io-client, through
  * client/, inside), so a plain <script> tag loads it.
  */
 const plugins = (outDir = 'dist/widget', first = []) => [
     ...first,
+    noWebTransport(),
     // Whitespace and comments inside html`` and css`` templates. A css``
     // fragment of bare declarations (the dark palette, used in two rules) is
     // not a stylesheet the CSS minifier can parse, so it stays as written.

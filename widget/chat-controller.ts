@@ -21,6 +21,7 @@ import {
   DEFAULT_REACTIONS,
   HISTORY_DEFAULT_LIMIT,
   HISTORY_MAX_LIMIT,
+  MAX_NAME_LENGTH,
 } from '../protocol/limits.js';
 import type { AckOf, Payload, Request } from '../client/socket.js';
 import { connect as sharedConnection, type Connect, type Connection, type RoomListener } from './connection.js';
@@ -88,6 +89,15 @@ export class ChatController implements ReactiveController {
   loadingOlder = false;
   /** The handshake error code when the relay refused the connection (`origin_not_allowed`, `unauthorized`…). */
   refused?: HandshakeErrorCode;
+  /**
+   * Why the relay refused the visitor's identity (`invalid_name`, or
+   * `unauthorized` for an expired token): they read the room as a reader
+   * without a name, as on the big platforms when logged out, until they
+   * choose another name or the page sets another token.
+   */
+  declined?: HandshakeErrorCode;
+  /** The guest name the widget connects under: the page's `name` (shortened to the contract's length), else the nickname. */
+  guestName?: string;
   /** The nickname the visitor chose, when the host gives no `name` or `token`. */
   nickname = recall('name');
   /** Set when a moderator banned this visitor from the room. */
@@ -117,6 +127,8 @@ export class ChatController implements ReactiveController {
 
   #connection?: Connection;
   #options?: ChatOptions;
+  /** The names and tokens the relay refused, with its reason: never tried again. */
+  readonly #refusals = new Map<string, HandshakeErrorCode>();
   #joined = false;
   readonly #handlers: RoomListener = {
     connect: () => void this.#join(),
@@ -124,17 +136,24 @@ export class ChatController implements ReactiveController {
       this.#joined = false;
       this.outbox.lost();
       this.typing.typists.clear();
-      this.#setStatus(this.#connection?.active ? 'connecting' : 'offline');
+      this.#setStatus('offline');
       this.listener.disconnected();
     },
     connect_error: (error: Error) => {
       // Refused by the relay (not a network failure): the socket will
       // not retry, so say why rather than spin on "Connecting…".
       if (!this.#connection?.active) {
-        this.refused = error.message as HandshakeErrorCode;
-        this.listener.error({ code: error.message as ErrorBody['code'], message: `connection refused: ${error.message}` });
+        const code = error.message as HandshakeErrorCode;
+        const identity = this.#options?.token ?? this.#options?.name;
+        this.listener.error({ code: code as ErrorBody['code'], message: `connection refused: ${code}` });
+        // The identity, not the visitor: read on without one.
+        if (identity && (code === 'invalid_name' || code === 'unauthorized')) {
+          this.#refusals.set(identity, code);
+          return this.#configure();
+        }
+        this.refused = code;
       }
-      this.#setStatus(this.#connection?.active ? 'connecting' : 'offline');
+      this.#setStatus(this.#connection?.active && !this.self ? 'connecting' : 'offline');
     },
     message: (message: Message) => {
       // A gap means something was missed: fetch everything after what we hold.
@@ -221,12 +240,16 @@ export class ChatController implements ReactiveController {
   #configure(): void {
     const host = this.host;
     if (!host.isConnected || !host.room) return;
-    const options: ChatOptions = {
-      server: host.server || scriptRelay,
-      room: host.room,
-      name: host.name?.trim() || this.nickname,
-      token: host.token || undefined,
-    };
+    const refusals = this.#refusals;
+    // A name from the page longer than the contract allows is shortened (a
+    // joiner left dangling at the cut goes too), not refused.
+    const siteName = [...(host.name?.normalize('NFC').trim() ?? '')].slice(0, MAX_NAME_LENGTH).join('').replace(/[\s\u200D]+$/u, '');
+    const names = [siteName, this.nickname];
+    let token = host.token || undefined;
+    this.guestName = token ? undefined : names.find((n) => n && !refusals.has(n));
+    this.declined = refusals.get(token ?? this.guestName ?? names.find((n) => n) ?? '');
+    if (this.declined) token = undefined;
+    const options: ChatOptions = { server: host.server || scriptRelay, room: host.room, name: this.guestName, token };
     const previous = this.#options;
     const same = (key: keyof ChatOptions) => previous?.[key] === options[key];
     if (this.#connection && same('server') && same('room') && same('name') && same('token')) return;
