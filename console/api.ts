@@ -91,6 +91,11 @@ export class AdminApi {
     );
   }
 
+  /** How many reports are open, in every room. */
+  async openCount(): Promise<number> {
+    return (await this.call<{ total: number }>('GET', '/api/reports?status=open&limit=1')).total;
+  }
+
   /** The `limit` messages of `room` just before `seq`. */
   async messagesBefore(room: string, seq: number, limit: number): Promise<Message[]> {
     return (await this.call<{ messages: Message[] }>('GET', `/api/rooms/${room}/messages?before=${seq}&limit=${limit}`)).messages;

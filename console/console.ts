@@ -3,6 +3,7 @@ import { cache } from 'lit/directives/cache.js';
 import { AdminApi } from './api.js';
 import type { NoticeEvent, OpenRoomEvent, SignedInEvent } from './events.js';
 import './notice.js';
+import { ReportFeed } from './report-feed.js';
 import './reports.js';
 import './room.js';
 import './rooms.js';
@@ -47,6 +48,13 @@ export class LiveChatConsole extends LitElement {
   declare problem: string;
 
   readonly #http = new AdminApi(() => this.api, () => this.#signedOut());
+  /** The open reports' count and news, live while signed in. */
+  readonly #reports = new ReportFeed(this, {
+    active: () => this.signedIn === true,
+    server: () => this.server || this.api || location.origin,
+    ticket: () => this.#http.ticket(),
+    count: () => this.#http.openCount(),
+  });
 
   constructor() {
     super();
@@ -120,7 +128,9 @@ export class LiveChatConsole extends LitElement {
         <h1>live-chat console</h1>
         <nav aria-label="Sections">
           <button type="button" aria-current=${this.view !== 'reports' ? 'page' : 'false'} @click=${() => this.#show('rooms')}>Rooms</button>
-          <button type="button" aria-current=${this.view === 'reports' ? 'page' : 'false'} @click=${() => this.#show('reports')}>Reports</button>
+          <button type="button" aria-current=${this.view === 'reports' ? 'page' : 'false'} @click=${() => this.#show('reports')}>
+            Reports${this.#reports.open ? html` <span class="count" data-open-reports>${this.#reports.open}</span>` : ''}
+          </button>
         </nav>
         <span class="muted">Signed in as <bdi>${this.who}</bdi></span>
         <button type="button" class="quiet" @click=${this.#signOut}>Sign out</button>
@@ -135,7 +145,7 @@ export class LiveChatConsole extends LitElement {
   }
 
   #renderView() {
-    if (this.view === 'reports') return html`<live-chat-console-reports .http=${this.#http}></live-chat-console-reports>`;
+    if (this.view === 'reports') return html`<live-chat-console-reports .http=${this.#http} .feed=${this.#reports}></live-chat-console-reports>`;
     if (this.view === 'room' && this.room) {
       const server = this.server || this.api || location.origin;
       return html`<live-chat-console-room .http=${this.#http} .server=${server} .room=${this.room}></live-chat-console-room>`;

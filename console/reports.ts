@@ -5,16 +5,27 @@ import { act, type RoomChangedEvent } from './events.js';
 import { time } from './format.js';
 import './message-actions.js';
 import { ConsolePart } from './part.js';
+import type { ReportFeed, ReportNews } from './report-feed.js';
 
 /**
  * The open reports of every room, newest first, a page at a time, with how
  * many are open in all: each with the two messages before it, who reported
  * it and why, the message's actions, and Resolve. Loads its first page
- * when shown.
+ * when shown, and follows the feed: a new report loads the first page
+ * again, a report resolved anywhere (by a moderator in a widget, another
+ * console, a deletion or a ban) leaves the list at once.
  */
 export class ConsoleReports extends ConsolePart {
-  static override properties = { http: { attribute: false }, reports: { state: true }, open: { state: true }, more: { state: true } };
+  static override properties = {
+    http: { attribute: false },
+    feed: { attribute: false },
+    reports: { state: true },
+    open: { state: true },
+    more: { state: true },
+  };
   declare http: AdminApi;
+  declare feed: ReportFeed | undefined;
+  #unlisten?: () => void;
   declare reports: Report[];
   /** How many reports are open in all, loaded or not. */
   declare open: number;
@@ -31,6 +42,29 @@ export class ConsoleReports extends ConsolePart {
   override connectedCallback(): void {
     super.connectedCallback();
     void this.load().catch(() => {});
+    this.#unlisten = this.feed?.listen((news) => this.#news(news));
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#unlisten?.();
+  }
+
+  #news(news: ReportNews): void {
+    if (!('how' in news)) {
+      void this.load().catch(() => {});
+      return;
+    }
+    this.#gone(news.room, news.seq);
+  }
+
+  /** A message's report was resolved: out of the list where it is (a moderator working through older pages keeps their place). */
+  #gone(room: string, seq: number): void {
+    const left = this.reports.filter((r) => r.room !== room || r.message.seq !== seq);
+    if (left.length === this.reports.length) return;
+    this.reports = left;
+    this.open = Math.max(0, this.open - 1);
+    if (this.reports.length === 0) void this.load().catch(() => {});
   }
 
   /**
@@ -53,11 +87,9 @@ export class ConsoleReports extends ConsolePart {
 
   #resolve(report: Report) {
     return act(this, 'Report resolved.', async () => {
+      // Through the relay, which tells every moderator (this list too, by the feed).
       await this.http.resolveReport(report.id);
-      // Taken out where it is, so a moderator working through older pages keeps their place.
-      this.reports = this.reports.filter((r) => r.id !== report.id);
-      this.open = Math.max(0, this.open - 1);
-      if (this.reports.length === 0) await this.load();
+      this.#gone(report.room, report.message.seq);
     });
   }
 

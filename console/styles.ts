@@ -128,6 +128,18 @@ export const styles = css`
     background: var(--accent);
     color: var(--accent-fg);
   }
+  /* The open reports' count on the Reports tab: the danger colour, as anything waiting on a moderator. */
+  nav .count {
+    display: inline-block;
+    min-width: 1.4em;
+    margin-inline-start: 4px;
+    padding: 0 5px;
+    border-radius: 999px;
+    background: var(--danger);
+    color: var(--accent-fg);
+    font-size: 0.85em;
+    text-align: center;
+  }
   button.danger {
     background: transparent;
     color: var(--danger);

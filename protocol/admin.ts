@@ -22,7 +22,7 @@ import {
   ROOMS_DEFAULT_LIMIT,
   ROOMS_MAX_LIMIT,
 } from './limits.js';
-import { memberId } from './events.js';
+import { memberId, resolvedHow } from './events.js';
 import { ban, errorCode, member, message, nameShape } from './shapes.js';
 
 /** A room as GET /api/rooms lists it. */
@@ -50,6 +50,10 @@ export const report = nameShape(
       count: z.number().int().min(1),
       status: reportStatus,
       ts: z.number().int().meta({ description: 'When it was first reported.' }),
+      resolved: z
+        .object({ by: member, how: resolvedHow, ts: z.number().int() })
+        .optional()
+        .meta({ description: 'v3: who resolved it, how (`dismissed`, its message `deleted`, its author `banned`) and when; while `resolved`.' }),
     })
     .meta({ description: 'Every report of one message: who reported it and why.' }),
   'Report',

@@ -22,7 +22,16 @@ export const joinRequest = z.strictObject({
   limit: limit.optional(),
   /** The highest `rev` the client has seen: the ack's `changed` then holds what changed after it. */
   sinceRev: whole.optional(),
+  /**
+   * v3: join to read even if banned: a banned member is answered as usual
+   * plus `banned`, receives the room's messages, and every write is refused
+   * `banned` (a member not banned joins as usual).
+   */
+  readOnly: z.boolean().optional(),
 });
+
+/** v3: a ban as the banned member is told it: until when (null: for good) and why. */
+export const banNotice = z.object({ until: z.number().int().nullable(), reason: z.string().optional() });
 export const joinResult = z.object({
   room: z.string(),
   messages: z.array(message),
@@ -46,6 +55,8 @@ export const joinResult = z.object({
   settings: roomSettings,
   /** v2: the pinned message, when one is. */
   pinned: message.optional(),
+  /** v3: a `readOnly` join of a banned member: the ban; the member reads, every write is refused `banned`. */
+  banned: banNotice.optional(),
 });
 
 export const leaveRequest = z.strictObject({ room });
@@ -101,6 +112,11 @@ export const unbanRequest = z.strictObject({ room, memberId });
 export const bansRequest = z.strictObject({ room });
 export const bansResult = z.object({ bans: z.array(ban) });
 export const reportRequest = z.strictObject({ room, seq: seqRef, reason: reason.optional() });
+/** v3: a moderator of the room resolves (dismisses) the report of a message. */
+export const resolveRequest = z.strictObject({ room, seq: seqRef });
+
+/** v3: how a report was resolved: dismissed by a moderator, or its message deleted, or its author banned. */
+export const resolvedHow = z.enum(['dismissed', 'deleted', 'banned']);
 
 export const presenceEvent = z.object({ room: z.string(), count: z.number().int(), joined: z.array(member), left: z.array(member) });
 export const typingEvent = z.object({ room: z.string(), member, typing: z.boolean() });
@@ -118,6 +134,11 @@ export const reportEvent = z.object({
   /** How many members have reported the message. */
   count: z.number().int(),
 });
+
+/** v3: the ban that `banned` told of is over (lifted, or its time ran out) while the member was connected. */
+export const unbannedEvent = z.object({ room: z.string() });
+/** v3: a report was resolved, to the room's moderators, so every one of them drops it. */
+export const reportResolvedEvent = z.object({ room: z.string(), seq: z.number().int(), by: member, how: resolvedHow });
 
 export type JoinRequest = z.infer<typeof joinRequest>;
 export type JoinResult = z.infer<typeof joinResult>;
@@ -140,6 +161,11 @@ export type UnbanRequest = z.infer<typeof unbanRequest>;
 export type BansRequest = z.infer<typeof bansRequest>;
 export type BansResult = z.infer<typeof bansResult>;
 export type ReportRequest = z.infer<typeof reportRequest>;
+export type ResolveRequest = z.infer<typeof resolveRequest>;
+export type ResolvedHow = z.infer<typeof resolvedHow>;
+export type BanNotice = z.infer<typeof banNotice>;
+export type UnbannedEvent = z.infer<typeof unbannedEvent>;
+export type ReportResolvedEvent = z.infer<typeof reportResolvedEvent>;
 export type PresenceEvent = z.infer<typeof presenceEvent>;
 export type TypingEvent = z.infer<typeof typingEvent>;
 export type DeletedEvent = z.infer<typeof deletedEvent>;
@@ -172,6 +198,7 @@ export interface ClientToServerEvents {
   unban: (req: UnbanRequest, ack: Callback) => void;
   bans: (req: BansRequest, ack: Callback<BansResult>) => void;
   report: (req: ReportRequest, ack: Callback) => void;
+  resolve: (req: ResolveRequest, ack: Callback) => void;
 }
 
 export interface ServerToClientEvents {
@@ -184,4 +211,6 @@ export interface ServerToClientEvents {
   updated: (message: Message) => void;
   room: (event: RoomEvent) => void;
   report: (event: ReportEvent) => void;
+  unbanned: (event: UnbannedEvent) => void;
+  reportResolved: (event: ReportResolvedEvent) => void;
 }

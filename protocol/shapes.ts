@@ -170,6 +170,10 @@ export const errorBody = z.object({
   code: errorCode,
   message: z.string().meta({ description: 'For people; match on `code`.' }),
   retryAfterMs: z.number().int().optional().meta({ description: 'With `rate_limited`: how long to wait before trying again.' }),
+  /** v3, with `banned` from `join`: when the ban ends (null: never). */
+  until: z.number().int().nullable().optional().meta({ description: 'With `banned`: when the ban ends, ms since the epoch.' }),
+  /** v3, with `banned` from `join`: the moderator's reason, when they gave one. */
+  reason: z.string().optional().meta({ description: "With `banned`: the moderator's reason, when given." }),
 });
 
 export type Role = z.infer<typeof role>;

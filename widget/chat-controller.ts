@@ -11,6 +11,7 @@ import type {
   OwnReaction,
   PresenceEvent,
   ReportEvent,
+  ReportResolvedEvent,
   RoomEvent,
   RoomSettings,
   TypingEvent,
@@ -59,12 +60,12 @@ export interface ChatListener {
   connected(): void;
   disconnected(): void;
   error(error: ErrorBody): void;
-  /** A moderator of the room heard a report. */
-  report(event: ReportEvent): void;
+  /** A moderator of the room heard a report, or that one was resolved (v3, which has `how`). */
+  report(event: ReportEvent | ReportResolvedEvent): void;
 }
 
 /** The requests about one room that the widget's menus and the moderator tools make. */
-export type RoomRequest = 'delete' | 'edit' | 'react' | 'report' | 'ban' | 'unban' | 'bans' | 'configure';
+export type RoomRequest = 'delete' | 'edit' | 'react' | 'report' | 'ban' | 'unban' | 'bans' | 'configure' | 'resolve';
 /** A request's ack when the relay did it. */
 export type Answer<E extends Request> = Extract<AckOf<E>, { ok: true }>;
 
@@ -169,6 +170,7 @@ export class ChatController implements ReactiveController {
       this.host.requestUpdate();
     },
     report: (event: ReportEvent) => this.listener.report(event),
+    reportResolved: (event: ReportResolvedEvent) => this.listener.report(event),
     deleted: ({ seq }: DeletedEvent) => {
       this.messages = deleteMessage(this.messages, seq);
       this.host.requestUpdate();

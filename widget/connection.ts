@@ -3,8 +3,8 @@ import type { HandshakeAuth, ServerToClientEvents } from '../protocol/index.js';
 
 export type { AckOf };
 
-/** What one user of a connection hears: its room's events, and every change of the connection itself. */
-export type RoomListener = ServerToClientEvents & {
+/** What one user of a connection hears: the room events it handles (others are ignored), and every change of the connection itself. */
+export type RoomListener = Partial<ServerToClientEvents> & {
   connect(): void;
   disconnect(): void;
   connect_error(error: Error): void;

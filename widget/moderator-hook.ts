@@ -1,5 +1,5 @@
 import { html, LitElement, nothing } from 'lit';
-import type { Message, ReportEvent } from '../protocol/index.js';
+import type { Message, ReportEvent, ReportResolvedEvent } from '../protocol/index.js';
 import type { ChatController } from './chat-controller.js';
 import { loadScript } from './load-script.js';
 
@@ -37,7 +37,8 @@ export interface ModeratorView {
   header(): unknown;
   /** Below the header: the settings panel, report notices. */
   panel(): unknown;
-  report(event: ReportEvent): void;
+  /** A report, or (with `how`) a report resolved, by any moderator, anywhere. */
+  report(event: ReportEvent | ReportResolvedEvent): void;
 }
 
 export interface ModeratorHook {

@@ -1,4 +1,4 @@
-import type { BannedEvent, Message, ReportEvent, RoomEvent } from '../../protocol/index.js';
+import type { BannedEvent, Message, ReportEvent, ReportResolvedEvent, RoomEvent } from '../../protocol/index.js';
 
 /**
  * How the chat core tells people what happened, whatever carries it (the
@@ -16,8 +16,15 @@ export interface Broadcaster {
    * when; and so every guest connected from one of `addresses` (address keys).
    */
   banned(room: string, memberId: string, event: BannedEvent, addresses: string[]): Promise<void>;
+  /**
+   * Bans in a room were lifted: every connection told it was banned there
+   * that no ban refuses any more, on whichever relay, is told `unbanned`.
+   */
+  unbanned(room: string): Promise<void>;
   /** A room's settings changed (blocked words already blanked), to everyone in it. */
   room(event: RoomEvent): void;
   /** A message was reported, to the room's moderators who are online. */
   report(event: ReportEvent): void;
+  /** A report was resolved, to the room's moderators who are online. */
+  reportResolved(event: ReportResolvedEvent): void;
 }

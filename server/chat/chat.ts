@@ -195,6 +195,8 @@ export class Chat {
       broadcast.deleted(room, seq);
       broadcast.updated(blanked);
       if (!own) await this.moderation.audit(actor, room, 'delete', { seq, memberId: message.author.id });
+      // Whoever deleted it, nothing is left to report: its open report is resolved.
+      await this.moderation.settleReports(actor, { room, seq }, 'deleted');
     }
   }
 

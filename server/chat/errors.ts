@@ -4,9 +4,10 @@ import { StorageError } from '../stores/store.js';
 /** A refusal the client caused; its message is safe to show. */
 export class ClientError extends Error {
   readonly body: ErrorBody;
-  constructor(code: ErrorCode, message: string, retryAfterMs?: number) {
+  /** `details`: what the code carries besides (a `banned` join's `until` and `reason`). */
+  constructor(code: ErrorCode, message: string, retryAfterMs?: number, details?: Pick<ErrorBody, 'until' | 'reason'>) {
     super(message);
-    this.body = retryAfterMs === undefined ? { code, message } : { code, message, retryAfterMs };
+    this.body = retryAfterMs === undefined ? { code, message, ...details } : { code, message, retryAfterMs, ...details };
   }
 }
 

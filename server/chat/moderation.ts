@@ -1,5 +1,5 @@
-import type { Ban, Member, Message, ReportEvent, RoomSettings } from '../../protocol/index.js';
-import type { AuditAction, AuditEntry, ReportFilter, Store, StoredReport } from '../stores/store.js';
+import type { Ban, BanNotice, Member, Message, ReportEvent, ResolvedHow, RoomSettings } from '../../protocol/index.js';
+import type { AuditAction, AuditEntry, ReportFilter, ReportTarget, Store, StoredReport } from '../stores/store.js';
 import { BlockedWords, NO_BLOCKED_WORDS, words } from './blocked-words.js';
 import type { Broadcaster } from './broadcaster.js';
 import type { Limits } from './limits.js';
@@ -169,20 +169,23 @@ export class Moderation {
   // ---- joining
 
   /**
-   * Refuses a member banned from the room (`banned`, with how long is left),
-   * and a guest whose network address a ban covers. Remembers who joined
-   * from where, so that a member can be banned after they left.
+   * A member joining: answers the ban that refuses them in the room (their
+   * own, or for a guest their address's), undefined when none does; the
+   * caller refuses the join with `bannedError`, or lets them read. Remembers
+   * who joined from where, when not banned, so that a member can be banned
+   * after they left.
    */
-  async admit(actor: Actor, room: string): Promise<void> {
+  async admit(actor: Actor, room: string): Promise<(BanNotice & { until: number }) | undefined> {
     const now = Date.now();
-    const until = await this.banEnds(actor, room, now);
-    if (until > 0) throw new ClientError('banned', `you are banned from ${room}`, until - now);
+    const ban = await this.banOn(actor, room, now);
+    if (ban) return ban;
     // Not waited for: a join must not wait on a write (a locked SQLite file
     // holds writes for seconds), and a member still online is found by their
     // connections anyway. A lost record only means a ban by id after they
     // left covers no address.
     this.deps.store.seen(room, actor.member, actor.address, now).catch(() => {});
     if (actor.member.verified) this.rememberName(actor.member.name, now);
+    return undefined;
   }
 
   /**
@@ -199,18 +202,13 @@ export class Moderation {
     this.deps.store.rememberVerifiedName(nameKeys(name), now).catch(() => this.namesWritten.delete(name));
   }
 
-  /** Whether the actor is refused in the room now (their ban, or their address's for a guest); records nothing. */
-  async refused(actor: Actor, room: string): Promise<boolean> {
-    return (await this.banEnds(actor, room, Date.now())) > 0;
-  }
-
-  /** When the ban that refuses the actor in the room ends, 0 when none does. */
-  private async banEnds(actor: Actor, room: string, now: number): Promise<number> {
-    const { store } = this.deps;
-    const until = await store.bannedUntil(room, actor.member.id, now);
-    // Verified members are never refused by address: their id is their own.
-    if (until || actor.member.verified || !actor.address) return until;
-    return store.addressBannedUntil(room, actor.address, now);
+  /**
+   * The ban that refuses the actor in the room now, with its reason:
+   * theirs, or for a guest their address's (verified members are never
+   * refused by address: their id is their own); undefined when none does.
+   */
+  async banOn(actor: Actor, room: string, now = Date.now()): Promise<(BanNotice & { until: number }) | undefined> {
+    return this.deps.store.banOf(room, actor.member.id, actor.member.verified ? undefined : actor.address, now);
   }
 
   // ---- bans
@@ -241,6 +239,8 @@ export class Moderation {
     await broadcast.banned(room, memberId, reason ? { room, until, reason } : { room, until }, [...addresses]);
     await this.deps.webhooks.enqueue(room, 'member.banned', { room, ...ban });
     await this.audit(actor, room, 'ban', { memberId, detail: reason ? `${minutesText(minutes)}: ${reason}` : minutesText(minutes) });
+    // What was reported of them is dealt with: their open reports in the room are resolved.
+    await this.settleReports(actor, { room, authorId: memberId }, 'banned');
     return ban;
   }
 
@@ -250,6 +250,7 @@ export class Moderation {
     if (!(await this.deps.store.unban(room, memberId, Date.now()))) {
       throw new ClientError('not_found', `${memberId} is not banned from ${room}`);
     }
+    await this.deps.broadcast.unbanned(room);
     await this.audit(actor, room, 'unban', { memberId });
   }
 
@@ -298,12 +299,39 @@ export class Moderation {
     return { ...found, reports: await Promise.all(found.reports.map((report) => this.withMessage(report))) };
   }
 
-  /** Marks a report resolved; `not_found` when there is none such. */
+  /**
+   * `resolve`: a moderator of the room dismisses the report of a message;
+   * `not_found` when it has none. Resolving one already resolved is no
+   * error and tells nobody again.
+   */
+  async resolve(actor: Actor, room: string, seq: number): Promise<void> {
+    if (!moderates(actor, room)) throw new ClientError('forbidden', `only moderators of ${room} may resolve its reports`);
+    const [found] = await this.settleReports(actor, { room, seq }, 'dismissed');
+    if (!found) throw new ClientError('not_found', `no report of message ${seq} in ${room}`);
+  }
+
+  /** The admin API's resolve (by the report's id), as `resolve`; `not_found` when there is none such. */
   async resolveReport(actor: Actor, id: string): Promise<ReportView> {
-    const report = await this.deps.store.resolveReport(id);
-    if (!report) throw new ClientError('not_found', `no report ${id}`);
-    await this.audit(actor, report.room, 'resolve_report', { seq: report.seq, detail: id });
-    return this.withMessage(report);
+    const [found] = await this.settleReports(actor, { id }, 'dismissed');
+    if (!found) throw new ClientError('not_found', `no report ${id}`);
+    return this.withMessage(found);
+  }
+
+  /**
+   * Resolves the reports `where` names (chat.ts: a deleted message's; `ban`:
+   * the banned author's), recording who and how; each one that was open is
+   * told to the room's moderators (`reportResolved`), and a dismissal is
+   * audited (a deletion or a ban is audited as itself). Answers the reports
+   * named.
+   */
+  async settleReports(actor: Actor, where: ReportTarget, how: ResolvedHow): Promise<StoredReport[]> {
+    const settled = await this.deps.store.resolveReports(where, { by: actor.member, how, ts: Date.now() });
+    for (const { report, changed } of settled) {
+      if (!changed) continue;
+      this.deps.broadcast.reportResolved({ room: report.room, seq: report.seq, by: actor.member, how });
+      if (how === 'dismissed') await this.audit(actor, report.room, 'resolve_report', { seq: report.seq, detail: report.id });
+    }
+    return settled.map(({ report }) => report);
   }
 
   // ---- audit
@@ -396,6 +424,12 @@ const NAMES_KEPT = 50_000;
 
 function slowModeError(seconds: number, wait: number): ClientError {
   return new ClientError('slow_mode', `slow mode: one message every ${seconds} s; retry in ${Math.ceil(wait / 1000)} s`, Math.ceil(wait));
+}
+
+/** The refusal of a banned member's join: until when, and why when the moderator said. */
+export function bannedError(room: string, ban: BanNotice): ClientError {
+  const retryAfterMs = ban.until === null ? undefined : Math.max(0, ban.until - Date.now());
+  return new ClientError('banned', `you are banned from ${room}`, retryAfterMs, ban);
 }
 
 /** A member banned by id who was never seen in the room: what the ban list can say of them. */

@@ -219,7 +219,10 @@ export function adminRoutes(app: FastifyInstance, sessions: () => ConsoleSession
     {
       preValidation,
       schema: {
-        ...route('Resolve a report', 'Marks it resolved (a new report of the message opens it again); audited.'),
+        ...route(
+          'Resolve a report',
+          'Marks it resolved, as dismissed by the caller (a new report of the message opens it again); the room’s moderators are told (`reportResolved`); audited.',
+        ),
         params: reportParamsSchema,
         response: {
           200: shared('Report', 'The report, resolved.'),

@@ -23,7 +23,7 @@ declare module 'fastify' {
  * connected: news reaches no one and no one is online.
  */
 const NOBODY: ChatTransport = {
-  broadcast: { message() {}, deleted() {}, updated() {}, banned: async () => {}, room() {}, report() {} },
+  broadcast: { message() {}, deleted() {}, updated() {}, banned: async () => {}, unbanned: async () => {}, room() {}, report() {}, reportResolved() {} },
   roster: { online: async () => new Map(), connections: async () => [] },
 };
 
@@ -51,7 +51,9 @@ export default fp(
       updated: (message) => transport.broadcast.updated(message),
       banned: (room, memberId, event, addresses) => transport.broadcast.banned(room, memberId, event, addresses),
       room: (event) => transport.broadcast.room(event),
+      unbanned: (room) => transport.broadcast.unbanned(room),
       report: (event) => transport.broadcast.report(event),
+      reportResolved: (event) => transport.broadcast.reportResolved(event),
     };
     const roster: Roster = {
       online: (room) => transport.roster.online(room),

@@ -5,6 +5,7 @@ import type { ClientToServerEvents } from '../../protocol/index.js';
 import { createIdentify } from '../chat/identity.js';
 import { VERIFIED_NAME_DAYS } from '../../protocol/index.js';
 import { banHandler } from '../socket/ban.js';
+import { BanWatch } from '../socket/ban-watch.js';
 import { bansHandler } from '../socket/bans.js';
 import { socketBroadcaster, socketRoster } from '../socket/broadcaster.js';
 import { configureHandler } from '../socket/configure.js';
@@ -24,6 +25,7 @@ import { oneWriteFrames } from '../socket/one-write-frames.js';
 import { Presence } from '../socket/presence.js';
 import { reactHandler } from '../socket/react.js';
 import { reportHandler } from '../socket/report.js';
+import { resolveHandler } from '../socket/resolve.js';
 import { sendHandler } from '../socket/send.js';
 import { stopTyping, typingHandler } from '../socket/typing.js';
 import { sessionActor } from '../http/console-session.js';
@@ -52,6 +54,7 @@ const HANDLERS: Record<keyof ClientToServerEvents, Handler> = {
   unban: unbanHandler,
   bans: bansHandler,
   report: reportHandler,
+  resolve: resolveHandler,
 };
 
 /** A chat message is small: 64 KB per packet is plenty and bounds what one client can make us parse. */
@@ -119,12 +122,13 @@ export default fp(
     // Each broadcast as one buffer per member (see the module).
     oneWriteFrames(io);
     const presence = new Presence(io, Boolean(redis));
+    const bans = new BanWatch(io, presence, (actor, room) => chat.moderation.banOn(actor, room), Boolean(redis), log);
     // Per connection, so in this relay's memory (a connection lives on one relay).
     const perConnection = config.rateLimit && requestsPerConnection(config.rateLimit);
     const requests = perConnection && new RateLimiterMemory({ points: perConnection.points, duration: perConnection.windowMs / 1000 });
     // The chat core's news goes out through Socket.IO (plugins/chat.ts says why it is attached here).
-    app.attachChatTransport({ broadcast: socketBroadcaster(io, presence), roster: socketRoster(io, presence) });
-    app.decorate('sockets', { io, presence });
+    app.attachChatTransport({ broadcast: socketBroadcaster(io, presence, bans), roster: socketRoster(io, presence) });
+    app.decorate('sockets', { io, presence, bans });
     // The bytes of heavy answers: per connection in memory, per guest network in Redis when relays share it.
     const answers =
       config.rateLimit &&
@@ -132,7 +136,7 @@ export default fp(
         rateLimiter(ANSWER_BYTES_PER_CONNECTION, undefined, ''),
         rateLimiter(ANSWER_BYTES_PER_GUEST_ADDRESS, app.redis?.direct, `${config.redisPrefix}:answer-bytes-net`),
       );
-    const shared: SharedContext = { io, presence, chat, metrics, log, requests: requests || undefined, answers: answers || undefined };
+    const shared: SharedContext = { io, presence, bans, chat, metrics, log, requests: requests || undefined, answers: answers || undefined };
     const handlers = new Map(Object.entries(HANDLERS));
 
     handshake.install(io);
@@ -151,6 +155,7 @@ export default fp(
       // Socket.IO takes the socket out of its rooms itself; here the others
       // only learn that it stopped typing and left.
       clearTimeout(ctx.joinTimer);
+      bans.forget(this.id);
       for (const room of chatRooms(this)) {
         stopTyping(ctx, room);
         void presence.departed(room, member, this.id);
@@ -171,8 +176,10 @@ export default fp(
       socket.on('disconnecting', disconnecting);
 
       // A connection that joins no room holds resources and does nothing:
-      // close it. The join handler clears this at the first join.
-      ctx.joinTimer = setTimeout(() => {
+      // close it. The join handler clears this at the first join. The
+      // console's own (a signed-in session) may only listen: its reports
+      // page hears every room's reports without joining any.
+      if (!socket.data.consoleSession) ctx.joinTimer = setTimeout(() => {
         if (chatRooms(socket).length === 0) {
           log.info({ socket: socket.id, member: member.id }, 'closed: joined no room in time');
           socket.disconnect(true);
@@ -194,6 +201,7 @@ export default fp(
     app.addHook('preClose', async () => {
       io.engine.close();
       presence.close();
+      bans.close();
     });
   },
   { name: 'socket', dependencies: ['config', 'store', 'metrics', 'redis', 'moderation', 'console-sessions', 'chat'] },

@@ -3,6 +3,7 @@ import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Chat } from '../chat/chat.js';
 import type { Metrics } from '../chat/metrics.js';
 import type { AnswerBudget } from './answer-budget.js';
+import type { BanWatch } from './ban-watch.js';
 import type { Presence } from './presence.js';
 import type { ChatServer, ChatSocket } from './types.js';
 
@@ -10,6 +11,8 @@ import type { ChatServer, ChatSocket } from './types.js';
 export interface SocketLayer {
   io: ChatServer;
   presence: Presence;
+  /** This relay's connections told they are banned, to tell them when it is over. */
+  bans: BanWatch;
 }
 
 /** What every connection's handlers share. */
@@ -50,6 +53,9 @@ export class HandlerContext {
   }
   get presence() {
     return this.shared.presence;
+  }
+  get bans() {
+    return this.shared.bans;
   }
   get chat() {
     return this.shared.chat;

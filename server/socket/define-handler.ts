@@ -5,6 +5,7 @@ import { take } from '../chat/limits.js';
 import { checkPlainStrings, checkRoom } from '../chat/rules.js';
 import type { HandlerContext } from './context.js';
 import { MAX_QUEUED_BYTES, queuedBytes } from './queued.js';
+import { readersRoom } from './types.js';
 
 /**
  * Requests one connection may have unanswered at once. A client library
@@ -35,9 +36,19 @@ export interface HandlerOptions {
   heavy?: boolean;
 }
 
-/** Refuses an event from a socket that has not joined the room. */
+/**
+ * Refuses a write from a socket that has not joined the room: `banned` when
+ * it only reads the room, banned (`join { readOnly }`), `not_joined` otherwise.
+ */
 export function requireJoined(ctx: HandlerContext, room: string): void {
-  if (!ctx.socket.rooms.has(room)) throw new ClientError('not_joined', `join ${room} first`);
+  if (ctx.socket.rooms.has(room)) return;
+  if (ctx.socket.rooms.has(readersRoom(room))) throw new ClientError('banned', `you are banned from ${room}: you may read, not write`);
+  throw new ClientError('not_joined', `join ${room} first`);
+}
+
+/** Refuses a read from a socket that neither joined the room nor reads it banned. */
+export function requireReading(ctx: HandlerContext, room: string): void {
+  if (!ctx.socket.rooms.has(readersRoom(room))) requireJoined(ctx, room);
 }
 
 function describe(error: z.ZodError): string {

@@ -1,10 +1,10 @@
 import { historyRequest, type HistoryResult } from '../../protocol/index.js';
 import { answerBytes } from './answer-budget.js';
-import { defineHandler, requireJoined } from './define-handler.js';
+import { defineHandler, requireReading } from './define-handler.js';
 
-/** `history`: older messages, for scrolling up (members only, so a ban also ends reading). */
+/** `history`: older messages, for scrolling up (members, and banned members who read the room). */
 export const historyHandler = defineHandler('history', historyRequest, async (ctx, { room, before, limit }): Promise<HistoryResult> => {
-  requireJoined(ctx, room);
+  requireReading(ctx, room);
   await ctx.answers?.check(ctx.socket);
   const page = await ctx.chat.history(ctx.socket.data.member, room, before, limit);
   await ctx.answers?.spend(ctx.socket, answerBytes(page.messages));

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Ban, Member, RoomSettings } from '../../protocol/index.js';
 import { inTransaction, type Query } from './postgres-transaction.js';
-import type { AuditEntry, ModerationStore, StoredReport } from './store.js';
+import type { AuditEntry, ModerationStore, ResolvedHow, StoredReport } from './store.js';
 
 /**
  * The migration that adds the moderation tables (settings, bans with who
@@ -86,6 +86,9 @@ interface ReportRow {
   seq: string;
   status: 'open' | 'resolved';
   ts: string;
+  resolved_by: Member | null;
+  resolved_how: ResolvedHow | null;
+  resolved_at: string | null;
   entries: { reporter: Member; reason: string | null }[];
 }
 interface AuditRow {
@@ -114,6 +117,8 @@ function toReport(row: ReportRow): StoredReport {
     count: row.entries.length,
     status: row.status,
     ts: Number(row.ts),
+    ...(row.status === 'resolved' &&
+      row.resolved_how !== null && { resolved: { by: row.resolved_by!, how: row.resolved_how, ts: Number(row.resolved_at) } }),
   };
 }
 
@@ -143,6 +148,17 @@ export const REPORTS_PAGING_MIGRATION = `
   CREATE INDEX reports_by_time ON reports (ts, id);
   CREATE INDEX reports_by_status ON reports (status, ts, id);
   CREATE INDEX reports_by_room ON reports (room, status, ts, id);
+`;
+
+/**
+ * v3: who resolved a report, how and when (reports resolved before have
+ * none of these, and keep their status).
+ */
+export const REPORT_RESOLUTION_MIGRATION = `
+  ALTER TABLE reports
+    ADD COLUMN resolved_by  JSONB,
+    ADD COLUMN resolved_how TEXT,
+    ADD COLUMN resolved_at  BIGINT;
 `;
 
 /** The moderation half of the PostgreSQL store. */
@@ -223,7 +239,12 @@ export function moderationStore(pool: pg.Pool, query: Query): ModerationStore {
           [id, input.reporter.id, input.reporter, input.reason ?? null, input.ts],
         );
         const added = (inserted.rowCount ?? 0) > 0;
-        if (added) await client.query("UPDATE reports SET status = 'open' WHERE id = $1", [id]);
+        if (added) {
+          await client.query(
+            "UPDATE reports SET status = 'open', resolved_by = NULL, resolved_how = NULL, resolved_at = NULL WHERE id = $1 AND status <> 'open'",
+            [id],
+          );
+        }
         const { rows } = await client.query<ReportRow>(`${REPORT_SELECT} WHERE r.id = $1`, [id]);
         return { report: toReport(rows[0]!), added };
       }),
@@ -249,12 +270,48 @@ export function moderationStore(pool: pg.Pool, query: Query): ModerationStore {
       ]);
       return { reports: rows.slice(0, limit).map(toReport), total: Number(counted!.n), hasMore: rows.length > limit };
     },
-    async resolveReport(id) {
-      if (!isUuid(id)) return undefined;
-      const updated = await query("UPDATE reports SET status = 'resolved' WHERE id = $1 RETURNING id", [id]);
-      if (updated.length === 0) return undefined;
-      const [row] = await query<ReportRow>(`${REPORT_SELECT} WHERE r.id = $1`, [id]);
-      return row && toReport(row);
+    async resolveReports(where, { by, how, ts }) {
+      if ('id' in where && !isUuid(where.id)) return [];
+      // The reports named, as SQL from parameter $<first> on, and those parameters.
+      const named = (first: number): [string, unknown[]] =>
+        'id' in where
+          ? [`r.id = $${first}`, [where.id]]
+          : 'seq' in where
+            ? [`r.room = $${first} AND r.seq = $${first + 1}`, [where.room, where.seq]]
+            : [
+                `r.room = $${first} AND r.status = 'open' AND EXISTS
+                   (SELECT 1 FROM messages m WHERE m.room = r.room AND m.seq = r.seq AND m.author_id = $${first + 1})`,
+                [where.room, where.authorId],
+              ];
+      const [target, params] = named(4);
+      const changed = await query<{ id: string }>(
+        `UPDATE reports r SET status = 'resolved', resolved_by = $1, resolved_how = $2, resolved_at = $3
+         WHERE ${target} AND r.status = 'open' RETURNING r.id`,
+        [by, how, ts, ...params],
+      );
+      const ids = new Set(changed.map((row) => row.id));
+      const rows =
+        'authorId' in where
+          ? ids.size === 0
+            ? []
+            : await query<ReportRow>(`${REPORT_SELECT} WHERE r.id = ANY($1) ORDER BY r.seq`, [[...ids]])
+          : await query<ReportRow>(`${REPORT_SELECT} WHERE ${named(1)[0]}`, named(1)[1]);
+      return rows.map((row) => ({ report: toReport(row), changed: ids.has(row.id) }));
+    },
+    async banOf(room, memberId, address, now) {
+      let [row] = await query<{ until: string; reason: string | null }>(
+        'SELECT until, reason FROM room_bans WHERE room = $1 AND member_id = $2 AND until > $3',
+        [room, memberId, now],
+      );
+      if (!row && address !== undefined) {
+        [row] = await query<{ until: string; reason: string | null }>(
+          `SELECT a.until, b.reason FROM address_bans a LEFT JOIN room_bans b ON b.room = a.room AND b.member_id = a.member_id
+           WHERE a.room = $1 AND a.address = $2 AND a.until > $3 ORDER BY a.until DESC LIMIT 1`,
+          [room, address, now],
+        );
+      }
+      if (!row) return undefined;
+      return row.reason === null ? { until: Number(row.until) } : { until: Number(row.until), reason: row.reason };
     },
     async audit(entry) {
       const [row] = await query<{ id: string }>(

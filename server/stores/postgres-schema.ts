@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { MODERATION_MIGRATION, REPORTS_PAGING_MIGRATION } from './postgres-moderation.js';
+import { MODERATION_MIGRATION, REPORT_RESOLUTION_MIGRATION, REPORTS_PAGING_MIGRATION } from './postgres-moderation.js';
 
 /**
  * Migrations, applied in order at start, each once (recorded in
@@ -95,6 +95,7 @@ const MIGRATIONS = [
      last_join BIGINT NOT NULL,
      PRIMARY KEY (site, name_key)
    );`,
+  REPORT_RESOLUTION_MIGRATION,
 ];
 
 const MIGRATION_LOCK = 7_231_994; // any constant shared by all relays

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Ban, Member, RoomSettings } from '../../protocol/index.js';
 import { guard } from './sqlite-guard.js';
-import type { AuditEntry, ModerationStore, ReportFilter, ReportPage, StoredReport } from './store.js';
+import type { AuditEntry, ModerationStore, ReportFilter, ReportPage, Resolution, ResolvedHow, StoredReport } from './store.js';
 
 /**
  * The moderation tables of the SQLite store (settings, bans, reports, the
@@ -42,11 +42,14 @@ const SCHEMA = `
     PRIMARY KEY (room, member_id)
   ) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS reports (
-    id     TEXT    PRIMARY KEY,
-    room   TEXT    NOT NULL,
-    seq    INTEGER NOT NULL,
-    status TEXT    NOT NULL,
-    ts     INTEGER NOT NULL,
+    id           TEXT    PRIMARY KEY,
+    room         TEXT    NOT NULL,
+    seq          INTEGER NOT NULL,
+    status       TEXT    NOT NULL,
+    ts           INTEGER NOT NULL,
+    resolved_by  TEXT,    -- v3: the Member who resolved it, as JSON, while resolved
+    resolved_how TEXT,    -- v3: dismissed, deleted or banned
+    resolved_at  INTEGER, -- v3
     UNIQUE (room, seq)
   );
   -- GET /api/reports pages newest first, within a status (the console's
@@ -76,6 +79,18 @@ const SCHEMA = `
   CREATE INDEX IF NOT EXISTS audit_by_room ON audit (room, id);
 `;
 
+/**
+ * Columns added to the tables above after they first shipped: a database
+ * made before gains them at start (CREATE TABLE IF NOT EXISTS leaves an
+ * existing table as it was). Added last, as in SCHEMA, so an upgraded
+ * table reads like a new one.
+ */
+const ADDED_COLUMNS: [table: string, column: string, type: string][] = [
+  ['reports', 'resolved_by', 'TEXT'],
+  ['reports', 'resolved_how', 'TEXT'],
+  ['reports', 'resolved_at', 'INTEGER'],
+];
+
 const COPY_V1_BANS = `
   INSERT OR IGNORE INTO room_bans (room, member_id, member, until, reason, by_member, ts)
   SELECT room, member_id,
@@ -97,6 +112,9 @@ interface ReportRow {
   seq: number;
   status: 'open' | 'resolved';
   ts: number;
+  resolved_by: string | null;
+  resolved_how: ResolvedHow | null;
+  resolved_at: number | null;
 }
 interface AuditRow {
   id: number;
@@ -126,6 +144,10 @@ function toAuditEntry(row: AuditRow): AuditEntry {
 export function moderationStore(db: Database.Database): ModerationStore {
   const fresh = !db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'room_bans'").get();
   db.exec(SCHEMA);
+  for (const [table, column, type] of ADDED_COLUMNS) {
+    const columns = db.prepare<[], { name: string }>(`PRAGMA table_info(${table})`).all();
+    if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+  }
   if (fresh && db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'bans'").get()) {
     db.prepare(COPY_V1_BANS).run(Date.now());
   }
@@ -157,7 +179,23 @@ export function moderationStore(db: Database.Database): ModerationStore {
   const findReport = db.prepare<[string, number], ReportRow>('SELECT * FROM reports WHERE room = ? AND seq = ?');
   const reportById = db.prepare<[string], ReportRow>('SELECT * FROM reports WHERE id = ?');
   const insertReport = db.prepare<[string, string, number, number]>("INSERT INTO reports (id, room, seq, status, ts) VALUES (?, ?, ?, 'open', ?)");
-  const setStatus = db.prepare<[string, string]>('UPDATE reports SET status = ? WHERE id = ?');
+  const reopen = db.prepare<[string]>(
+    "UPDATE reports SET status = 'open', resolved_by = NULL, resolved_how = NULL, resolved_at = NULL WHERE id = ?",
+  );
+  const resolveOne = db.prepare<[string, string, number, string]>(
+    "UPDATE reports SET status = 'resolved', resolved_by = ?, resolved_how = ?, resolved_at = ? WHERE id = ? AND status = 'open'",
+  );
+  const openReportsBy = db.prepare<[string, string], ReportRow>(
+    `SELECT r.* FROM reports r JOIN messages m ON m.room = r.room AND m.seq = r.seq
+     WHERE r.room = ? AND r.status = 'open' AND m.author_id = ? ORDER BY r.seq`,
+  );
+  const findMemberBan = db.prepare<[string, string, number], { until: number; reason: string | null }>(
+    'SELECT until, reason FROM room_bans WHERE room = ? AND member_id = ? AND until > ?',
+  );
+  const findAddressBanReason = db.prepare<[string, string, number], { until: number; reason: string | null }>(
+    `SELECT a.until, b.reason FROM address_bans a LEFT JOIN room_bans b ON b.room = a.room AND b.member_id = a.member_id
+     WHERE a.room = ? AND a.address = ? AND a.until > ? ORDER BY a.until DESC LIMIT 1`,
+  );
   const insertEntry = db.prepare<[string, string, string, string | null, number]>(
     'INSERT OR IGNORE INTO report_entries (report_id, reporter_id, reporter, reason, ts) VALUES (?, ?, ?, ?, ?)',
   );
@@ -203,8 +241,18 @@ export function moderationStore(db: Database.Database): ModerationStore {
       count: rows.length,
       status: row.status,
       ts: row.ts,
+      ...(row.status === 'resolved' &&
+        row.resolved_how !== null && {
+          resolved: { by: JSON.parse(row.resolved_by!) as Member, how: row.resolved_how, ts: row.resolved_at! },
+        }),
     };
   };
+  const resolveAll = db.transaction((rows: ReportRow[], { by, how, ts }: Resolution) =>
+    rows.map((row) => {
+      const changed = resolveOne.run(JSON.stringify(by), how, ts, row.id).changes > 0;
+      return { report: withEntries(reportById.get(row.id)!), changed };
+    }),
+  );
 
   const banAll = db.transaction((room: string, ban: Ban & { until: number }, addresses: string[]) => {
     upsertBan.run({
@@ -233,7 +281,7 @@ export function moderationStore(db: Database.Database): ModerationStore {
     }
     const added =
       insertEntry.run(row.id, input.reporter.id, JSON.stringify(input.reporter), input.reason ?? null, input.ts).changes > 0;
-    if (added && row.status !== 'open') setStatus.run('open', row.id);
+    if (added && row.status !== 'open') reopen.run(row.id);
     return { report: withEntries(reportById.get(row.id)!), added };
   });
 
@@ -275,10 +323,21 @@ export function moderationStore(db: Database.Database): ModerationStore {
         const rows = page.all({ ...named, ...(cursor && { ts: cursor.ts, id: cursor.id }), limit: limit + 1 });
         return { reports: rows.slice(0, limit).map(withEntries), total: count.get(named)!.n, hasMore: rows.length > limit };
       }),
-    resolveReport: (id) =>
+    resolveReports: (where, resolution) =>
       guard(() => {
-        if (setStatus.run('resolved', id).changes === 0) return undefined;
-        return withEntries(reportById.get(id)!);
+        const rows =
+          'id' in where
+            ? [reportById.get(where.id)]
+            : 'seq' in where
+              ? [findReport.get(where.room, where.seq)]
+              : openReportsBy.all(where.room, where.authorId);
+        return resolveAll.immediate(rows.filter((row) => row !== undefined), resolution);
+      }),
+    banOf: (room, memberId, address, now) =>
+      guard(() => {
+        const found = findMemberBan.get(room, memberId, now) ?? (address === undefined ? undefined : findAddressBanReason.get(room, address, now));
+        if (!found) return undefined;
+        return found.reason === null ? { until: found.until } : { until: found.until, reason: found.reason };
       }),
     audit: (entry) =>
       guard(() => {

@@ -1,6 +1,6 @@
-import type { AuditAction, Ban, Member, Message, OwnReaction, ReportStatus, RoomSettings } from '../../protocol/index.js';
+import type { AuditAction, Ban, BanNotice, Member, Message, OwnReaction, ReportStatus, ResolvedHow, RoomSettings } from '../../protocol/index.js';
 
-export type { AuditAction, ReportStatus };
+export type { AuditAction, ReportStatus, ResolvedHow };
 
 /** What the relay asks of storage: SQLite and PostgreSQL implement it. */
 export interface NewMessage {
@@ -128,6 +128,13 @@ export interface Store {
   bannedUntil(room: string, memberId: string, now: number): Promise<number>;
   /** When the latest ban of a guest address (key) in the room ends, or 0. */
   addressBannedUntil(room: string, address: string, now: number): Promise<number>;
+  /**
+   * The ban in force on a member in a room, with its reason: their own, or
+   * else, when `address` is given (a guest's), the latest-ending ban of that
+   * address, with the reason of the member's ban that brought it. Undefined
+   * when none is.
+   */
+  banOf(room: string, memberId: string, address: string | undefined, now: number): Promise<(BanNotice & { until: number }) | undefined>;
   /** Remembers who joined a room, from which address (key), so a member can be banned by id after leaving. */
   seen(room: string, member: Member, address: string | undefined, ts: number): Promise<void>;
   /** The member as last seen in a room, and their address key. */
@@ -158,8 +165,14 @@ export interface Store {
    * Undefined when `before` names no report.
    */
   reports(filter: ReportFilter, page: { before?: string; limit: number }): Promise<ReportPage | undefined>;
-  /** Marks a report resolved; undefined when there is no such report. */
-  resolveReport(id: string): Promise<StoredReport | undefined>;
+  /**
+   * Resolves the reports `where` names, recording who resolved them, how
+   * and when: by id, or a room's message (each names one report, or none),
+   * or the open reports of a room's messages by one author. Answers each
+   * report named, as it is now, with `changed` when it was open until now
+   * (so one resolution is told once, whichever relay or moderator came first).
+   */
+  resolveReports(where: ReportTarget, resolution: Resolution): Promise<{ report: StoredReport; changed: boolean }[]>;
   /** Appends an audit entry; returns it with its id. */
   audit(entry: NewAuditEntry): Promise<AuditEntry>;
   /** A room's audit entries, newest first, with id < `before` when given; `hasMore` when older ones exist. */
@@ -227,7 +240,8 @@ export type ModerationStore = Pick<
   | 'saveSettings'
   | 'report'
   | 'reports'
-  | 'resolveReport'
+  | 'resolveReports'
+  | 'banOf'
   | 'audit'
   | 'auditLog'
 >;
@@ -304,6 +318,18 @@ export interface StoredReport {
   count: number;
   status: ReportStatus;
   /** When it was first reported. */
+  ts: number;
+  /** v3: who resolved it, how and when, while it is resolved (reports resolved before v3 have none). */
+  resolved?: Resolution;
+}
+
+/** Which reports `resolveReports` resolves: one by id, a message's, or the open ones of an author's messages in a room. */
+export type ReportTarget = { id: string } | { room: string; seq: number } | { room: string; authorId: string };
+
+/** Who resolved a report, how, and when. */
+export interface Resolution {
+  by: Member;
+  how: ResolvedHow;
   ts: number;
 }
 

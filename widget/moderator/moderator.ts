@@ -33,6 +33,7 @@ const en = {
   delete: 'Delete',
   deleted: 'Message deleted',
   dismiss: 'Dismiss',
+  dismissed: 'Report dismissed.',
   reports: 'Reports',
 };
 const fr: typeof en = {
@@ -57,6 +58,7 @@ const fr: typeof en = {
   delete: 'Supprimer',
   deleted: 'Message supprimé',
   dismiss: 'Ignorer',
+  dismissed: 'Signalement ignoré.',
   reports: 'Signalements',
 };
 
@@ -94,6 +96,11 @@ export function moderatorView(widget: ModeratorWidget): ModeratorView {
     return ack;
   };
   const field = (form: HTMLFormElement, name: string) => form.elements.namedItem(name) as HTMLInputElement;
+  /** Takes the notice of a message's report away. */
+  const drop = (seq: number) => {
+    reports = reports.filter((r) => r.message.seq !== seq);
+    el.requestUpdate();
+  };
 
   const ban = (event: Event, message: Message) => {
     event.preventDefault();
@@ -164,17 +171,16 @@ export function moderatorView(widget: ModeratorWidget): ModeratorView {
                 <button
                   type="button"
                   @click=${async () => {
-                    if (await act('delete', { seq: r.message.seq }, s.deleted)) reports = reports.filter((x) => x !== r);
-                    el.requestUpdate();
+                    if (await act('delete', { seq: r.message.seq }, s.deleted)) drop(r.message.seq);
                   }}
                 >
                   ${s.delete}
                 </button>
                 <button
                   type="button"
-                  @click=${() => {
-                    reports = reports.filter((x) => x !== r);
-                    el.requestUpdate();
+                  @click=${async () => {
+                    // Dismissed for every moderator: the relay resolves it and tells them all.
+                    if (await act('resolve', { seq: r.message.seq }, s.dismissed)) drop(r.message.seq);
                   }}
                 >
                   ${s.dismiss}
@@ -210,8 +216,12 @@ export function moderatorView(widget: ModeratorWidget): ModeratorView {
         </section>`;
     },
     report(event) {
-      reports = [event, ...reports.filter((r) => r.message.seq !== event.message.seq)].slice(0, MAX_REPORTS);
-      el.requestUpdate();
+      // Resolved (dismissed, its message deleted, its author banned), by this moderator or another: the notice goes.
+      if ('how' in event) drop(event.seq);
+      else {
+        reports = [event, ...reports.filter((r) => r.message.seq !== event.message.seq)].slice(0, MAX_REPORTS);
+        el.requestUpdate();
+      }
     },
   };
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { test, type TestContext } from 'node:test';
+import { SignJWT } from 'jose';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { WRONG_KEYS } from '../../../server/http/wrong-keys.js';
 import { joined, msgId, next, request, startRelay, type Relay } from '../helpers.js';
@@ -286,7 +287,8 @@ test('the console: a dropped connection comes back live on a new ticket (each op
   await shows(page, 'before the cut');
 
   // The network drops the console's connection (not a Socket.IO disconnect, after which no client comes back).
-  const consoleSockets = () => [...relay.app.sockets.io.sockets.sockets.values()].filter((s) => s.data.consoleSession);
+  // The room's connection (the console's other one, the reports feed, joins no room).
+  const consoleSockets = () => [...relay.app.sockets.io.sockets.sockets.values()].filter((s) => s.data.consoleSession && s.rooms.has('drop'));
   assert.equal(consoleSockets().length, 1);
   consoleSockets()[0]!.conn.close();
   await request(ann.socket, 'send', { room: 'drop', text: 'said while away', clientMsgId: msgId() });
@@ -332,6 +334,45 @@ test('the console: a report shows with its reporter and reason, and resolved it 
   // The audit log of the room names who resolved it.
   const { entries } = await admin(relay, '/api/rooms/help/audit');
   assert.deepEqual([entries[0].action, entries[0].actor.name], ['resolve_report', 'Rosa']);
+  assert.deepEqual(problems, []);
+});
+
+test('the console follows reports live: the Reports tab counts the open ones; resolved anywhere, one leaves the list; its Resolve reaches every moderator', { skip }, async (t) => {
+  const secret = 'console-live-reports-secret-0123456789';
+  const relay = await startRelay(t, { adminApiKey: key, jwtSecret: secret });
+  const { page, problems } = await consolePage(await browser(t), relay, 1280);
+  await signIn(page);
+  const mod = await joined(t, relay.url, 'help', {
+    token: await new SignJWT({ sub: 'u-mia', name: 'Mia', role: 'moderator' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(secret)),
+  });
+  const ann = await joined(t, relay.url, 'help', { name: 'ann' });
+  const bob = await joined(t, relay.url, 'help', { name: 'bob' });
+  const first = await request(ann.socket, 'send', { room: 'help', text: 'first spam', clientMsgId: msgId() });
+  const second = await request(ann.socket, 'send', { room: 'help', text: 'second spam', clientMsgId: msgId() });
+  await press(page, 'Reports', 'nav');
+  await shows(page, 'No open reports.');
+
+  // Reported while the page is open: it appears, and the tab counts it, with no reload.
+  await request(bob.socket, 'report', { room: 'help', seq: first.message.seq, reason: 'spam' });
+  await request(bob.socket, 'report', { room: 'help', seq: second.message.seq });
+  await shows(page, 'first spam');
+  await shows(page, 'second spam');
+  const count = () => page.$eval('pierce/[data-open-reports]', (el) => el.textContent!.trim()).catch(() => '');
+  await page.waitForFunction(() => document.querySelector('live-chat-console')!.shadowRoot!.querySelector('[data-open-reports]')?.textContent === '2');
+
+  // A moderator in a widget dismisses one: it leaves the console at once.
+  assert.deepEqual(await request(mod.socket, 'resolve', { room: 'help', seq: first.message.seq }), { ok: true });
+  await page.waitForFunction(() => document.querySelector('live-chat-console')!.shadowRoot!.querySelectorAll('li[data-report]').length === 1);
+  await page.waitForFunction(() => document.querySelector('live-chat-console')!.shadowRoot!.querySelector('[data-open-reports]')?.textContent === '1');
+
+  // The console's Resolve goes through the relay: the moderator in the widget is told, by whom.
+  const told = next(mod.socket, 'reportResolved');
+  const [open] = (await admin(relay, '/api/reports?status=open')).reports;
+  await press(page, 'Resolve', `li[data-report="${open.id}"]`);
+  assert.deepEqual(await told, { room: 'help', seq: second.message.seq, by: { id: 'admin', name: 'Rosa', verified: true, role: 'moderator' }, how: 'dismissed' });
+  await shows(page, 'No open reports.');
+  await page.waitForFunction(() => !document.querySelector('live-chat-console')!.shadowRoot!.querySelector('[data-open-reports]'));
+  assert.equal(await count(), '');
   assert.deepEqual(problems, []);
 });
 

@@ -239,12 +239,53 @@ for (const [kind, { url, skip }] of Object.entries(implementations)) {
       await store.report({ room: 'other', seq: 4, reporter: bob, ts: 20 });
       assert.deepEqual((await list({})).map((r) => r.room), ['other', 'r'], 'newest first');
       assert.deepEqual((await list({ room: 'r' })).map((r) => r.seq), [1]);
-      assert.equal((await store.resolveReport(first.report.id))?.status, 'resolved');
-      assert.equal(await store.resolveReport('00000000-0000-0000-0000-000000000000'), undefined);
+      const dismissed = { by: mod, how: 'dismissed' as const, ts: 25 };
+      const [resolved] = await store.resolveReports({ id: first.report.id }, dismissed);
+      assert.deepEqual(resolved, { report: { ...second.report, status: 'resolved', resolved: dismissed }, changed: true });
+      assert.deepEqual(
+        await store.resolveReports({ id: first.report.id }, { ...dismissed, ts: 26 }),
+        [{ report: { ...second.report, status: 'resolved', resolved: dismissed }, changed: false }],
+        'resolved once: the first resolution stays',
+      );
+      assert.deepEqual(await store.resolveReports({ id: '00000000-0000-0000-0000-000000000000' }, dismissed), []);
+      assert.deepEqual(await store.resolveReports({ id: 'not-a-uuid' }, dismissed), []);
+      assert.deepEqual(await store.resolveReports({ room: 'r', seq: 99 }, dismissed), []);
       assert.deepEqual((await list({ status: 'open' })).map((r) => r.room), ['other']);
       assert.deepEqual((await list({ status: 'resolved' })).map((r) => r.room), ['r']);
       await store.report({ room: 'r', seq: 1, reporter: mod, ts: 30 });
-      assert.equal((await list({ room: 'r' }))[0]!.status, 'open', 'a new reporter opens it again');
+      const reopened = (await list({ room: 'r' }))[0]!;
+      assert.equal(reopened.status, 'open', 'a new reporter opens it again');
+      assert.equal(reopened.resolved, undefined, 'and its resolution goes');
+    });
+
+    test("resolves a message's report, and the open reports of an author's messages in a room, telling which were open", async (t) => {
+      const store = await open(t);
+      await put(store, 'r', 'spam 1', alice);
+      await put(store, 'r', 'fine', bob);
+      await put(store, 'r', 'spam 2', alice);
+      await put(store, 'other', 'spam 3', alice);
+      for (const [room, seq] of [['r', 1], ['r', 2], ['r', 3], ['other', 1]] as const) await store.report({ room, seq, reporter: mod, ts: 10 });
+      const deleted = { by: mod, how: 'deleted' as const, ts: 20 };
+      const bySeq = await store.resolveReports({ room: 'r', seq: 3 }, deleted);
+      assert.deepEqual(bySeq.map(({ report, changed }) => [report.seq, report.status, report.resolved?.how, changed]), [[3, 'resolved', 'deleted', true]]);
+      const banned = { by: mod, how: 'banned' as const, ts: 30 };
+      const byAuthor = await store.resolveReports({ room: 'r', authorId: alice.id }, banned);
+      assert.deepEqual(byAuthor.map(({ report, changed }) => [report.seq, report.resolved, changed]), [[1, banned, true]], 'only open ones, in that room');
+      const opened = (await store.reports({ status: "open" }, { limit: 10 }))!;
+      assert.deepEqual(new Set(opened.reports.map((r) => `${r.room} ${r.seq}`)), new Set(['other 1', 'r 2']));
+      assert.equal(opened.total, 2, 'the open count leaves the resolved out');
+    });
+
+    test("answers the ban on a member with its reason, or for a guest their address's", async (t) => {
+      const store = await open(t);
+      const now = Date.now();
+      await store.ban('r', { member: alice, until: now + 60_000, reason: 'spam', by: mod, ts: now }, ['10.0.0.1']);
+      assert.deepEqual(await store.banOf('r', alice.id, undefined, now), { until: now + 60_000, reason: 'spam' });
+      assert.deepEqual(await store.banOf('r', bob.id, '10.0.0.1', now), { until: now + 60_000, reason: 'spam' }, 'the address, with the reason of the ban that brought it');
+      assert.equal(await store.banOf('r', bob.id, undefined, now), undefined);
+      assert.equal(await store.banOf('r', alice.id, undefined, now + 60_000), undefined, 'over');
+      await store.ban('r', { member: bob, until: now + 1000, by: mod, ts: now }, []);
+      assert.deepEqual(await store.banOf('r', bob.id, undefined, now), { until: now + 1000 }, 'no reason given, none answered');
     });
 
     test('pages reports newest first with before and limit, with the total of the filter; ties in time each listed once', async (t) => {
@@ -256,7 +297,7 @@ for (const [kind, { url, skip }] of Object.entries(implementations)) {
         const { report } = await store.report({ room, seq: i, reporter: alice, ts: 100 + Math.floor(i / 4) });
         made.push({ id: report.id, room, ts: report.ts });
       }
-      await store.resolveReport(made[0]!.id);
+      await store.resolveReports({ id: made[0]!.id }, { by: mod, how: 'dismissed', ts: 200 });
       const stillOpen = made.filter((r) => r.id !== made[0]!.id);
 
       const all = (await store.reports({ status: 'open' }, { limit: 100 }))!;

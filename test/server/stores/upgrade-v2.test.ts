@@ -355,6 +355,23 @@ for (const [kind, fixture] of Object.entries(fixtureFor)) {
       assert.deepEqual([mallory.reason, mallory.until], ['spam, twice', served.lobby.bans[0].until]);
     });
 
+    test('its reports keep their state, and are resolved the v3 way: stored who and how, told to every moderator', async (t) => {
+      clockFrom(t, served.madeAt + 60_000);
+      const relay = await startRelay(t, await fixture.load(t));
+      const before = (await relay.api('/api/reports?limit=100')).reports;
+      const v2Resolved = before.find((r: any) => r.status === 'resolved');
+      assert.ok(v2Resolved && v2Resolved.resolved === undefined, 'resolved in v2: still resolved, by nobody known');
+      const open = before.find((r: any) => r.status === 'open');
+      const mia = await relay.mia();
+      await request(mia, 'join', { room: open.room });
+      const told = new Promise<any>((resolve) => mia.once('reportResolved', resolve));
+      assert.deepEqual(await request(mia, 'resolve', { room: open.room, seq: open.message.seq }), { ok: true });
+      const event = await told;
+      assert.deepEqual([event.room, event.seq, event.how], [open.room, open.message.seq, 'dismissed']);
+      const after = (await relay.api('/api/reports?limit=100')).reports.find((r: any) => r.id === open.id);
+      assert.deepEqual([after.status, after.resolved.how, after.resolved.by.id], ['resolved', 'dismissed', event.by.id]);
+    });
+
     test('the relay goes on from it: the same guests, the next seq, its settings in force', async (t) => {
       clockFrom(t, served.madeAt + 60_000);
       const relay = await startRelay(t, await fixture.load(t));
