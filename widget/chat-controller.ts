@@ -101,7 +101,7 @@ export class ChatController implements ReactiveController {
   guestName?: string;
   /** The nickname the visitor chose, when the host gives no `name` or `token`. */
   nickname = recall('name');
-  /** Set when a moderator banned this visitor from the room. */
+  /** Set when a moderator banned this visitor from the room: they read it (`join { readOnly }`) until the ban is over. */
   banned?: Ban;
   /*
    * MAX_MESSAGE_LENGTH, REACTIONS and EDIT_WINDOW_MINUTES are the relay's
@@ -186,6 +186,8 @@ export class ChatController implements ReactiveController {
     },
     typing: (event: TypingEvent) => this.typing.heard(event),
     banned: ({ until, reason }: BannedEvent) => this.#ban({ until, reason }),
+    // The ban is over (lifted, or its time): the join's answer says so (no `banned`).
+    unbanned: () => void this.#join(),
   };
 
   /** `connect`: how to reach a relay; the page's shared connections unless a test hands in a fake. */
@@ -372,6 +374,10 @@ export class ChatController implements ReactiveController {
     this.banned = ban;
     this.outbox.failAll();
     this.#setStatus('offline');
+    // Read on, as on the big platforms (`join { readOnly }`), until the
+    // relay says `unbanned`: the ban lifted, or its time over (a visitor away
+    // then finds it over at the next join).
+    void this.#join();
   }
 
   async #join(): Promise<void> {
@@ -379,8 +385,12 @@ export class ChatController implements ReactiveController {
     const room = this.#options?.room;
     if (!connection || !room) return;
     // After a reconnect: the messages after the last one held, and the changes to those held.
-    const request =
-      this.lastSeq > 0 ? { room, since: this.lastSeq, limit: HISTORY_MAX_LIMIT, sinceRev: this.rev } : { room };
+    const request = {
+      room,
+      ...(this.lastSeq > 0 ? { since: this.lastSeq, limit: HISTORY_MAX_LIMIT, sinceRev: this.rev } : {}),
+      // v3: banned, read the room (only then: a v2 relay refuses the field).
+      ...(this.banned ? { readOnly: true } : {}),
+    };
     let ack;
     try {
       ack = await connection.request('join', request, ACK_TIMEOUT_MS);
@@ -391,8 +401,9 @@ export class ChatController implements ReactiveController {
     if (!ack.ok) {
       this.listener.error(ack.error);
       if (ack.error.code === 'banned') {
-        const wait = ack.error.retryAfterMs;
-        this.#ban({ until: wait ? Date.now() + wait : null });
+        const { retryAfterMs: wait, until, reason } = ack.error;
+        // A v2 relay says only how long, and refuses `readOnly`: not tried twice.
+        if (!this.banned) this.#ban({ until: until !== undefined ? until : wait ? Date.now() + wait : null, reason });
       } else if (ack.error.code === 'rate_limited') {
         // The relay asked to wait (its budget of join answers): join (or
         // resync) again then, rather than stay offline until the next reconnect.
@@ -403,7 +414,7 @@ export class ChatController implements ReactiveController {
       } else this.#setStatus('offline');
       return;
     }
-    this.banned = undefined;
+    this.banned = ack.banned;
     this.self = ack.self;
     this.settings = ack.settings;
     this.pinned = ack.pinned;

@@ -52,7 +52,7 @@ const PHONE = '(max-width: 480px)';
  *
  * @fires live-chat-message - A message arrived (`event.message`); also the visitor's own once stored.
  * @fires live-chat-connect - Joined the room (after every connect and reconnect).
- * @fires live-chat-disconnect - The connection dropped; it comes back by itself.
+ * @fires live-chat-disconnect - The connection dropped (or the browser went offline, or the relay stopped answering); it comes back by itself.
  * @fires live-chat-unread - The unread count changed (`event.count`): messages that arrived while the launcher was closed.
  * @fires live-chat-error - The relay refused something (`event.error.code`, `event.error.message`).
  * @fires live-chat-mention - A message that mentions the visitor arrived (`event.message`).
@@ -93,7 +93,7 @@ const PHONE = '(max-width: 480px)';
  * @csspart input - The message (or nickname) field.
  * @csspart send - The send button.
  * @csspart counter - The length counter, shown near the longest message allowed.
- * @csspart banned - The notice shown instead of the composer to a banned visitor.
+ * @csspart banned - The notice shown instead of the composer to a banned visitor, who still reads the room: why, and until when; it goes when the ban is over.
  * @csspart notice - Shown instead of the composer when the room is paused, to a guest in a members-only room, or when the relay refused the visitor's token.
  *
  * @cssprop --live-chat-font - Font family (the page's by default).
