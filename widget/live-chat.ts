@@ -525,11 +525,11 @@ export class LiveChat extends LitElement {
   #renderNicknamePrompt() {
     const t = this.#t;
     const problem = this.nameError ?? this.chat.declined;
-    return html`${problem ? html`<p class="refusal" role="alert">${t.nameRules[problem as 'badge'] ?? t.nameRules.invalid_name}</p>` : nothing}
-      <form part="composer" class="nickname" @submit=${this.#submitNickname} @input=${() => (this.nameError = undefined)}>
-        <input part="input" name="nickname" dir="auto" .value=${this.renaming || problem ? (this.chat.nickname ?? '') : ''} aria-label=${t.yourName} aria-invalid=${!!problem} placeholder=${t.yourName} maxlength=${MAX_NAME_LENGTH} required />
+    return html`<form part="composer" class="nickname" @submit=${this.#submitNickname} @input=${() => (this.nameError = undefined)}>
+        <input part="input" name="nickname" dir="auto" .value=${this.renaming || problem ? (this.chat.nickname ?? '') : ''} aria-label=${t.yourName} aria-invalid=${!!problem} aria-describedby="hint" placeholder=${t.yourName} maxlength=${MAX_NAME_LENGTH} required />
         <button part="send" type="submit">${t.start}</button>
-      </form>`;
+      </form>
+      <p id="hint" class="hint over refusal" role="alert">${problem ? (t.nameRules[problem as 'badge'] ?? t.nameRules.invalid_name) : ''}</p>`;
   }
 }
 

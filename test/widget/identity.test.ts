@@ -10,7 +10,7 @@ import { expiredToken, loadWidget, online, part, post, shows, token, typeAndSend
  * visitor can do (choose another name, sign in again).
  */
 const prompt = (el: LiveChat) => el.shadowRoot!.querySelector<HTMLInputElement>('input[name=nickname]');
-const reason = (el: LiveChat) => el.shadowRoot!.querySelector('.refusal')?.textContent!.trim();
+const reason = (el: LiveChat) => el.shadowRoot!.querySelector('.refusal')?.textContent!.trim() || undefined;
 const self = (el: LiveChat) => (el as any).chat.self;
 let names = 0;
 /** A name no other test (nor a verified member of another) took: letters only, as names compare by their letters. */
