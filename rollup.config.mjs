@@ -62,6 +62,7 @@ const noWebTransport = () => ({
  */
 const plugins = (outDir = 'dist/widget', first = []) => [
     ...first,
+    noWebTransport(),
     // Whitespace and comments inside html`` and css`` templates. A css``
     // fragment of bare declarations (the dark palette, used in two rules) is
     // not a stylesheet the CSS minifier can parse, so it stays as written.
@@ -82,7 +83,6 @@ const plugins = (outDir = 'dist/widget', first = []) => [
     // Browser builds: engine.io-client's XHR polling and the page's WebSocket
     // (not Node's `ws`), and socket.io-client's build without `debug` (the
     // `default` export condition; `esm-debug` is Node's): no `debug` is bundled.
-    noWebTransport(),
     resolve({ browser: true }),
     terser({
       ecma: 2020,

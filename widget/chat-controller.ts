@@ -22,6 +22,7 @@ import {
   DEFAULT_REACTIONS,
   HISTORY_DEFAULT_LIMIT,
   HISTORY_MAX_LIMIT,
+  MAX_NAME_LENGTH,
 } from '../protocol/limits.js';
 import type { AckOf, Payload, Request } from '../client/socket.js';
 import { connect as sharedConnection, type Connect, type Connection, type RoomListener } from './connection.js';
@@ -89,9 +90,18 @@ export class ChatController implements ReactiveController {
   loadingOlder = false;
   /** The handshake error code when the relay refused the connection (`origin_not_allowed`, `unauthorized`…). */
   refused?: HandshakeErrorCode;
+  /**
+   * Why the relay refused the visitor's identity (`invalid_name`, or
+   * `unauthorized` for an expired token): they read the room as a reader
+   * without a name, as on the big platforms when logged out, until they
+   * choose another name or the page sets another token.
+   */
+  declined?: HandshakeErrorCode;
+  /** The guest name the widget connects under: the page's `name` (shortened to the contract's length), else the nickname. */
+  guestName?: string;
   /** The nickname the visitor chose, when the host gives no `name` or `token`. */
   nickname = recall('name');
-  /** Set when a moderator banned this visitor from the room. */
+  /** Set when a moderator banned this visitor from the room: they read it (`join { readOnly }`) until the ban is over. */
   banned?: Ban;
   /*
    * MAX_MESSAGE_LENGTH, REACTIONS and EDIT_WINDOW_MINUTES are the relay's
@@ -118,6 +128,8 @@ export class ChatController implements ReactiveController {
 
   #connection?: Connection;
   #options?: ChatOptions;
+  /** The names and tokens the relay refused, with its reason: never tried again. */
+  readonly #refusals = new Map<string, HandshakeErrorCode>();
   #joined = false;
   readonly #handlers: RoomListener = {
     connect: () => void this.#join(),
@@ -125,17 +137,24 @@ export class ChatController implements ReactiveController {
       this.#joined = false;
       this.outbox.lost();
       this.typing.typists.clear();
-      this.#setStatus(this.#connection?.active ? 'connecting' : 'offline');
+      this.#setStatus('offline');
       this.listener.disconnected();
     },
     connect_error: (error: Error) => {
       // Refused by the relay (not a network failure): the socket will
       // not retry, so say why rather than spin on "Connecting…".
       if (!this.#connection?.active) {
-        this.refused = error.message as HandshakeErrorCode;
-        this.listener.error({ code: error.message as ErrorBody['code'], message: `connection refused: ${error.message}` });
+        const code = error.message as HandshakeErrorCode;
+        const identity = this.#options?.token ?? this.#options?.name;
+        this.listener.error({ code: code as ErrorBody['code'], message: `connection refused: ${code}` });
+        // The identity, not the visitor: read on without one.
+        if (identity && (code === 'invalid_name' || code === 'unauthorized')) {
+          this.#refusals.set(identity, code);
+          return this.#configure();
+        }
+        this.refused = code;
       }
-      this.#setStatus(this.#connection?.active ? 'connecting' : 'offline');
+      this.#setStatus(this.#connection?.active && !this.self ? 'connecting' : 'offline');
     },
     message: (message: Message) => {
       // A gap means something was missed: fetch everything after what we hold.
@@ -167,6 +186,8 @@ export class ChatController implements ReactiveController {
     },
     typing: (event: TypingEvent) => this.typing.heard(event),
     banned: ({ until, reason }: BannedEvent) => this.#ban({ until, reason }),
+    // The ban is over (lifted, or its time): the join's answer says so (no `banned`).
+    unbanned: () => void this.#join(),
   };
 
   /** `connect`: how to reach a relay; the page's shared connections unless a test hands in a fake. */
@@ -223,12 +244,16 @@ export class ChatController implements ReactiveController {
   #configure(): void {
     const host = this.host;
     if (!host.isConnected || !host.room) return;
-    const options: ChatOptions = {
-      server: host.server || scriptRelay,
-      room: host.room,
-      name: host.name?.trim() || this.nickname,
-      token: host.token || undefined,
-    };
+    const refusals = this.#refusals;
+    // A name from the page longer than the contract allows is shortened (a
+    // joiner left dangling at the cut goes too), not refused.
+    const siteName = [...(host.name?.normalize('NFC').trim() ?? '')].slice(0, MAX_NAME_LENGTH).join('').replace(/[\s\u200D]+$/u, '');
+    const names = [siteName, this.nickname];
+    let token = host.token || undefined;
+    this.guestName = token ? undefined : names.find((n) => n && !refusals.has(n));
+    this.declined = refusals.get(token ?? this.guestName ?? names.find((n) => n) ?? '');
+    if (this.declined) token = undefined;
+    const options: ChatOptions = { server: host.server || scriptRelay, room: host.room, name: this.guestName, token };
     const previous = this.#options;
     const same = (key: keyof ChatOptions) => previous?.[key] === options[key];
     if (this.#connection && same('server') && same('room') && same('name') && same('token')) return;
@@ -349,6 +374,10 @@ export class ChatController implements ReactiveController {
     this.banned = ban;
     this.outbox.failAll();
     this.#setStatus('offline');
+    // Read on, as on the big platforms (`join { readOnly }`), until the
+    // relay says `unbanned`: the ban lifted, or its time over (a visitor away
+    // then finds it over at the next join).
+    void this.#join();
   }
 
   async #join(): Promise<void> {
@@ -356,8 +385,12 @@ export class ChatController implements ReactiveController {
     const room = this.#options?.room;
     if (!connection || !room) return;
     // After a reconnect: the messages after the last one held, and the changes to those held.
-    const request =
-      this.lastSeq > 0 ? { room, since: this.lastSeq, limit: HISTORY_MAX_LIMIT, sinceRev: this.rev } : { room };
+    const request = {
+      room,
+      ...(this.lastSeq > 0 ? { since: this.lastSeq, limit: HISTORY_MAX_LIMIT, sinceRev: this.rev } : {}),
+      // v3: banned, read the room (only then: a v2 relay refuses the field).
+      ...(this.banned ? { readOnly: true } : {}),
+    };
     let ack;
     try {
       ack = await connection.request('join', request, ACK_TIMEOUT_MS);
@@ -368,8 +401,9 @@ export class ChatController implements ReactiveController {
     if (!ack.ok) {
       this.listener.error(ack.error);
       if (ack.error.code === 'banned') {
-        const wait = ack.error.retryAfterMs;
-        this.#ban({ until: wait ? Date.now() + wait : null });
+        const { retryAfterMs: wait, until, reason } = ack.error;
+        // A v2 relay says only how long, and refuses `readOnly`: not tried twice.
+        if (!this.banned) this.#ban({ until: until !== undefined ? until : wait ? Date.now() + wait : null, reason });
       } else if (ack.error.code === 'rate_limited') {
         // The relay asked to wait (its budget of join answers): join (or
         // resync) again then, rather than stay offline until the next reconnect.
@@ -380,7 +414,7 @@ export class ChatController implements ReactiveController {
       } else this.#setStatus('offline');
       return;
     }
-    this.banned = undefined;
+    this.banned = ack.banned;
     this.self = ack.self;
     this.settings = ack.settings;
     this.pinned = ack.pinned;

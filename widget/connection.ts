@@ -34,9 +34,24 @@ export type Connect = (server: string, auth: HandshakeAuth) => Connection;
 
 const shared = new Map<string, SharedConnection>();
 
+/**
+ * A request unanswered this long, with nothing at all heard from the relay
+ * since it went, means the way to the relay is dead though no one closed it
+ * (a network that stalled, a laptop that slept): the connection is closed
+ * now, so the visitor sees "Offline" and Socket.IO reconnects, rather than
+ * after the Engine.IO heartbeat gives up (PING_INTERVAL_MS +
+ * PING_TIMEOUT_MS, 45 s by default). A relay that is only slow keeps
+ * sending (pings, the room's messages), so it is not cut off.
+ */
+const STALL_MS = 3000;
+
 class SharedConnection implements Connection {
   private readonly rooms = new Map<string, Set<RoomListener>>();
   private readonly socket: RelaySocket;
+  /** When the relay was last heard (any packet, or a ping). */
+  #heard = 0;
+  /** The browser says the network is gone: no need to wait for a timeout. */
+  readonly #offline = () => this.#drop();
 
   constructor(
     private readonly key: string,
@@ -56,6 +71,14 @@ class SharedConnection implements Connection {
     this.socket.on('disconnect', () => each(everyone(), 'disconnect'));
     this.socket.on('connect_error', (error) => each(everyone(), 'connect_error', error));
     this.socket.onAny((event: string, arg?: { room?: string }) => each(arg?.room === undefined ? undefined : this.rooms.get(arg.room), event, arg));
+    const heard = () => (this.#heard = Date.now());
+    this.socket.io.on('packet', heard).on('ping', heard);
+    addEventListener('offline', this.#offline);
+  }
+
+  /** Closes the transport as a network cut would: `disconnect`, then Socket.IO reconnects. */
+  #drop(): void {
+    if (this.socket.connected) this.socket.io.engine.close();
   }
 
   get connected(): boolean {
@@ -78,11 +101,14 @@ class SharedConnection implements Connection {
     if (this.socket.connected) request(this.socket, 'leave', { room }, 1000).catch(() => {});
     if (this.rooms.size) return;
     shared.delete(this.key);
+    removeEventListener('offline', this.#offline);
     this.socket.disconnect();
   }
 
   request<E extends Request>(event: E, payload: Payload<E>, timeoutMs: number): Promise<AckOf<E>> {
-    return request(this.socket, event, payload, timeoutMs);
+    const sent = Date.now();
+    const stall = setTimeout(() => this.#heard < sent && this.#drop(), STALL_MS);
+    return request(this.socket, event, payload, timeoutMs).finally(() => clearTimeout(stall));
   }
 }
 

@@ -44,10 +44,14 @@ export class LiveChatMentionEvent extends Event {
   }
 }
 
-/** A guest asked to sign in (a members-only room): the host page shows its sign-in and sets `token`. */
+/**
+ * The visitor asked to sign in (a members-only room, an expired token): the
+ * host page shows its sign-in and sets `token`. `preventDefault()` says the
+ * page took it; otherwise the widget goes to its `signin-url`, if set.
+ */
 export class LiveChatSigninEvent extends Event {
   constructor() {
-    super('live-chat-signin', init);
+    super('live-chat-signin', { ...init, cancelable: true });
   }
 }
 

@@ -80,6 +80,14 @@ const en = {
   paused: 'Chat is paused.',
   membersOnly: 'Sign in to chat.',
   signIn: 'Sign in',
+  signInAgain: 'Sign in again',
+  expired: 'Your sign-in has expired.',
+  // Why a name cannot be used: the contract's rules (checked in the prompt), or the relay's refusal.
+  nameRules: {
+    invisible: 'Names cannot hold invisible characters.',
+    badge: 'Names cannot hold badges (✓ ★): the chat gives them.',
+    invalid_name: 'That name cannot be used.',
+  },
   slowMode: (s: number) => `Slow mode: you can send again in ${s} s`,
   slowRule: (s: number) => `Slow mode: ${s} s`,
   membersRule: 'Members only',

@@ -2,7 +2,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ErrorBody, Message } from '../protocol/index.js';
-import { MAX_NAME_LENGTH } from '../protocol/limits.js';
+import { BADGE_SYMBOLS, MAX_NAME_LENGTH } from '../protocol/limits.js';
 import { ChatController } from './chat-controller.js';
 import { ComposerController, type ComposerView } from './controllers/composer.js';
 import { ScrollController } from './controllers/scroll.js';
@@ -44,8 +44,9 @@ const PHONE = '(max-width: 480px)';
  *
  * @attr room - The room to join (`^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$`). Required.
  * @attr server - The relay's URL. Defaults to the origin `live-chat.js` was loaded from.
- * @attr name - The visitor's display name. Without it (or a token) the widget asks for a nickname before the first send.
- * @attr token - A JWT signed by the host site (HS256, the relay's JWT_SECRET): a verified identity; wins over `name`.
+ * @attr name - The visitor's display name (longer than 32 characters: shortened). Without it (or a token) the widget asks for a nickname before the first send; if the relay refuses it, the visitor reads and is asked for another.
+ * @attr token - A JWT signed by the host site (HS256, the relay's JWT_SECRET): a verified identity; wins over `name`. Expired or refused: the visitor reads, and is offered "Sign in again".
+ * @attr signin-url - Where "Sign in" (members-only rooms, an expired token) takes the visitor when no handler of `live-chat-signin` calls `preventDefault()`.
  * @attr mode - `inline` (fills its box, the default) or `launcher` (a floating button that opens a chat panel).
  * @attr theme - `light` (default), `dark`, or `auto` (follows the visitor's colour scheme).
  * @attr lang - `en` or `fr`; defaults to the nearest `lang` attribute, then English.
@@ -54,11 +55,11 @@ const PHONE = '(max-width: 480px)';
  *
  * @fires live-chat-message - A message arrived (`event.message`); also the visitor's own once stored.
  * @fires live-chat-connect - Joined the room (after every connect and reconnect).
- * @fires live-chat-disconnect - The connection dropped; it comes back by itself.
+ * @fires live-chat-disconnect - The connection dropped (or the browser went offline, or the relay stopped answering); it comes back by itself.
  * @fires live-chat-unread - The unread count changed (`event.count`): messages that arrived while the launcher was closed (kept across reloads once the visitor has opened it).
  * @fires live-chat-error - The relay refused something (`event.error.code`, `event.error.message`).
  * @fires live-chat-mention - A message that mentions the visitor arrived (`event.message`).
- * @fires live-chat-signin - A guest pressed "Sign in" in a members-only room: show your sign-in, then set `token`.
+ * @fires live-chat-signin - The visitor pressed "Sign in" (a members-only room) or "Sign in again" (an expired token): show your sign-in, then set `token`. Cancelable: `preventDefault()` keeps the widget from going to `signin-url`.
  *
  * @csspart launcher - The floating button (launcher mode).
  * @csspart badge - The unread count on the launcher (`@` first when someone mentioned the visitor).
@@ -97,8 +98,8 @@ const PHONE = '(max-width: 480px)';
  * @csspart input - The message (or nickname) field.
  * @csspart send - The send button.
  * @csspart counter - The length counter, shown near the longest message allowed.
- * @csspart banned - The notice shown instead of the composer to a banned visitor.
- * @csspart notice - Shown instead of the composer when the room is paused, or to a guest in a members-only room.
+ * @csspart banned - The notice shown instead of the composer to a banned visitor, who still reads the room: why, and until when; it goes when the ban is over.
+ * @csspart notice - Shown instead of the composer when the room is paused, to a guest in a members-only room, or when the relay refused the visitor's token.
  *
  * @cssprop --live-chat-font - Font family (the page's by default).
  * @cssprop --live-chat-font-size - Base font size (14px).
@@ -131,6 +132,7 @@ export class LiveChat extends LitElement {
     server: {},
     name: {},
     token: {},
+    signinUrl: { attribute: 'signin-url' },
     mode: { reflect: true },
     theme: { reflect: true },
     lang: {},
@@ -144,12 +146,14 @@ export class LiveChat extends LitElement {
     step: { state: true },
     notice: { state: true },
     renaming: { state: true },
+    nameError: { state: true },
   };
 
   room = '';
   server?: string;
   name?: string;
   token?: string;
+  signinUrl?: string;
   mode: Mode = 'inline';
   theme: Theme = 'light';
   override lang = '';
@@ -168,6 +172,10 @@ export class LiveChat extends LitElement {
   private notice = '';
   /** The visitor is choosing a new nickname. */
   private renaming = false;
+  /** Why the nickname prompt refused what was typed (the contract's rules, checked here first). */
+  private nameError?: 'badge' | 'invisible';
+  /** The nickname the visitor chose, until the relay lets them in under it. */
+  #awaited?: string;
   /** Messages that mention the visitor among the unread. */
   #unreadMentions = 0;
   /** The moderator script's part, once loaded (moderators only). */
@@ -181,6 +189,7 @@ export class LiveChat extends LitElement {
     message: (message) => this.#onMessage(message),
     connected: () => {
       this.#recount();
+      if (this.chat.self?.name === this.#displayName) this.#joinedAs();
       this.dispatchEvent(new LiveChatConnectEvent());
     },
     disconnected: () => this.dispatchEvent(new LiveChatDisconnectEvent()),
@@ -222,7 +231,7 @@ export class LiveChat extends LitElement {
   #t: Strings = strings.en!;
 
   get #displayName(): string | undefined {
-    return this.chat.self?.verified ? this.chat.self.name : this.name?.trim() || this.chat.nickname;
+    return this.chat.self?.verified ? this.chat.self.name : this.chat.guestName;
   }
 
   get #isOpen(): boolean {
@@ -350,10 +359,26 @@ export class LiveChat extends LitElement {
   #submitNickname(event: Event): void {
     event.preventDefault();
     const input = (event.currentTarget as HTMLFormElement).elements.namedItem('nickname') as HTMLInputElement;
-    const name = input.value.trim();
-    if (!name) return;
+    const name = input.value.normalize('NFC').trim();
+    // The contract's rules a visitor may break by typing, checked here: a
+    // badge (BADGE_SYMBOLS, the relay's own list), an invisible character
+    // (a subset of what the relay refuses: never a name it would take).
+    this.nameError = BADGE_SYMBOLS.test(name) ? 'badge' : /[\p{Cc}\p{Cf}]/u.test(name.replace(/\u200D/g, '')) ? 'invisible' : undefined;
+    if (this.nameError) return;
+    // The relay has the last word (look-alikes of verified names only it
+    // knows): the prompt stays open until it lets the visitor in under the
+    // name (#joinedAs), or says why not.
+    this.renaming = name !== this.chat.guestName;
+    this.#awaited = name;
     this.chat.setNickname(name);
+    this.#joinedAs();
+  }
+
+  /** Joined: under the name the visitor just chose, the composer takes over from the prompt. */
+  #joinedAs(): void {
+    if (this.#awaited !== this.#displayName) return;
     this.renaming = false;
+    this.#awaited = undefined;
     void this.updateComplete.then(() => this.#composer.focus());
   }
 
@@ -371,6 +396,12 @@ export class LiveChat extends LitElement {
         focusable[event.shiftKey ? focusable.length - 1 : 0]?.focus();
       }
     }
+  }
+
+  /** "Sign in": the page's sign-in, or `signin-url` when no handler took it. */
+  #signin(): void {
+    const url = this.signinUrl;
+    if (this.dispatchEvent(new LiveChatSigninEvent()) && url) location.assign(url);
   }
 
   #rename(): void {
@@ -408,7 +439,7 @@ export class LiveChat extends LitElement {
 
   #renderPanel() {
     const t = this.#t;
-    const { status, messages, count, banned, refused, self, settings, pinned } = this.chat;
+    const { status, messages, count, banned, refused, declined, self, settings, pinned } = this.chat;
     const outgoing = this.chat.outbox.outgoing;
     const statusText = banned
       ? t.banned
@@ -495,12 +526,19 @@ export class LiveChat extends LitElement {
       <p class="said" role="status">${this.notice}</p>
       ${banned
         ? this.#renderBan()
+        : (declined && this.token) || refused === 'unauthorized'
+          ? html`<p part="notice" class="notice">
+              ${declined ? (declined === 'unauthorized' ? t.expired : t.nameRules.invalid_name) : t.membersOnly}
+              <button type="button" @click=${this.#signin}>${declined ? t.signInAgain : t.signIn}</button>
+            </p>`
+          : refused
+            ? nothing
         : settings?.paused && self?.role !== 'moderator'
           ? html`<p part="notice" class="notice" role="status">${t.paused}</p>`
           : settings?.membersOnly && self && !self.verified
             ? html`<p part="notice" class="notice">
                 ${t.membersOnly}
-                <button type="button" @click=${() => this.dispatchEvent(new LiveChatSigninEvent())}>${t.signIn}</button>
+                <button type="button" @click=${this.#signin}>${t.signIn}</button>
               </p>`
         : (this.#displayName || this.token) && !this.renaming
           ? this.#composer.render()
@@ -524,10 +562,12 @@ export class LiveChat extends LitElement {
 
   #renderNicknamePrompt() {
     const t = this.#t;
-    return html`<form part="composer" class="nickname" @submit=${this.#submitNickname}>
-      <input part="input" name="nickname" dir="auto" .value=${this.renaming ? (this.chat.nickname ?? '') : ''} aria-label=${t.yourName} placeholder=${t.yourName} maxlength=${MAX_NAME_LENGTH} required />
-      <button part="send" type="submit">${t.start}</button>
-    </form>`;
+    const problem = this.nameError ?? this.chat.declined;
+    return html`<form part="composer" class="nickname" @submit=${this.#submitNickname} @input=${() => (this.nameError = undefined)}>
+        <input part="input" name="nickname" dir="auto" .value=${this.renaming || problem ? (this.chat.nickname ?? '') : ''} aria-label=${t.yourName} aria-invalid=${!!problem} aria-describedby="hint" placeholder=${t.yourName} maxlength=${MAX_NAME_LENGTH} required />
+        <button part="send" type="submit">${t.start}</button>
+      </form>
+      <p id="hint" class="hint over refusal" role="alert">${problem ? (t.nameRules[problem as 'badge'] ?? t.nameRules.invalid_name) : ''}</p>`;
   }
 }
 

@@ -95,19 +95,38 @@ function renderText(text: string) {
   );
 }
 
-/** One of the visitor's sends not stored yet (`name`: theirs): sending, or failed with retry and discard. */
+/** Refusals a retry cannot change: the text itself was refused, so the visitor is offered to edit it instead. */
+const FINAL = ['blocked', 'too_long', 'empty', 'invalid_payload', 'forbidden'];
+
+/**
+ * One of the visitor's sends not stored yet (`name`: theirs, tagged as the
+ * relay knows them once joined): sending, or failed with why, retry (or
+ * edit, when retrying cannot help) and discard.
+ */
 export function renderOutgoing(r: Rows, outgoing: Outgoing, name: string | undefined) {
   const t = r.t;
   const error = outgoing.error;
+  const self = r.chat.self;
   return html`<article part="message" class="message own ${error ? 'failed' : 'pending'}" tabindex="-1">
     <div class="meta">
-      <bdi part="author">${name}</bdi>
+      ${self?.name === name ? renderAuthor(self!, t) : html`<bdi part="author">${name}</bdi>`}
       <span part="time">${error ? `${t.notSent}: ${t.errors[error.code] ?? t.errors.internal}` : t.sending}</span>
     </div>
     <p part="text" dir="auto">${outgoing.text}</p>
     ${error
       ? html`<div class="actions shown">
-          <button type="button" @click=${() => r.chat.outbox.retry(outgoing.clientMsgId)}>${t.retry}</button>
+          ${FINAL.includes(error.code)
+            ? html`<button
+                type="button"
+                @click=${() => {
+                  r.composer.draft = outgoing.text;
+                  r.chat.outbox.discard(outgoing.clientMsgId);
+                  r.composer.focus();
+                }}
+              >
+                ${t.edit}
+              </button>`
+            : html`<button type="button" @click=${() => r.chat.outbox.retry(outgoing.clientMsgId)}>${t.retry}</button>`}
           <button type="button" @click=${() => r.chat.outbox.discard(outgoing.clientMsgId)}>${t.discard}</button>
         </div>`
       : nothing}

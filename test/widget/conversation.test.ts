@@ -177,12 +177,12 @@ describe('<live-chat> conversation', () => {
     await waitUntil(() => !part(el, 'status')!.classList.contains('online'), 'never went offline');
     el.send('in the tunnel');
     await el.updateComplete;
-    const banner = el.shadowRoot!.querySelector('.offline');
+    const banner = el.shadowRoot!.querySelector('p.offline');
     expect(banner?.getAttribute('role')).to.equal('status');
     expect(banner!.textContent!.trim()).to.equal('Reconnecting… Your messages will be sent.');
     await online(el);
     await shows(el, 'in the tunnel');
-    expect(el.shadowRoot!.querySelector('.offline')).to.equal(null);
+    expect(el.shadowRoot!.querySelector('p.offline')).to.equal(null);
   });
 
   it('sends a message typed while offline once the connection is back, exactly once, and fills the gap', async () => {
@@ -374,10 +374,16 @@ describe('<live-chat> conversation', () => {
     const host = await fixture<HTMLDivElement>(html`<div></div>`);
     const codes: string[] = [];
     host.addEventListener('live-chat-error', (e) => codes.push(e.error.code));
-    const el = Object.assign(document.createElement('live-chat'), { room: uniqueRoom(), token: 'not-a-valid-token' });
+    const el = Object.assign(document.createElement('live-chat'), { room: uniqueRoom(), server: (await relayInfo()).closedUrl, name: 'visitor' });
     host.append(el);
-    await waitUntil(() => part(el, 'status')?.textContent?.trim() === 'Sign-in needed or expired', 'no refusal shown');
-    expect(codes).to.deep.equal(['unauthorized']);
+    await waitUntil(() => part(el, 'status')?.textContent?.trim() === 'This site may not use this chat', 'no refusal shown');
+    expect(codes).to.deep.equal(['origin_not_allowed']);
+    // A refused token is the visitor's identity, not the connection: they read on, and may sign in again (identity.test.ts).
+    const reader = Object.assign(document.createElement('live-chat'), { room: uniqueRoom(), token: 'not-a-valid-token' });
+    host.append(reader);
+    await waitUntil(() => part(reader, 'notice')?.textContent?.includes('Your sign-in has expired.'), 'no way to sign in again');
+    expect(codes).to.deep.equal(['origin_not_allowed', 'unauthorized']);
+    await online(reader);
   });
 
   it('shares one connection between widgets of one identity on one page, even in different rooms', async () => {

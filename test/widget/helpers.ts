@@ -10,6 +10,8 @@ export interface RelayInfo {
   pollingOnlyUrl: string;
   /** A relay whose ALLOWED_ORIGINS does not include the test pages' origin. */
   closedUrl: string;
+  /** The main relay through a TCP proxy that `freeze(true)` stalls: nothing passes, nothing closes. */
+  frozenUrl: string;
   adminKey: string;
 }
 
@@ -22,6 +24,16 @@ export async function relayInfo(): Promise<RelayInfo> {
 export async function token(sub: string, name: string, role?: 'moderator'): Promise<string> {
   const query = new URLSearchParams({ sub, name, ...(role ? { role } : {}) });
   return (await fetch(`/__relay/token?${query}`)).text();
+}
+
+/** A token of the test relays whose time ran out a minute ago. */
+export async function expiredToken(sub: string, name: string): Promise<string> {
+  return (await fetch(`/__relay/token?${new URLSearchParams({ sub, name, expired: '1' })}`)).text();
+}
+
+/** Stalls the way to the relay at `frozenUrl` (nothing passes, nothing closes), or lets it go on. */
+export async function freeze(on: boolean): Promise<void> {
+  await fetch(`/__relay/freeze?on=${on ? 1 : 0}`);
 }
 
 /** Posts into a room through the relay's HTTP API, as a bot would. */

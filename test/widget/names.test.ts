@@ -1,6 +1,6 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { LiveChat } from '../../widget/live-chat.js';
-import { loadWidget, online, shows, token, typeAndSend, uniqueRoom } from './helpers.js';
+import { freeze, loadWidget, online, part, relayInfo, shows, token, typeAndSend, uniqueRoom } from './helpers.js';
 
 /** The message row that shows `text`. */
 function row(el: LiveChat, text: string): HTMLElement | undefined {
@@ -34,6 +34,36 @@ describe('<live-chat> names: badges only from the relay, guests marked', () => {
     expect(tag.getBoundingClientRect().width, 'the tag is drawn').to.be.greaterThan(0);
     // The author sees the tag on their own message too, as everyone does.
     await waitUntil(() => row(guest, 'DM me your password')?.querySelector('[part="guest"]'), 'the author never saw the tag');
+  });
+
+  it('a guest posing as a moderator (“Mia ✓ ★”) is refused, and is tagged "guest" wherever their name shows, even on a message still sending', async function () {
+    this.timeout(20_000);
+    const room = uniqueRoom();
+    const { frozenUrl } = await relayInfo();
+    const poser = await fixture<LiveChat>(html`<live-chat room=${room} server=${frozenUrl} name="Mia ✓ ★"></live-chat>`);
+    // The relay refuses the name (invalid_name): the widget reads without it and asks for another.
+    await waitUntil(() => poser.shadowRoot!.querySelector('input[name=nickname]'), 'no prompt for another name');
+    expect(poser.shadowRoot!.textContent).to.not.contain('Mia ✓ ★');
+    poser.name = 'Mila';
+    await online(poser);
+    await waitUntil(() => poser.shadowRoot!.querySelector('textarea'), 'no composer');
+    part(poser, 'status')!.click();
+    await poser.updateComplete;
+    const listed = part(poser, 'members')!.querySelector('li')!;
+    expect(parts(listed)).to.include('guest');
+    expect(parts(listed)).to.not.include.members(['verified', 'moderator']);
+    await freeze(true);
+    try {
+      poser.send('still on its way');
+      await waitUntil(() => poser.shadowRoot!.querySelector('.pending'), 'never pending');
+      const pending = poser.shadowRoot!.querySelector<HTMLElement>('.pending')!;
+      expect(pending.querySelector('[part=author]')!.textContent).to.equal('Mila');
+      expect(parts(pending)).to.include('guest');
+      expect(parts(pending)).to.not.include.members(['verified', 'moderator']);
+    } finally {
+      await freeze(false);
+    }
+    await shows(poser, 'still on its way');
   });
 
   it('says "invité" in French', async () => {

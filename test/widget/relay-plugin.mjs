@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
@@ -13,11 +14,16 @@ export const ADMIN_API_KEY = 'widget-tests-admin-key';
  * A web-test-runner plugin that runs real relays (the built ones, with real
  * SQLite files) for the widget tests, and gives the test pages what they need
  * at /__relay/…: the relays' URLs, signed tokens, a strict-CSP host page, and
- * a command that drops every connection (to test reconnects).
+ * a command that drops every connection (to test reconnects); a way to the
+ * main relay through a TCP proxy that can freeze (/__relay/freeze?on=1: no
+ * byte passes either way and nothing is closed, as when a network stalls);
+ * and the browser command `go-offline` (Chromium's offline emulation, for
+ * the milliseconds given).
  */
 export function relayPlugin() {
   const relays = {};
   let dir;
+  let proxy;
   async function start(name, overrides) {
     const config = {
       ...loadConfig({}, { widgetDir, demoDir }),
@@ -44,21 +50,35 @@ export function relayPlugin() {
       // A relay that admits one other origin only, not the test pages': a site
       // that did not list the page's origin (cross-site WebSocket hijacking).
       await start('closed', { allowedOrigins: ['https://allowed.example'] });
+      proxy = await freezableProxy(Number(new URL(relays.main.url).port));
+    },
+    async executeCommand({ command, payload, session }) {
+      if (command !== 'go-offline') return undefined;
+      // Offline for `payload` ms, then back: the page cannot ask to come back
+      // while offline (its commands travel over the network too).
+      const page = session.browser.getPage(session.id);
+      setTimeout(async () => {
+        await page.setOfflineMode(true);
+        setTimeout(() => page.setOfflineMode(false).catch(() => {}), payload);
+      }, 50);
+      return true;
     },
     async serverStop() {
+      proxy?.close();
       for (const { app } of Object.values(relays)) await app.close();
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
     async serve(context) {
       const { path, query } = context;
       if (path === '/__relay/urls.json') {
-        return { body: JSON.stringify({ url: relays.main.url, strictUrl: relays.strict.url, pollingOnlyUrl: relays.pollingOnly.url, closedUrl: relays.closed.url, adminKey: ADMIN_API_KEY }), type: 'json' };
+        return { body: JSON.stringify({ url: relays.main.url, strictUrl: relays.strict.url, frozenUrl: proxy.url, pollingOnlyUrl: relays.pollingOnly.url, closedUrl: relays.closed.url, adminKey: ADMIN_API_KEY }), type: 'json' };
       }
       if (path === '/__relay/token') {
         const claims = { sub: query.sub, name: query.name, ...(query.role ? { role: query.role } : {}) };
         const token = await new SignJWT(claims)
           .setProtectedHeader({ alg: 'HS256' })
-          .setExpirationTime('1h')
+          // `expired`: a token whose time ran out a minute ago.
+          .setExpirationTime(query.expired ? Math.floor(Date.now() / 1000) - 60 : '1h')
           .sign(new TextEncoder().encode(JWT_SECRET));
         return { body: token, type: 'text' };
       }
@@ -66,6 +86,10 @@ export function relayPlugin() {
         // Close every transport, as a network cut would: clients reconnect by themselves.
         for (const socket of relays.main.app.sockets.io.sockets.sockets.values()) socket.conn.close();
         return { body: 'dropped', type: 'text' };
+      }
+      if (path === '/__relay/freeze') {
+        proxy.freeze(query.on === '1');
+        return { body: 'ok', type: 'text' };
       }
       if (path === '/__relay/csp.html') {
         const relay = relays.main.url;
@@ -83,6 +107,42 @@ export function relayPlugin() {
           type: 'html',
         };
       }
+    },
+  };
+}
+
+/**
+ * A TCP proxy to `port` on 127.0.0.1 that can freeze: while frozen it reads
+ * nothing from either side of any connection, new ones included, and closes
+ * nothing, so a client hears nothing and learns nothing (a stalled network);
+ * thawed, what waited goes on.
+ */
+async function freezableProxy(port) {
+  let frozen = false;
+  const sockets = new Set();
+  const hold = (socket) => {
+    sockets.add(socket.on('close', () => sockets.delete(socket)).on('error', () => {}));
+    if (frozen) socket.pause();
+  };
+  const server = createServer((client) => {
+    const upstream = connect(port, '127.0.0.1');
+    hold(client);
+    hold(upstream);
+    client.pipe(upstream).on('error', () => {});
+    upstream.pipe(client).on('error', () => {});
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    freeze(on) {
+      frozen = on;
+      for (const socket of sockets) on ? socket.pause() : socket.resume();
+    },
+    close() {
+      for (const socket of sockets) socket.destroy();
+      server.close();
     },
   };
 }

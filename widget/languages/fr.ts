@@ -75,6 +75,13 @@ const fr: Strings = {
   paused: 'Le chat est en pause.',
   membersOnly: 'Connectez-vous pour écrire.',
   signIn: 'Se connecter',
+  signInAgain: 'Se reconnecter',
+  expired: 'Votre connexion a expiré.',
+  nameRules: {
+    invisible: 'Un nom ne peut pas contenir de caractères invisibles.',
+    badge: 'Un nom ne peut pas contenir de badges (✓ ★) : le chat les attribue.',
+    invalid_name: 'Ce nom ne peut pas être utilisé.',
+  },
   slowMode: (s) => `Mode lent : nouvel envoi possible dans ${s} s`,
   slowRule: (s) => `Mode lent : ${s} s`,
   membersRule: 'Membres seulement',
