@@ -151,7 +151,7 @@ describe('<live-chat> conversation v2: replies, mentions, reactions, edits', () 
     await waitUntil(() => (ann as any).chat.members.size === 2);
     ann.shadowRoot!.querySelector('textarea')!.focus();
     await sendKeys({ type: '@' });
-    await ann.updateComplete;
+    await waitUntil(() => all(ann, '[part=mentions] [role=option]').length > 0, 'no members offered after @');
     all(ann, '[part=mentions] [role=option]')[0]!.click();
     await ann.updateComplete;
     expect(ann.shadowRoot!.querySelector('textarea')!.value).to.equal('@Bea ');
