@@ -334,8 +334,9 @@ for (const [kind, { skip, databaseUrl }] of Object.entries(stores)) {
       const [report] = (await call(relay.url, '/api/reports')).body.reports;
       await call(relay.url, '/api/rooms/lobby/settings', { method: 'PATCH', body: { pinnedSeq: hers.seq } });
       await call(relay.url, '/api/rooms/lobby/settings', { method: 'PATCH', body: { pinnedSeq: null, topic: 'hi' } });
-      await call(relay.url, `/api/rooms/lobby/messages/${his.seq}`, { method: 'DELETE' });
+      // Resolved before the deletion, which would otherwise resolve it (as deleted) itself.
       await call(relay.url, `/api/reports/${report.id}/resolve`, { method: 'POST' });
+      await call(relay.url, `/api/rooms/lobby/messages/${his.seq}`, { method: 'DELETE' });
       await call(relay.url, '/api/rooms/lobby/bans', { method: 'POST', body: { memberId: gus.ack.self.id, minutes: 10, reason: 'spam' } });
       await call(relay.url, `/api/rooms/lobby/bans/${encodeURIComponent(gus.ack.self.id)}`, { method: 'DELETE' });
 
@@ -345,8 +346,8 @@ for (const [kind, { skip, databaseUrl }] of Object.entries(stores)) {
         [
           ['unban', 'Gus', undefined, undefined],
           ['ban', 'Gus', undefined, '10 min: spam'],
-          ['resolve_report', 'Gus', his.seq, report.id],
           ['delete', 'Gus', his.seq, undefined],
+          ['resolve_report', 'Gus', his.seq, report.id],
           ['configure', undefined, undefined, 'topic="hi", pinnedSeq=null'],
           ['configure', 'Ann', hers.seq, `pinnedSeq=${hers.seq}`],
         ],
