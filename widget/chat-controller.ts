@@ -140,12 +140,16 @@ export class ChatController implements ReactiveController {
       this.#setStatus('offline');
       this.listener.disconnected();
     },
+    stalled: (on: boolean) => this.#joined && this.#setStatus(on ? 'offline' : 'online'),
     connect_error: (error: Error) => {
       // Refused by the relay (not a network failure): the socket will
       // not retry, so say why rather than spin on "Connecting…".
       if (!this.#connection?.active) {
         const code = error.message as HandshakeErrorCode;
-        const identity = this.#options?.token ?? this.#options?.name;
+        // `unauthorized` refuses a token; a guest's name it refuses only
+        // because the relay takes no guests, which another name cannot mend.
+        const { token, name } = this.#options ?? {};
+        const identity = code === 'unauthorized' ? token : (token ?? name);
         this.listener.error({ code: code as ErrorBody['code'], message: `connection refused: ${code}` });
         // The identity, not the visitor: read on without one.
         if (identity && (code === 'invalid_name' || code === 'unauthorized')) {

@@ -8,6 +8,8 @@ export type RoomListener = Partial<ServerToClientEvents> & {
   connect(): void;
   disconnect(): void;
   connect_error(error: Error): void;
+  /** Nothing heard from the relay for a while (true), or heard again (false): the connection is still open. */
+  stalled(on: boolean): void;
 };
 
 /**
@@ -36,20 +38,22 @@ const shared = new Map<string, SharedConnection>();
 
 /**
  * A request unanswered this long, with nothing at all heard from the relay
- * since it went, means the way to the relay is dead though no one closed it
- * (a network that stalled, a laptop that slept): the connection is closed
- * now, so the visitor sees "Offline" and Socket.IO reconnects, rather than
- * after the Engine.IO heartbeat gives up (PING_INTERVAL_MS +
- * PING_TIMEOUT_MS, 45 s by default). A relay that is only slow keeps
- * sending (pings, the room's messages), so it is not cut off.
+ * since it went, may mean the way to the relay is dead though no one closed
+ * it (a network that stalled, a laptop that slept): the visitor is told
+ * "Offline" now (`stalled`), rather than after the Engine.IO heartbeat gives
+ * up (PING_INTERVAL_MS + PING_TIMEOUT_MS, 45 s by default). It may also be
+ * a relay that is only slow (a busy database), so the connection is closed
+ * (and Socket.IO reconnects) only when the request's own time is over with
+ * still nothing heard; anything heard before says "online" again.
  */
 const STALL_MS = 3000;
-
 class SharedConnection implements Connection {
   private readonly rooms = new Map<string, Set<RoomListener>>();
   private readonly socket: RelaySocket;
   /** When the relay was last heard (any packet, or a ping). */
   #heard = 0;
+  #stalled = false;
+  readonly #everyone: (event: 'stalled', on: boolean) => void;
   /** The browser says the network is gone: no need to wait for a timeout. */
   readonly #offline = () => this.#drop();
 
@@ -71,13 +75,23 @@ class SharedConnection implements Connection {
     this.socket.on('disconnect', () => each(everyone(), 'disconnect'));
     this.socket.on('connect_error', (error) => each(everyone(), 'connect_error', error));
     this.socket.onAny((event: string, arg?: { room?: string }) => each(arg?.room === undefined ? undefined : this.rooms.get(arg.room), event, arg));
-    const heard = () => (this.#heard = Date.now());
+    this.#everyone = (event, on) => each(everyone(), event, on);
+    const heard = () => {
+      this.#heard = Date.now();
+      if (this.#stalled) this.#stall(false);
+    };
     this.socket.io.on('packet', heard).on('ping', heard);
     addEventListener('offline', this.#offline);
   }
 
+  #stall(on: boolean): void {
+    this.#stalled = on;
+    this.#everyone('stalled', on);
+  }
+
   /** Closes the transport as a network cut would: `disconnect`, then Socket.IO reconnects. */
   #drop(): void {
+    this.#stalled = false;
     if (this.socket.connected) this.socket.io.engine.close();
   }
 
@@ -107,8 +121,14 @@ class SharedConnection implements Connection {
 
   request<E extends Request>(event: E, payload: Payload<E>, timeoutMs: number): Promise<AckOf<E>> {
     const sent = Date.now();
-    const stall = setTimeout(() => this.#heard < sent && this.#drop(), STALL_MS);
-    return request(this.socket, event, payload, timeoutMs).finally(() => clearTimeout(stall));
+    const quiet = () => this.#heard < sent;
+    const stall = setTimeout(() => quiet() && this.#stall(true), STALL_MS);
+    return request(this.socket, event, payload, timeoutMs)
+      .catch((error) => {
+        if (quiet()) this.#drop();
+        throw error;
+      })
+      .finally(() => clearTimeout(stall));
   }
 }
 

@@ -130,16 +130,25 @@ export const strings: Record<string, Strings> = { en };
 
 /** Where a language script puts its strings (no global name). */
 const LANGUAGE_HOOK = Symbol.for('live-chat.strings');
+/** How long a first render waits for its language's strings. */
+const LANGUAGE_WAIT_MS = 2000;
 /** By URL: a relay that could not serve one is not asked again, and speaks English. */
 const loading: Record<string, Promise<void>> = {};
 
-/** Loads a language's strings from the relay at `server`, once per page. */
+/**
+ * Loads a language's strings from the relay at `server`, once per page. The
+ * widget waits for them at most LANGUAGE_WAIT_MS, then speaks English until
+ * they come.
+ */
 export function loadLanguage(server: string, lang: string): Promise<void> {
   const url = `${server}/live-chat-${lang}.js`;
-  return (loading[url] ??= loadScript(url).then(
-    () => void (strings[lang] ??= (window as any)[LANGUAGE_HOOK]?.[lang]),
-    () => {},
-  ));
+  return (loading[url] ??= Promise.race([
+    loadScript(url).then(
+      () => void (strings[lang] ??= (window as any)[LANGUAGE_HOOK]?.[lang]),
+      () => {},
+    ),
+    new Promise<void>((resolve) => setTimeout(resolve, LANGUAGE_WAIT_MS)),
+  ]));
 }
 
 /** The language for an element: its `lang`, else the nearest `lang` above it, else the page's; English by default. */

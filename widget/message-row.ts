@@ -83,7 +83,7 @@ export function renderMessage(r: Rows, message: Message, previous: Message | und
  */
 function tapped(r: Rows, event: Event, seq: number): void {
   const more = (event.currentTarget as Element).querySelector<HTMLElement>('[part=more]');
-  if (more && !more.offsetParent && !(event.target as Element).closest('a,button,input,.menu')) r.openMenu(seq);
+  if (more && more.offsetWidth < 2 && !(event.target as Element).closest('a,button,input,.menu')) r.openMenu(seq);
 }
 
 /** Text with http(s) links as safe anchors; every other character stays text. */

@@ -10,6 +10,8 @@ export interface RelayInfo {
   pollingOnlyUrl: string;
   /** A relay whose ALLOWED_ORIGINS does not include the test pages' origin. */
   closedUrl: string;
+  /** A relay with GUESTS=off. */
+  membersOnlyUrl: string;
   /** The main relay through a TCP proxy that `freeze(true)` stalls: nothing passes, nothing closes. */
   frozenUrl: string;
   adminKey: string;

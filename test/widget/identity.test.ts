@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { LiveChat } from '../../widget/live-chat.js';
-import { expiredToken, loadWidget, online, part, post, shows, token, typeAndSend, uniqueRoom } from './helpers.js';
+import { expiredToken, loadWidget, online, part, post, relayInfo, shows, token, typeAndSend, uniqueRoom } from './helpers.js';
 
 /**
  * An identity the relay refuses (a name against the contract's rules, a
@@ -137,5 +137,14 @@ describe('<live-chat> identities the relay refuses', () => {
     await waitUntil(() => el.shadowRoot!.querySelector('textarea'), 'no composer once signed in');
     await typeAndSend(el, 'back');
     await shows(el, 'back');
+  });
+
+  it('a guest with a name on a relay that takes no guests is asked to sign in, not told a sign-in expired', async () => {
+    const { membersOnlyUrl } = await relayInfo();
+    const el = await fixture<LiveChat>(html`<live-chat room=${uniqueRoom()} server=${membersOnlyUrl} name="Gus"></live-chat>`);
+    await waitUntil(() => part(el, 'notice'), 'no way forward');
+    expect(part(el, 'notice')!.textContent).to.contain('Sign in to chat.');
+    expect(part(el, 'notice')!.textContent).to.not.contain('expired');
+    expect(part(el, 'notice')!.querySelector('button')!.textContent!.trim()).to.equal('Sign in');
   });
 });

@@ -56,4 +56,22 @@ describe('<live-chat> offline', () => {
     expect(texts(el).filter((t) => t === 'into the void')).to.have.length(1);
     expect(el.shadowRoot!.querySelector('.pending')).to.equal(null);
   });
+
+  it('a relay slow to answer (4 s) is shown "Offline" meanwhile, but the connection is kept: no reconnect, the message once', async function () {
+    this.timeout(30_000);
+    const { frozenUrl } = await relayInfo();
+    const el = await fixture<LiveChat>(html`<live-chat room=${uniqueRoom()} server=${frozenUrl} name="Sam"></live-chat>`);
+    await online(el);
+    let dropped = 0;
+    el.addEventListener('live-chat-disconnect', () => dropped++);
+    await freeze(true);
+    await typeAndSend(el, 'slowly');
+    await waitUntil(() => status(el) === 'Offline', `still "${status(el)}"`, { timeout: 6000 });
+    await new Promise((r) => setTimeout(r, 500));
+    await freeze(false);
+    await waitUntil(() => part(el, 'status')!.classList.contains('online'), 'never came back', { timeout: 5000 });
+    await shows(el, 'slowly');
+    expect(dropped, 'the connection was kept').to.equal(0);
+    expect(texts(el).filter((t) => t === 'slowly')).to.have.length(1);
+  });
 });

@@ -135,7 +135,10 @@ describe('<live-chat> on a phone and a desktop', () => {
     const el = await fixture<LiveChat>(html`<live-chat density="compact" room=${room} name="Tapper"></live-chat>`);
     await shows(el, 'see https://example.com/x');
     const row = article(el, 'see https://example.com/x');
-    expect(getComputedStyle(row.querySelector('[part=more]')!).display).to.equal('none', 'no "⋯" squeezed into a one-line row');
+    const more = row.querySelector<HTMLElement>('[part=more]')!;
+    expect(more.offsetWidth, 'no "⋯" squeezed into a one-line row').to.be.below(2);
+    expect(getComputedStyle(more).display, 'still there for a screen reader').to.not.equal('none');
+    expect(more.getAttribute('aria-label') ?? more.textContent).to.not.equal('');
     const link = row.querySelector('a')!;
     link.addEventListener('click', (e) => e.preventDefault(), { once: true });
     link.click();

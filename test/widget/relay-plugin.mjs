@@ -50,6 +50,8 @@ export function relayPlugin() {
       // A relay that admits one other origin only, not the test pages': a site
       // that did not list the page's origin (cross-site WebSocket hijacking).
       await start('closed', { allowedOrigins: ['https://allowed.example'] });
+      // A relay that takes signed members only (GUESTS=off).
+      await start('membersOnly', { guests: false });
       proxy = await freezableProxy(Number(new URL(relays.main.url).port));
     },
     async executeCommand({ command, payload, session }) {
@@ -71,7 +73,7 @@ export function relayPlugin() {
     async serve(context) {
       const { path, query } = context;
       if (path === '/__relay/urls.json') {
-        return { body: JSON.stringify({ url: relays.main.url, strictUrl: relays.strict.url, frozenUrl: proxy.url, pollingOnlyUrl: relays.pollingOnly.url, closedUrl: relays.closed.url, adminKey: ADMIN_API_KEY }), type: 'json' };
+        return { body: JSON.stringify({ url: relays.main.url, strictUrl: relays.strict.url, frozenUrl: proxy.url, pollingOnlyUrl: relays.pollingOnly.url, closedUrl: relays.closed.url, membersOnlyUrl: relays.membersOnly.url, adminKey: ADMIN_API_KEY }), type: 'json' };
       }
       if (path === '/__relay/token') {
         const claims = { sub: query.sub, name: query.name, ...(query.role ? { role: query.role } : {}) };
@@ -126,10 +128,11 @@ async function freezableProxy(port) {
   };
   const server = createServer((client) => {
     const upstream = connect(port, '127.0.0.1');
-    hold(client);
-    hold(upstream);
+    // Piped first: pipe() sets a stream flowing, which would undo a pause.
     client.pipe(upstream).on('error', () => {});
     upstream.pipe(client).on('error', () => {});
+    hold(client);
+    hold(upstream);
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });

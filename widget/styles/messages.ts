@@ -142,8 +142,15 @@ export const messages = css`
     margin-inline-end: 6px;
   }
   @media (pointer: coarse) {
-    :host([density='compact']) .more {
-      display: none;
+    /* Out of sight but not of screen readers (and shown when focused). */
+    :host([density='compact']) .more:not(:focus) {
+      width: 1px;
+      min-width: 0;
+      height: 1px;
+      min-height: 0;
+      padding: 0;
+      overflow: hidden;
+      clip-path: inset(50%);
     }
   }
   .jump {
