@@ -170,6 +170,34 @@ for (const [kind, { skip, databaseUrl }] of Object.entries(stores)) {
       assert.equal(relay.app.sockets.bans.size, 0, 'a connection that goes is watched no more');
     });
 
+    test('a banned reader that goes while its join is still looking up the ban is not watched afterwards', async (t) => {
+      const relay = await relayFor(t);
+      const { store } = relay.app;
+      const mia = { id: 'u-mod', name: 'Mia', verified: true, role: 'moderator' as const };
+      await store.ban('lobby', { member: { id: 'u-bob', name: 'Bob', verified: true }, until: Date.now() + 3_600_000, by: mia, ts: Date.now() }, []);
+      // The join's ban lookup is held until the connection has gone, so the
+      // disconnect surely comes first (on a quick store it usually comes after).
+      let looking!: () => void;
+      const lookedUp = new Promise<void>((resolve) => (looking = resolve));
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const banOf = store.banOf.bind(store);
+      store.banOf = async (...args) => {
+        looking();
+        await released;
+        return banOf(...args);
+      };
+
+      const bob = await connect(t, relay.url, { token: await sign({ sub: 'u-bob', name: 'Bob' }) });
+      bob.emit('join', { room: 'lobby', readOnly: true }, () => {});
+      await lookedUp;
+      bob.disconnect();
+      while (relay.app.sockets.io.of('/').sockets.size > 0) await sleep(10);
+      release();
+      await sleep(200);
+      assert.equal(relay.app.sockets.bans.size, 0, 'the connection that went is not watched until its ban ends');
+    });
+
     test('resolve: moderators of the room only; every moderator is told once; the open list and its total leave it out', async (t) => {
       const relay = await relayFor(t);
       const mia = await joined(t, relay.url, 'lobby', { token: await modToken() });
