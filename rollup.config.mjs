@@ -48,7 +48,7 @@ const widgetLit = () => ({
  * engine.io-client bundles its WebTransport transport (and the stream
  * encoders it alone uses) whatever transports a client names; ours names
  * WebSocket and polling only (client/socket.ts), and the relay offers no
- * WebTransport. Left out, it saves the visitor's script ~600 B gzip.
+ * WebTransport. Left out, it saves the visitor's script 828 B gzip (docs/performance.md).
  */
 const noWebTransport = () => ({
   name: 'no-webtransport',

@@ -1,5 +1,5 @@
 import type { Message, RoomSettings } from '../protocol/index.js';
-import { REPLY_PREVIEW_LENGTH } from '../protocol/limits.js';
+import { replyQuote } from '../protocol/limits.js';
 
 /**
  * A room as a client holds it: the rules by which the widget and the console
@@ -37,15 +37,15 @@ export function deleteMessage(held: readonly Message[], seq: number): Message[] 
 }
 
 /**
- * A reply quoting its parent's `text` now (the relay's quote: cut to
- * REPLY_PREVIEW_LENGTH code points, "" once deleted), so an edit or a
+ * A reply quoting its parent's `text` now (the relay's quote, replyQuote;
+ * "" once deleted), so an edit or a
  * deletion shows in the quotes without a reload. `text` undefined: the
  * parent did not change.
  */
 function requote(reply: Message, text: string | undefined): Message {
   return text === undefined || !reply.replyTo
     ? reply
-    : { ...reply, replyTo: { ...reply.replyTo, text: [...text].slice(0, REPLY_PREVIEW_LENGTH).join('') } };
+    : { ...reply, replyTo: { ...reply.replyTo, text: replyQuote(text) } };
 }
 
 /** The highest revision among `rev` and the messages' (a rejoin asks for every change after it). */

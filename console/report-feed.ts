@@ -2,6 +2,14 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ReportEvent, ReportResolvedEvent } from '../protocol/index.js';
 import { openSocket, type RelaySocket } from '../client/socket.js';
 
+/**
+ * The least time between two reads of the open count. Each read is a COUNT
+ * on the relay, and every open console makes one: a flood of reports read
+ * at each one would be consoles × reports queries. News within it is
+ * counted together, once it is over.
+ */
+const RECOUNT_MS = 1000;
+
 /** A report made, or (with `how`) resolved, by any moderator of any room. */
 export type ReportNews = ReportEvent | ReportResolvedEvent;
 
@@ -12,13 +20,16 @@ export type ReportNews = ReportEvent | ReportResolvedEvent;
  * own Socket.IO connection, which joins no room: a moderator's connection
  * hears every room's `report` and `reportResolved`. The count is read from
  * the admin API again at each piece of news, so it is the relay's, never a
- * tally that drifts.
+ * tally that drifts; at most once a second (RECOUNT_MS), so a flood of
+ * news is one read a second, the last after the last piece of news.
  */
 export class ReportFeed implements ReactiveController {
   /** How many reports are open, once known. */
   open: number | undefined;
 
   #socket?: RelaySocket;
+  #recountTimer?: ReturnType<typeof setTimeout>;
+  #lastRecount = -Infinity;
   readonly #listeners = new Set<(news: ReportNews) => void>();
 
   constructor(
@@ -51,18 +62,28 @@ export class ReportFeed implements ReactiveController {
     this.host.requestUpdate();
   }
 
+  /** Reads the open count again soon: at once if not read within RECOUNT_MS, else when that is over. */
+  #recountSoon(): void {
+    if (this.#recountTimer !== undefined) return;
+    this.#recountTimer = setTimeout(() => {
+      this.#recountTimer = undefined;
+      this.#lastRecount = Date.now();
+      void this.recount();
+    }, Math.max(0, this.#lastRecount + RECOUNT_MS - Date.now()));
+  }
+
   #connect(): void {
     const ticket = this.options.ticket;
     const socket = (this.#socket = openSocket(this.options.server(), async () => ({ console: await ticket() })));
     const current = () => socket === this.#socket;
     // Connected (again): what happened meanwhile shows in the count.
-    socket.on('connect', () => void this.recount());
+    socket.on('connect', () => this.#recountSoon());
     // A ticket opens one connection: a refused one (the ticket spent) starts over, while signed in.
     socket.on('connect_error', () => {
       if (!socket.active) setTimeout(() => current() && (this.#close(), this.host.requestUpdate()), 1000);
     });
     const news = (event: ReportNews) => {
-      void this.recount();
+      this.#recountSoon();
       for (const listener of this.#listeners) listener(event);
     };
     socket.on('report', news);
@@ -72,5 +93,7 @@ export class ReportFeed implements ReactiveController {
   #close(): void {
     this.#socket?.disconnect();
     this.#socket = undefined;
+    clearTimeout(this.#recountTimer);
+    this.#recountTimer = undefined;
   }
 }

@@ -2,7 +2,9 @@
  * The contract's constants (limits, patterns, defaults), with no import: the
  * widget and the console import their values from here, so a visitor's
  * script pays for the few it uses and never for zod. The schemas of
- * shapes.ts, events.ts and admin.ts are built from the same values.
+ * shapes.ts, events.ts and admin.ts are built from the same values. Also
+ * the one rule clients apply as the relay does (replyQuote), so it is
+ * written once.
  */
 
 export const ROOM_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
@@ -28,6 +30,14 @@ export const DEFAULT_MAX_MESSAGE_LENGTH = 2000;
 export const MAX_MENTIONS = 10;
 /** A reply carries at most this many characters (code points) of its parent's text. */
 export const REPLY_PREVIEW_LENGTH = 140;
+
+/**
+ * A parent's text as a reply quotes it: its first REPLY_PREVIEW_LENGTH
+ * characters (code points, so an emoji is never cut in half). The relay
+ * quotes so when it reads a reply; a client requotes so when the parent is
+ * edited, and shows what the relay would.
+ */
+export const replyQuote = (text: string): string => [...text].slice(0, REPLY_PREVIEW_LENGTH).join('');
 /** A join's `changed` holds at most this many messages (then `changedTruncated`). */
 export const CHANGED_MAX_LIMIT = 500;
 /** EDIT_WINDOW_MINUTES's default. */

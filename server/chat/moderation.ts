@@ -108,7 +108,9 @@ export class Moderation {
     if (patch.topic) this.checkPhrase(room, settings, patch.blockedWords ? undefined : version, patch.topic, 'topic');
     await store.saveSettings(room, settings);
     broadcast.room(await this.shown(settings, room, false));
-    await this.audit(actor, room, 'configure', { detail: describeChange(before, settings) });
+    // A pin names its message in the entry's seq, as a deletion does (not read back from the detail, whose topic could say anything).
+    const pinned = settings.pinnedSeq !== before.pinnedSeq && settings.pinnedSeq !== null ? { seq: settings.pinnedSeq } : {};
+    await this.audit(actor, room, 'configure', { ...pinned, detail: describeChange(before, settings) });
     return settings;
   }
 
@@ -359,10 +361,9 @@ export class Moderation {
       authors.get(seq) ?? authors.set(seq, store.get(room, seq).then((m) => (m && m.author.id ? m.author : undefined))).get(seq)!;
     const entries = await Promise.all(
       page.entries.map(async (entry) => {
-        // A pin is a `configure`, which names the message only in its detail.
-        const seq = entry.seq ?? (entry.action === 'configure' ? pinnedIn(entry.detail) : undefined);
+        const { seq } = entry;
         const member = entry.memberId ? await memberOf(entry.memberId) : seq !== undefined ? await authorOf(seq) : undefined;
-        return { ...entry, ...(seq !== undefined ? { seq } : {}), ...(member ? { member } : {}) };
+        return { ...entry, ...(member ? { member } : {}) };
       }),
     );
     return { ...page, entries };
@@ -462,16 +463,6 @@ function unknownMember(id: string): Member {
 /** A reported message no longer stored (retention): blank, as deleted. */
 function lostMessage(room: string, seq: number): Message {
   return { id: '', room, seq, text: '', author: unknownMember(''), ts: 0, deleted: true, rev: 0 };
-}
-
-/**
- * The message a `configure` pinned, from its audit detail (`pinnedSeq=12`,
- * as describeChange writes it): the last such part, as pinnedSeq comes
- * after the topic, whose quoted text could hold the same words.
- */
-function pinnedIn(detail: string | undefined): number | undefined {
-  const found = [...(detail ?? '').matchAll(/(?:^|, )pinnedSeq=(\d+)(?=,|$)/g)].at(-1);
-  return found ? Number(found[1]) : undefined;
 }
 
 /** What `configure` changed, for the audit log: `topic="…", paused=true`, blocked words counted, never listed. */

@@ -49,9 +49,14 @@ export class BanWatch {
     if (clustered) io.on('bans', (change) => void this.changed(change).catch((err) => log.warn({ err }, 'ban change not applied')));
   }
 
-  /** A connection of this relay was told it is banned from `room` until `until`. */
+  /**
+   * A connection of this relay was told it is banned from `room` until
+   * `until`. Callers reach here after an await (a join's ban lookup, a
+   * recheck): a connection that went meanwhile was already forgotten, and
+   * watching it again would keep it until its ban ends (up to a year).
+   */
   watch(socketId: string, room: string, until: number): void {
-    if (this.closed) return;
+    if (this.closed || !this.io.of('/').sockets.has(socketId)) return;
     let watched = this.rooms.get(room);
     if (!watched) this.rooms.set(room, (watched = new Map()));
     watched.set(socketId, until);
@@ -96,7 +101,7 @@ export class BanWatch {
       return;
     }
     const local = this.io.of('/').adapter.rooms.get(memberRoom(memberId)) ?? [];
-    for (const id of [...local, ...sockets]) if (this.io.of('/').sockets.has(id)) this.watch(id, room, until);
+    for (const id of [...local, ...sockets]) this.watch(id, room, until);
   }
 
   /** Looks again at these connections' bans in `room`: each one no ban refuses any more is told, and stops being watched. */

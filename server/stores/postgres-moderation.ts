@@ -197,21 +197,6 @@ export function moderationStore(pool: pg.Pool, query: Query): ModerationStore {
       const rows = await query<BanRow>('SELECT * FROM room_bans WHERE room = $1 AND until > $2 ORDER BY ts DESC', [room, now]);
       return rows.map(toBan);
     },
-    async bannedUntil(room, memberId, now) {
-      const [row] = await query<{ until: string }>('SELECT until FROM room_bans WHERE room = $1 AND member_id = $2 AND until > $3', [
-        room,
-        memberId,
-        now,
-      ]);
-      return row ? Number(row.until) : 0;
-    },
-    async addressBannedUntil(room, address, now) {
-      const [row] = await query<{ until: string | null }>(
-        'SELECT MAX(until) AS until FROM address_bans WHERE room = $1 AND address = $2 AND until > $3',
-        [room, address, now],
-      );
-      return row?.until ? Number(row.until) : 0;
-    },
     async settings(room) {
       const [row] = await query<{ settings: RoomSettings; version: string }>('SELECT settings, version FROM room_settings WHERE room = $1', [
         room,

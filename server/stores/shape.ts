@@ -1,4 +1,4 @@
-import { REPLY_PREVIEW_LENGTH, type Member, type Message, type ReactionCount } from '../../protocol/index.js';
+import { replyQuote, type Member, type Message, type ReactionCount } from '../../protocol/index.js';
 
 /**
  * What both stores do alike once rows are read: a reply's view of its
@@ -7,16 +7,10 @@ import { REPLY_PREVIEW_LENGTH, type Member, type Message, type ReactionCount } f
  * member's reaction, shows on the next read.
  */
 
-/** A parent's text as a reply shows it: at most REPLY_PREVIEW_LENGTH characters (code points); "" once deleted. */
-export function previewText(text: string): string {
-  if (text.length <= REPLY_PREVIEW_LENGTH) return text;
-  return [...text].slice(0, REPLY_PREVIEW_LENGTH).join('');
-}
-
-/** The `replyTo` of a message whose parent row was joined in (undefined when it answers nothing). */
+/** The `replyTo` of a message whose parent row was joined in (undefined when it answers nothing); its text "" once deleted. */
 export function replyPreview(seq: number | null, author: Member | null, text: string | null): Message['replyTo'] {
   if (seq === null || author === null) return undefined;
-  return { seq, author, text: previewText(text ?? '') };
+  return { seq, author, text: replyQuote(text ?? '') };
 }
 
 /**

@@ -165,12 +165,6 @@ export function moderationStore(db: Database.Database): ModerationStore {
   const deleteBan = db.prepare<[string, string, number]>('DELETE FROM room_bans WHERE room = ? AND member_id = ? AND until > ?');
   const deleteBanAnyway = db.prepare<[string, string]>('DELETE FROM room_bans WHERE room = ? AND member_id = ?');
   const listBans = db.prepare<[string, number], BanRow>('SELECT * FROM room_bans WHERE room = ? AND until > ? ORDER BY ts DESC');
-  const findBan = db.prepare<[string, string, number], { until: number }>(
-    'SELECT until FROM room_bans WHERE room = ? AND member_id = ? AND until > ?',
-  );
-  const findAddressBan = db.prepare<[string, string, number], { until: number | null }>(
-    'SELECT MAX(until) AS until FROM address_bans WHERE room = ? AND address = ? AND until > ?',
-  );
   const getSettings = db.prepare<[string], { settings: string; version: number }>('SELECT settings, version FROM room_settings WHERE room = ?');
   const putSettings = db.prepare<[string, string]>(
     `INSERT INTO room_settings (room, settings, version) VALUES (?, ?, 1)
@@ -300,8 +294,6 @@ export function moderationStore(db: Database.Database): ModerationStore {
     ban: (room, ban, addresses) => guard(() => banAll.immediate(room, ban, addresses)),
     unban: (room, memberId, now) => guard(() => unbanAll.immediate(room, memberId, now)),
     bans: (room, now) => guard(() => listBans.all(room, now).map(toBan)),
-    bannedUntil: (room, memberId, now) => guard(() => findBan.get(room, memberId, now)?.until ?? 0),
-    addressBannedUntil: (room, address, now) => guard(() => findAddressBan.get(room, address, now)?.until ?? 0),
     settings: (room) =>
       guard(() => {
         if (settingsKept.has(room)) return settingsKept.get(room);

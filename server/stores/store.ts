@@ -124,10 +124,6 @@ export interface Store {
   unban(room: string, memberId: string, now: number): Promise<boolean>;
   /** The bans in force in a room, newest first. */
   bans(room: string, now: number): Promise<Ban[]>;
-  /** When the member's ban in the room ends, or 0 when they are not banned now. */
-  bannedUntil(room: string, memberId: string, now: number): Promise<number>;
-  /** When the latest ban of a guest address (key) in the room ends, or 0. */
-  addressBannedUntil(room: string, address: string, now: number): Promise<number>;
   /**
    * The ban in force on a member in a room, with its reason: their own, or
    * else, when `address` is given (a guest's), the latest-ending ban of that
@@ -249,8 +245,6 @@ export type ModerationStore = Pick<
   | 'ban'
   | 'unban'
   | 'bans'
-  | 'bannedUntil'
-  | 'addressBannedUntil'
   | 'settings'
   | 'saveSettings'
   | 'report'

@@ -334,6 +334,8 @@ for (const [kind, { skip, databaseUrl }] of Object.entries(stores)) {
       const [report] = (await call(relay.url, '/api/reports')).body.reports;
       await call(relay.url, '/api/rooms/lobby/settings', { method: 'PATCH', body: { pinnedSeq: hers.seq } });
       await call(relay.url, '/api/rooms/lobby/settings', { method: 'PATCH', body: { pinnedSeq: null, topic: 'hi' } });
+      // A topic that reads like a pin pins nothing.
+      await call(relay.url, '/api/rooms/lobby/settings', { method: 'PATCH', body: { topic: `see, pinnedSeq=${his.seq}, now` } });
       // Resolved before the deletion, which would otherwise resolve it (as deleted) itself.
       await call(relay.url, `/api/reports/${report.id}/resolve`, { method: 'POST' });
       await call(relay.url, `/api/rooms/lobby/messages/${his.seq}`, { method: 'DELETE' });
@@ -348,12 +350,13 @@ for (const [kind, { skip, databaseUrl }] of Object.entries(stores)) {
           ['ban', 'Gus', undefined, '10 min: spam'],
           ['delete', 'Gus', his.seq, undefined],
           ['resolve_report', 'Gus', his.seq, report.id],
+          ['configure', undefined, undefined, `topic="see, pinnedSeq=${his.seq}, now"`],
           ['configure', undefined, undefined, 'topic="hi", pinnedSeq=null'],
           ['configure', 'Ann', hers.seq, `pinnedSeq=${hers.seq}`],
         ],
       );
       assert.deepEqual(entries[1].member, { id: gus.ack.self.id, name: 'Gus', verified: false });
-      assert.equal(entries[5].member.id, 'u-ann');
+      assert.equal(entries[6].member.id, 'u-ann');
     });
 
     test('GET /api/rooms/:room/audit: the socket and HTTP actions alike, newest first, paged by before; 400', async (t) => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test, type TestContext } from 'node:test';
 import { OVERVIEW_BUSIEST, OVERVIEW_MINUTES } from '../../../protocol/index.js';
 import type { Config } from '../../../server/config.js';
-import { joined, msgId, request, startRelay, type Relay } from '../helpers.js';
+import { connect, joined, msgId, request, startRelay, type Relay } from '../helpers.js';
 import { freshPostgres, skipWithoutPostgres } from '../services.js';
 
 /**
@@ -22,6 +22,18 @@ async function overview(relay: Relay, query = '', auth: string | null = key) {
 
 /** Where `ts` falls in the overview's minutes (the first starting at `from`). */
 const slot = (body: { from: number }, ts: number) => Math.floor((ts - body.from) / MINUTE);
+
+/** A ticket for the console's socket, as the console gets one: signed in with the key, then POST /console/ticket with the cookie. */
+async function consoleTicket(relay: Relay): Promise<string> {
+  const session = await fetch(`${relay.url}/console/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: relay.url },
+    body: JSON.stringify({ key }),
+  });
+  const cookie = session.headers.get('set-cookie')!.split(';')[0]!;
+  const ticket = await fetch(`${relay.url}/console/ticket`, { method: 'POST', headers: { cookie, origin: relay.url } });
+  return ((await ticket.json()) as { ticket: string }).ticket;
+}
 
 /** A message as if sent at `ts`: written to the store directly, as history a relay would hold. */
 const planted = (relay: Relay, room: string, ts: number) =>
@@ -113,6 +125,9 @@ for (const [kind, { skip, databaseUrl }] of Object.entries(stores)) {
       // Ann's second tab: the same browser, so the same member.
       const again = await joined(t, relay.url, 'help', { name: 'ann', clientId: 'ann-browser-0001' });
       assert.equal(again.ack.self.id, ann.ack.self.id);
+      // The console, signed in and in a room as its admin: no member of the relay's audience.
+      const console_ = await connect(t, relay.url, { console: await consoleTicket(relay) } as never);
+      assert.equal((await request(console_, 'join', { room: 'lobby' })).self.id, 'admin');
       const minute = Math.floor(Date.now() / MINUTE) * MINUTE;
       await relay.app.onlineSamples.sample(minute);
       await relay.app.onlineSamples.sample(minute - 5 * MINUTE);

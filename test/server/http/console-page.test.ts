@@ -276,6 +276,19 @@ test('the console follows reports live: the Reports tab counts the open ones; re
   await shows(page, 'No open reports.');
   await page.waitForFunction(() => !document.querySelector('live-chat-console')!.shadowRoot!.querySelector('[data-open-reports]'));
   assert.equal(await count(), '');
+
+  // A flood of reports: the count is read again at most once a second (each read is a COUNT on the relay), not once a report.
+  const flood = 12;
+  const spam = [];
+  for (let i = 0; i < flood; i++) spam.push(await request(ann.socket, 'send', { room: 'help', text: `flood ${i}`, clientMsgId: msgId() }));
+  const reads: number[] = [];
+  const started = Date.now();
+  page.on('request', (r) => void (r.url().endsWith('/api/reports?status=open&limit=1') && reads.push(Date.now() - started)));
+  for (const sent of spam) await request(bob.socket, 'report', { room: 'help', seq: sent.message.seq });
+  const reported = Date.now() - started;
+  await page.waitForFunction((n) => document.querySelector('live-chat-console')!.shadowRoot!.querySelector('[data-open-reports]')?.textContent === n, {}, String(flood));
+  await new Promise((resolve) => setTimeout(resolve, 1200));
+  assert.ok(reads.length >= 1 && reads.length <= Math.ceil(reported / 1000) + 2, `${reads.length} reads in ${reported} ms: ${reads}`);
   assert.deepEqual(problems, []);
 });
 
