@@ -115,7 +115,7 @@ export class AdminApi {
   }
 
   async audit(room: string, limit: number): Promise<AuditEntry[]> {
-    return (await this.call<{ entries: AuditEntry[] }>('GET', `/api/rooms/${room}/audit?limit=${limit}`)).entries;
+    return (await this.call<{ entries: AuditEntry[] }>('GET', `/api/rooms/${room}/audit?limit=${limit}&members=1`)).entries;
   }
 
   // ---- acting

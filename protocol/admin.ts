@@ -73,7 +73,7 @@ export const auditEntry = nameShape(
       memberId: z.string().optional(),
       member: member.optional().meta({
         description:
-          'Whom the action was about, as the room last saw them: the member banned or let back, the author of the message deleted, pinned or reported. Added when the log is read.',
+          'Whom the action was about, as the room last saw them: the member banned or let back, the author of the message deleted, pinned or reported. Only with `members=1`; looked up when the log is read.',
       }),
       seq: z.number().int().optional().meta({ description: 'The message deleted, reported, or pinned (a `configure` that pinned one).' }),
       detail: z.string().optional(),
@@ -202,6 +202,9 @@ export const overviewQuery = z.strictObject({});
 export const auditQuery = z.strictObject({
   before: digits.optional().meta({ description: 'Only entries older than the entry with this `id`; omit for the newest.' }),
   limit: count.optional().meta({ description: `How many entries (default ${AUDIT_DEFAULT_LIMIT}, at most ${AUDIT_MAX_LIMIT}; more is read as ${AUDIT_MAX_LIMIT}).` }),
+  members: z.enum(['1']).optional().meta({
+    description: '`1`: each entry names whom it was about (`member`). An addition, asked for, so v2 entries keep their v2 fields.',
+  }),
 });
 
 export type RoomSummary = z.infer<typeof roomSummary>;

@@ -345,14 +345,16 @@ export class Moderation {
 
   /**
    * A room's audit entries, newest first, older than the entry `before`
-   * when given; each names whom it was about (`member`, as the room last
-   * saw them), so a log reads "Olivia banned Gus", not an id. Looked up
-   * when read rather than stored, so entries written before this still
-   * gain their names: a member or message read once per page.
+   * when given; with `named`, each names whom it was about (`member`, as the
+   * room last saw them), so a log reads "Olivia banned Gus", not an id.
+   * Looked up when read rather than stored, so entries written before this
+   * still gain their names: a member or message read once per page. Only
+   * when asked: v2 clients read entries of v2 fields.
    */
-  async auditLog(room: string, before: number | undefined, limit: number): Promise<{ entries: AuditEntry[]; hasMore: boolean }> {
+  async auditLog(room: string, before: number | undefined, limit: number, named = false): Promise<{ entries: AuditEntry[]; hasMore: boolean }> {
     const { store } = this.deps;
     const page = await store.auditLog(room, before, limit);
+    if (!named) return page;
     const members = new Map<string, Promise<Member | undefined>>();
     const authors = new Map<number, Promise<Member | undefined>>();
     const memberOf = (id: string) =>

@@ -253,7 +253,7 @@ export function adminRoutes(app: FastifyInstance, sessions: () => ConsoleSession
     async (request) => moderation.resolveReport(adminActor(request), request.params.id),
   );
 
-  app.get<{ Params: { room: string }; Querystring: { before?: string; limit?: string } }>(
+  app.get<{ Params: { room: string }; Querystring: { before?: string; limit?: string; members?: '1' } }>(
     '/api/rooms/:room/audit',
     {
       preValidation,
@@ -268,11 +268,12 @@ export function adminRoutes(app: FastifyInstance, sessions: () => ConsoleSession
       },
     },
     async (request) => {
-      const { before, limit } = request.query;
+      const { before, limit, members } = request.query;
       return moderation.auditLog(
         request.params.room,
         before === undefined ? undefined : Number(before),
         limitOf(limit, AUDIT_DEFAULT_LIMIT, AUDIT_MAX_LIMIT),
+        members === '1',
       );
     },
   );

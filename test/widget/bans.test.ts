@@ -13,7 +13,7 @@ const composer = (el: LiveChat) => el.shadowRoot!.querySelector('textarea');
 
 async function moderatorAndVisitor(name: string): Promise<[LiveChat, LiveChat]> {
   const room = uniqueRoom();
-  const mod = await fixture<LiveChat>(html`<live-chat room=${room} token=${await token('mod-bans', 'Bea', 'moderator')}></live-chat>`);
+  const mod = await fixture<LiveChat>(html`<live-chat room=${room} token=${await token('mod-bans', 'Beatrix', 'moderator')}></live-chat>`);
   const visitor = await fixture<LiveChat>(html`<live-chat room=${room} name=${name}></live-chat>`);
   await Promise.all([online(mod), online(visitor)]);
   return [mod, visitor];

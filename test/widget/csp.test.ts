@@ -35,7 +35,7 @@ describe('<live-chat> on a strict-CSP page with Trusted Types', () => {
 
   it('loads the moderator script from the relay for a moderator, with no violation', async () => {
     const frame = document.createElement('iframe');
-    frame.src = `/__relay/csp.html?room=${uniqueRoom()}&token=${await token('mod-csp', 'Cy', 'moderator')}`;
+    frame.src = `/__relay/csp.html?room=${uniqueRoom()}&token=${await token('mod-csp', 'Cyrano', 'moderator')}`;
     const violations: string[] = [];
     const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
     document.body.append(frame);

@@ -22,7 +22,12 @@ export async function relayInfo(): Promise<RelayInfo> {
   return (await fetch('/__relay/urls.json')).json();
 }
 
-/** A token signed with the test relays' JWT_SECRET. */
+/**
+ * A token signed with the test relays' JWT_SECRET. Its name must be no
+ * guest's in any widget test: the relays are shared by every file, and one
+ * refuses a guest whose name looks like a verified member's or a
+ * moderator's who joined in the last 30 days (invalid_name).
+ */
 export async function token(sub: string, name: string, role?: 'moderator'): Promise<string> {
   const query = new URLSearchParams({ sub, name, ...(role ? { role } : {}) });
   return (await fetch(`/__relay/token?${query}`)).text();

@@ -342,7 +342,8 @@ for (const [kind, { skip, databaseUrl }] of Object.entries(stores)) {
       await call(relay.url, '/api/rooms/lobby/bans', { method: 'POST', body: { memberId: gus.ack.self.id, minutes: 10, reason: 'spam' } });
       await call(relay.url, `/api/rooms/lobby/bans/${encodeURIComponent(gus.ack.self.id)}`, { method: 'DELETE' });
 
-      const { entries } = (await call(relay.url, '/api/rooms/lobby/audit')).body;
+      assert.ok((await call(relay.url, '/api/rooms/lobby/audit')).body.entries.every((e: any) => !('member' in e)), 'only when asked');
+      const { entries } = (await call(relay.url, '/api/rooms/lobby/audit?members=1')).body;
       assert.deepEqual(
         entries.map((e: any) => [e.action, e.member?.name, e.seq, e.detail]),
         [

@@ -204,7 +204,7 @@ test("the manifest (package.json customElements) describes <live-chat>'s attribu
   assert.ok(module, 'a module defines live-chat');
   assert.ok(existsSync(join(installed, module.path)), `${module.path} is in the package`);
   const element = module.declarations.find((d: any) => d.tagName === 'live-chat');
-  assert.deepEqual(element.attributes.map((a: any) => a.name).sort(), ['density', 'lang', 'mode', 'name', 'room', 'server', 'theme', 'title', 'token']);
+  assert.deepEqual(element.attributes.map((a: any) => a.name).sort(), ['density', 'lang', 'mode', 'name', 'room', 'server', 'signin-url', 'theme', 'title', 'token']);
   assert.ok(element.attributes.every((a: any) => a.description), 'every attribute is described');
   assert.deepEqual(
     element.events.map((e: any) => `${e.name}: ${e.type.text}`).sort(),
