@@ -45,10 +45,12 @@ describe('<live-chat> names: badges only from the relay, guests marked', () => {
     await waitUntil(() => poser.shadowRoot!.querySelector('input[name=nickname]'), 'no prompt for another name');
     expect(poser.shadowRoot!.textContent).to.not.contain('Mia ✓ ★');
     poser.name = 'Mila';
+    // A new name is a new connection: wait for it, not the nameless one.
+    await waitUntil(() => (poser as any).chat.self?.name === 'Mila', 'never joined as Mila');
     await online(poser);
     await waitUntil(() => poser.shadowRoot!.querySelector('textarea'), 'no composer');
     part(poser, 'status')!.click();
-    await poser.updateComplete;
+    await waitUntil(() => part(poser, 'members')?.querySelector('li'), 'the members list never opened');
     const listed = part(poser, 'members')!.querySelector('li')!;
     expect(parts(listed)).to.include('guest');
     expect(parts(listed)).to.not.include.members(['verified', 'moderator']);
