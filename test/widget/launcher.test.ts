@@ -77,9 +77,11 @@ describe('<live-chat mode="launcher">', () => {
     sam.open();
     await shows(sam, 'before the visit');
     sam.close();
+    // Closed, the launcher takes the focus back once rendered: let it, before typing into Tom's box.
+    await sam.updateComplete;
     await post(room, 'while closed');
     await typeAndSend(tom, '@Sam look');
-    await waitUntil(() => part(sam, 'badge')?.textContent === '@2', 'no @2 before the reload');
+    await waitUntil(() => part(sam, 'badge')?.textContent === '@2', 'no @2 before the reload', { timeout: 5000 });
     sam.remove();
     const counts: number[] = [];
     const again = document.createElement('live-chat');
