@@ -5,6 +5,7 @@ import type { AdminApi } from './api.js';
 import { minuteChart } from './chart.js';
 import { OpenRoomEvent, ShowEvent } from './events.js';
 import { ConsolePart } from './part.js';
+import { Refresh } from './refresh.js';
 
 /** The overview has no push: while on screen it is loaded again every minute, as its points are. */
 const REFRESH_MS = 60_000;
@@ -40,18 +41,15 @@ export class ConsoleOverview extends ConsolePart {
   declare data: Overview | undefined;
   declare failed: boolean;
 
-  #poll?: ReturnType<typeof setInterval>;
   #charts: ReturnType<typeof minuteChart>[] = [];
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.load();
-    this.#poll = setInterval(() => void this.load(), REFRESH_MS);
+  constructor() {
+    super();
+    new Refresh(this, () => this.load(), REFRESH_MS);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    clearInterval(this.#poll);
     for (const chart of this.#charts) chart.destroy();
     this.#charts = [];
   }

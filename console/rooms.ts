@@ -3,6 +3,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { AdminApi, RoomSummary } from './api.js';
 import { OpenRoomEvent } from './events.js';
 import { ConsolePart } from './part.js';
+import { Refresh } from './refresh.js';
 import { when } from './time.js';
 
 /** The room list has no push: while on screen it is loaded again every 10 s. */
@@ -20,23 +21,11 @@ export class ConsoleRooms extends ConsolePart {
   declare rooms: RoomSummary[];
   declare filter: string;
 
-  #poll?: ReturnType<typeof setInterval>;
-
   constructor() {
     super();
     this.rooms = [];
     this.filter = '';
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.load();
-    this.#poll = setInterval(() => void this.load(), REFRESH_MS);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    clearInterval(this.#poll);
+    new Refresh(this, () => this.load(), REFRESH_MS);
   }
 
   /** Loads the list again (a refusal leaves it as it was; a 401 signs the console out). */
